@@ -1,0 +1,116 @@
+"""The simulation: step every trajectory of a scene in lockstep and record everything.
+
+Every optimizer runs from every start point. Each epoch makes one batched autograd call
+that gives the value and the gradient at all current positions, then each optimizer
+updates its own rows. Nothing here draws.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from autograd import make_vjp
+
+from scenes import Scene
+
+NEVER = -1  # `diverged_at` of a trajectory that stayed finite
+
+
+class SurfaceError(ValueError):
+    """The surface cannot be evaluated at the start: not a scalar, or not finite."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a simulation recorded.
+
+    positions:   (epochs + 1, n_racers, n_starts, dim); row 0 is the start.
+    values:      (epochs + 1, n_racers, n_starts); the surface at each position.
+    diverged_at: (n_racers, n_starts); the first epoch whose position or value was not
+                 finite, or NEVER. From that epoch on, positions and values are NaN.
+    """
+    scene: Scene
+    labels: tuple[str, ...]
+    positions: np.ndarray
+    values: np.ndarray
+    diverged_at: np.ndarray
+
+    @property
+    def epochs(self) -> int:
+        return self.values.shape[0] - 1
+
+
+def value_and_gradient(f, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """f and its gradient at each row of `points` (K, dim), in one autograd pass."""
+    vjp, values = make_vjp(f)(points.T)
+    values = np.asarray(values, dtype=float)
+    if values.shape != (points.shape[0],):
+        raise SurfaceError(f"the surface must give one number per point, got shape {values.shape} "
+                           f"for {points.shape[0]} points")
+    return values, np.asarray(vjp(np.ones_like(values))).T
+
+
+def simulate(scene: Scene, progress: Callable[[int], None] | None = None) -> Run:
+    """Run every racer from every start for `scene.epochs` epochs.
+
+    `progress(n)` is called now and then with the number of epochs just completed.
+    """
+    racers, starts = scene.racers, scene.starts
+    n_racers, n_starts, dim = len(racers), len(starts), starts.shape[1]
+    n = n_racers * n_starts
+    rows = [slice(r * n_starts, (r + 1) * n_starts) for r in range(n_racers)]
+    f = scene.surface.f
+
+    points = np.tile(starts, (n_racers, 1))  # (n, dim), racer-major
+    positions = np.full((scene.epochs + 1, n, dim), np.nan)
+    values = np.full((scene.epochs + 1, n), np.nan)
+    diverged_at = np.full(n, NEVER)
+    alive = np.ones(n, dtype=bool)
+
+    states = [racer.optimizer.init(points[row]) for racer, row in zip(racers, rows)]
+    noise_sd = np.repeat([scene.noise if r.noise is None else r.noise for r in racers], n_starts)
+    clip = np.repeat([_or_inf(scene.clip_norm if r.clip_norm is None else r.clip_norm)
+                      for r in racers], n_starts)
+    rng = np.random.default_rng(scene.seed) if np.any(noise_sd > 0) else None
+
+    with np.errstate(all="ignore"):
+        start_values, gradients = value_and_gradient(f, points)
+        if not np.all(np.isfinite(start_values)):
+            bad = int(np.argmax(~np.isfinite(start_values)))
+            raise SurfaceError(f"surface {scene.surface.name!r} gives {start_values[bad]} at the start "
+                               f"point {tuple(points[bad].tolist())}")
+        positions[0], values[0] = points, start_values
+        report_every = max(1, scene.epochs // 200)
+        for epoch in range(1, scene.epochs + 1):
+            if rng is not None:
+                gradients = gradients + noise_sd[:, None] * rng.standard_normal(gradients.shape)
+            if np.any(np.isfinite(clip)):
+                norms = np.sqrt(np.sum(gradients * gradients, axis=1))
+                gradients = gradients * np.minimum(1.0, clip / norms)[:, None]
+            stepped = points.copy()
+            for r, racer in enumerate(racers):
+                updates, states[r] = racer.optimizer.update(gradients[rows[r]], states[r], points[rows[r]])
+                stepped[rows[r]] = points[rows[r]] + updates
+            current, gradients = value_and_gradient(f, stepped)
+            finite = np.isfinite(current) & np.all(np.isfinite(stepped), axis=1)
+            newly_diverged = alive & ~finite
+            diverged_at[newly_diverged] = epoch
+            alive &= finite
+            # A diverged trajectory stops where it was: no NaN reaches the next gradient call.
+            points = np.where(alive[:, None], stepped, points)
+            positions[epoch] = np.where(alive[:, None], stepped, np.nan)
+            values[epoch] = np.where(alive, current, np.nan)
+            if progress is not None and epoch % report_every == 0:
+                progress(report_every)
+    if progress is not None and scene.epochs % report_every:
+        progress(scene.epochs % report_every)
+
+    shape = (scene.epochs + 1, n_racers, n_starts)
+    return Run(scene=scene, labels=tuple(r.name for r in racers),
+               positions=positions.reshape(shape + (dim,)), values=values.reshape(shape),
+               diverged_at=diverged_at.reshape(n_racers, n_starts))
+
+
+def _or_inf(value):
+    return np.inf if value is None else float(value)

@@ -1,0 +1,122 @@
+"""Find a scene by name or path and load its `SCENE`.
+
+Loading a scene runs its Python code, as `make` runs a Makefile's commands. A bare name
+resolves only inside this folder; anything with a path separator, `..` or a `.py` suffix
+is a path and must point to an existing `.py` file.
+"""
+from __future__ import annotations
+
+import ast
+import difflib
+import importlib.util
+import itertools
+import os
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._scene import Scene
+
+SCENES_DIR = Path(__file__).resolve().parent
+_counter = itertools.count()
+
+
+class SceneError(Exception):
+    """A scene that cannot be found or loaded; the message is one line for the user."""
+
+
+class UnknownScene(SceneError):
+    """A scene name that is not in scenes/."""
+
+
+@dataclass(frozen=True)
+class SceneInfo:
+    """What --list shows of a scene, read without running its code."""
+    name: str
+    path: Path
+    description: str
+    group: str
+
+
+def names() -> list[str]:
+    """The built-in scenes' names, sorted."""
+    return sorted(path.stem for path in SCENES_DIR.glob("*.py") if not path.stem.startswith("_"))
+
+
+def info(name_or_path: str | os.PathLike) -> SceneInfo:
+    """Name, description (the docstring's first line) and group, without running the file."""
+    path = resolve(name_or_path)
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except (SyntaxError, UnicodeDecodeError, OSError) as error:
+        return SceneInfo(path.stem, path, f"(cannot read: {error.__class__.__name__})", "Other")
+    doc = (ast.get_docstring(tree) or "").strip()
+    group = "Other"
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name) and node.targets[0].id == "GROUP"
+                and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
+            group = node.value.value
+    return SceneInfo(path.stem, path, doc.splitlines()[0] if doc else "", group)
+
+
+def resolve(name_or_path: str | os.PathLike) -> Path:
+    """The file behind a scene name or path; SceneError if there is none."""
+    text = os.fspath(name_or_path)
+    looks_like_path = (os.sep in text or "/" in text or (os.altsep and os.altsep in text)
+                       or ".." in text or text.endswith(".py"))
+    if looks_like_path:
+        path = Path(text).expanduser()
+        if not path.exists():
+            raise SceneError(f"scene file not found: {text}")
+        if path.is_dir():
+            raise SceneError(f"scene path is a directory, not a .py file: {text}")
+        if path.suffix != ".py":
+            raise SceneError(f"a scene file must be a .py file: {text}")
+        return path.resolve()
+    if text in names():
+        return SCENES_DIR / f"{text}.py"
+    known = names()
+    close = difflib.get_close_matches(text, known, n=3, cutoff=0.5)
+    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise UnknownScene(f"unknown scene {text!r}.{hint} Known scenes: {', '.join(known)}"
+                       " (python animate.py --list describes them)")
+
+
+def load(name_or_path: str | os.PathLike) -> Scene:
+    """Run the scene file and return its SCENE; SceneError (one line) on any failure."""
+    path = resolve(name_or_path)
+    module_name = f"_scene_{path.stem}_{next(_counter)}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as error:
+        raise SceneError(f"{path}:{error.lineno}: syntax error: {error.msg}") from None
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # a scene file is user code: report any failure as one line
+        if isinstance(error, SystemExit):
+            raise SceneError(f"{path}: the scene called exit({error.code})") from None
+        line = _line_in(path, error)
+        where = f"{path}:{line}" if line else str(path)
+        raise SceneError(f"{where}: {error.__class__.__name__}: {error}") from None
+    finally:
+        sys.modules.pop(module_name, None)
+    scene = getattr(module, "SCENE", None)
+    if scene is None:
+        raise SceneError(f"{path}: defines no SCENE (expected SCENE = Scene(...))")
+    if not isinstance(scene, Scene):
+        raise SceneError(f"{path}: SCENE must be a scenes.Scene, got {type(scene).__name__}")
+    return scene
+
+
+def _line_in(path: Path, error: BaseException) -> int | None:
+    """The line of the scene file where the error passed through, if it did."""
+    line = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        if Path(frame.filename).resolve() == path:
+            line = frame.lineno
+    return line

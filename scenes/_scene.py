@@ -1,0 +1,190 @@
+"""The `Scene` record: what to animate, declared, never executed here."""
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass, field, replace
+from typing import Callable, Sequence
+
+import numpy as np
+
+import surfaces
+from optimizers import Optimizer
+
+#: Upper bound on epochs unless a scene or the CLI (`--max-epochs`) lifts it: the run keeps
+#: every position in memory (16 bytes per epoch and trajectory in 2-D).
+MAX_EPOCHS = 2_000_000
+
+
+def show_epoch(epoch: int) -> bool:
+    """Seed 004's frame rule: dense early, sparse late (62 frames for 4,000 epochs).
+
+    Every 2nd epoch below 25, every 5th below 50, every 15th up to 100, every 45th up
+    to 500, every 50th up to 1,000, then every 250th.
+    """
+    return ((epoch < 25 and epoch % 2 == 0) or (epoch < 50 and epoch % 5 == 0)
+            or (epoch <= 100 and epoch % 15 == 0) or (epoch <= 500 and epoch % 45 == 0)
+            or (epoch <= 1000 and epoch % 50 == 0) or epoch % 250 == 0)
+
+
+def every(n: int) -> Callable[[int], bool]:
+    """A frame rule that shows every n-th epoch."""
+    if not isinstance(n, numbers.Integral) or n < 1:
+        raise ValueError(f"every(n): n must be a positive integer, got {n!r}")
+
+    def rule(epoch: int) -> bool:
+        return epoch % n == 0
+
+    rule.__name__ = f"every({n})"
+    return rule
+
+
+def grid(x_range: tuple[float, float], y_range: tuple[float, float], n: int | tuple[int, int]):
+    """Start points on an n-by-n grid spanning the two ranges (ends included)."""
+    nx, ny = (n, n) if isinstance(n, numbers.Integral) else n
+    xs, ys = np.meshgrid(np.linspace(*x_range, nx), np.linspace(*y_range, ny))
+    return tuple(zip(xs.ravel().tolist(), ys.ravel().tolist()))
+
+
+@dataclass(frozen=True)
+class Racer:
+    """One optimizer in a scene, with its legend label and its own gradient noise.
+
+    `noise` (a standard deviation) and `clip_norm` override the scene's for this racer;
+    None means "use the scene's".
+    """
+    optimizer: Optimizer
+    label: str | None = None
+    noise: float | None = None
+    clip_norm: float | None = None
+
+    def __post_init__(self):
+        if not isinstance(self.optimizer, Optimizer):
+            raise ValueError(f"Racer needs an optimizer, got {self.optimizer!r}")
+        if self.label is not None and (not isinstance(self.label, str) or not self.label.strip()):
+            raise ValueError(f"a racer's label must be a non-empty string, got {self.label!r}")
+        _check_non_negative("noise", self.noise, allow_none=True)
+        _check_positive("clip_norm", self.clip_norm, allow_none=True)
+
+    @property
+    def name(self) -> str:
+        return self.label if self.label is not None else self.optimizer.label
+
+
+@dataclass(frozen=True)
+class Scene:
+    """A surface, where to start, who races, for how long, and which epochs to show.
+
+    `start` is one point (x, y) or a sequence of points; every optimizer runs from each.
+    `optimizers` is a sequence of optimizers or `Racer`s, or a dict {label: optimizer}.
+    `noise` adds seeded Gaussian noise (standard deviation `noise`, generator `seed`) to
+    every gradient; `clip_norm` rescales any gradient longer than it.
+    """
+    surface: surfaces.Surface | str
+    start: Sequence
+    optimizers: Sequence
+    epochs: int = 1000
+    show_epoch: Callable[[int], bool] = show_epoch
+    title: str = ""
+    noise: float = 0.0
+    seed: int = 0
+    clip_norm: float | None = None
+    max_epochs: int = MAX_EPOCHS
+    racers: tuple[Racer, ...] = field(init=False, repr=False)
+    starts: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self):
+        surface = self.surface
+        if isinstance(surface, str):
+            surface = surfaces.get(surface)
+        if not isinstance(surface, surfaces.Surface):
+            raise ValueError(f"surface must be a Surface or a surface name, got {surface!r}")
+        object.__setattr__(self, "surface", surface)
+        object.__setattr__(self, "racers", _as_racers(self.optimizers))
+        object.__setattr__(self, "starts", _as_starts(self.start, surface.dim))
+        _check_positive_int("max_epochs", self.max_epochs)
+        _check_positive_int("epochs", self.epochs)
+        if self.epochs > self.max_epochs:
+            raise ValueError(
+                f"epochs={self.epochs:,} is over the limit of {self.max_epochs:,} "
+                "(memory grows with epochs); lift it with --max-epochs or Scene(max_epochs=...)")
+        if not callable(self.show_epoch):
+            raise ValueError(f"show_epoch must be a function epoch -> bool, got {self.show_epoch!r}")
+        if not isinstance(self.title, str):
+            raise ValueError(f"title must be a string, got {self.title!r}")
+        _check_non_negative("noise", self.noise)
+        _check_positive("clip_norm", self.clip_norm, allow_none=True)
+        if not isinstance(self.seed, numbers.Integral) or isinstance(self.seed, bool) or self.seed < 0:
+            raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}")
+
+    @property
+    def frame_epochs(self) -> list[int]:
+        """The epochs drawn as frames, in order."""
+        return [epoch for epoch in range(self.epochs) if self.show_epoch(epoch)]
+
+    def with_options(self, **changes) -> "Scene":
+        """A copy with some fields replaced (what the CLI's overrides use)."""
+        return replace(self, **changes)
+
+
+def _as_racers(optimizers) -> tuple[Racer, ...]:
+    if isinstance(optimizers, dict):
+        entries = [Racer(opt, label=label) if not isinstance(opt, Racer) else replace(opt, label=label)
+                   for label, opt in optimizers.items()]
+    elif isinstance(optimizers, (str, bytes)) or not isinstance(optimizers, Sequence):
+        raise ValueError("optimizers must be a list of optimizers or a dict {label: optimizer}, "
+                         f"got {optimizers!r}")
+    else:
+        entries = [opt if isinstance(opt, Racer) else Racer(opt) for opt in optimizers]
+    if not entries:
+        raise ValueError("optimizers is empty: a scene needs at least one optimizer")
+    names = [racer.name for racer in entries]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ValueError(f"duplicate optimizer labels {duplicates}: give each a distinct label "
+                         "(Racer(opt, label=...) or a dict {label: optimizer})")
+    return tuple(entries)
+
+
+def _as_starts(start, dim: int) -> np.ndarray:
+    """One point or a sequence of points -> an array of shape (n_starts, dim)."""
+    try:
+        points = np.asarray(start, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"start must be a point of {dim} numbers or a list of such points, "
+                         f"got {start!r}") from None
+    if points.ndim == 0 and dim == 1:
+        points = points.reshape(1, 1)
+    elif points.ndim == 1 and points.shape[0] == dim:
+        points = points.reshape(1, dim)
+    elif dim == 1 and points.ndim == 1:
+        points = points.reshape(-1, 1)
+    if points.ndim != 2 or points.shape[1] != dim or points.shape[0] == 0:
+        raise ValueError(f"start must be a point of {dim} numbers or a list of such points, "
+                         f"got shape {np.shape(start)} ({start!r:.60})")
+    if not np.all(np.isfinite(points)):
+        raise ValueError(f"start points must be finite numbers, got {start!r:.80}")
+    return points
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_positive_int(name, value):
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value <= 0:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+def _check_positive(name, value, allow_none=False):
+    if value is None and allow_none:
+        return
+    if not _is_number(value) or value <= 0:
+        raise ValueError(f"{name} must be a positive number, got {value!r}")
+
+
+def _check_non_negative(name, value, allow_none=False):
+    if value is None and allow_none:
+        return
+    if not _is_number(value) or value < 0:
+        raise ValueError(f"{name} must be a non-negative number, got {value!r}")

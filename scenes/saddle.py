@@ -1,0 +1,13 @@
+"""Saddle race: SGD, Adam and RMSprop leave the ridge of z = x² − y² (seed 004)."""
+from optimizers import SGD, Adam, RMSprop
+from scenes import Scene
+
+GROUP = "Getting started"
+
+SCENE = Scene(
+    surface="saddle",
+    start=(20.75, 0.5),
+    optimizers=[SGD(lr=0.005), Adam(lr=0.005), RMSprop(lr=0.005)],
+    epochs=4000,
+    title="Escaping a saddle: z = x² − y²",
+)

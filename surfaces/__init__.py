@@ -1,0 +1,52 @@
+"""Loss surfaces for the optimizer race, found by name.
+
+>>> import surfaces
+>>> s = surfaces.get("saddle")
+>>> s.dim, s.minima
+(2, ())
+>>> surfaces.names()[:3]
+('parabola_1d', 'quartic_1d', 'bowl')
+
+Every surface is also a module constant (``surfaces.SADDLE``, ...).
+"""
+
+import difflib
+
+from .base import Surface, UnknownSurface
+from .benchmarks import (ACKLEY, BEALE, BOOTH, EGGHOLDER, GOLDSTEIN_PRICE, HIMMELBLAU,
+                         LEVI13, MATYAS, MCCORMICK, RASTRIGIN, ROSENBROCK, SIX_HUMP_CAMEL,
+                         STYBLINSKI_TANG, THREE_HUMP_CAMEL)
+from .shapes import (BOWL, ELLIPTIC_BOWL, LONG_VALLEY, MONKEY_SADDLE, PARABOLA_1D,
+                     QUARTIC_1D, SADDLE)
+
+# Registry order, the order of names(): 1-D curves, then convex shapes, saddles,
+# valleys, and on to multimodal and rugged benchmarks.
+_ALL = (
+    PARABOLA_1D, QUARTIC_1D,
+    BOWL, ELLIPTIC_BOWL, LONG_VALLEY, BOOTH, MATYAS,
+    SADDLE, MONKEY_SADDLE,
+    ROSENBROCK, BEALE, GOLDSTEIN_PRICE,
+    HIMMELBLAU, THREE_HUMP_CAMEL, SIX_HUMP_CAMEL, STYBLINSKI_TANG, MCCORMICK,
+    LEVI13, ACKLEY, RASTRIGIN, EGGHOLDER,
+)
+_REGISTRY = {s.name: s for s in _ALL}
+assert len(_REGISTRY) == len(_ALL), "duplicate surface name"
+
+__all__ = ["Surface", "UnknownSurface", "get", "names", *(s.name.upper() for s in _ALL)]
+
+
+def names() -> tuple[str, ...]:
+    """All registered surface names: 1-D first, then roughly from easy to rugged."""
+    return tuple(_REGISTRY)
+
+
+def get(name: str) -> Surface:
+    """The surface registered as ``name``; raises ``UnknownSurface`` (a ``LookupError``)
+    naming the closest matches otherwise."""
+    try:
+        return _REGISTRY[name]
+    except (KeyError, TypeError):
+        close = difflib.get_close_matches(str(name), names(), n=3, cutoff=0.5)
+        hint = f"did you mean {', '.join(map(repr, close))}? " if close else ""
+        raise UnknownSurface(
+            f"unknown surface {name!r}; {hint}known: {', '.join(names())}") from None

@@ -1,0 +1,132 @@
+"""Rendering a short scene, the line decimation, and the atomic GIF writer."""
+import os
+
+import numpy as np
+import pytest
+from PIL import Image, ImageSequence
+
+import renderer
+import writer
+from optimizers import SGD, Adam
+from runner import simulate
+from scenes import Scene, every
+
+
+@pytest.fixture(scope="module")
+def short_run():
+    scene = Scene("bowl", start=(1.5, -1.0), optimizers=[SGD(lr=0.05), Adam(lr=0.1)], epochs=30,
+                  show_epoch=every(5))
+    return simulate(scene)
+
+
+@pytest.fixture(scope="module")
+def frames(short_run):
+    return list(renderer.Renderer(short_run, renderer.Style(width=320, height=180)).frames())
+
+
+def test_one_frame_per_sampled_epoch_at_the_requested_size(frames):
+    assert len(frames) == 6
+    assert all(frame.shape == (180, 320, 3) and frame.dtype == np.uint8 for frame in frames)
+    assert not any(np.array_equal(a, b) for a, b in zip(frames, frames[1:]))
+
+
+def _has_colour(frame, hex_colour, tolerance=12):
+    rgb = np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)])
+    return np.any(np.all(np.abs(frame.astype(int) - rgb) <= tolerance, axis=-1))
+
+
+def test_every_racer_is_drawn_in_its_colour(frames):
+    for colour in renderer.COLORS[:2]:
+        assert _has_colour(frames[-1], colour)
+    assert not _has_colour(frames[-1], renderer.COLORS[2])
+
+
+def test_gif_has_the_frames_loop_and_hold(frames, tmp_path):
+    path = tmp_path / "short.gif"
+    size = writer.write_gif(frames, path, fps=10)
+    assert size == path.stat().st_size > 0
+    with Image.open(path) as gif:
+        assert gif.n_frames == 6 and gif.size == (320, 180)
+        assert gif.info["loop"] == 0
+        durations = [frame.info["duration"] for frame in ImageSequence.Iterator(gif)]
+    assert durations == [100] * 5 + [writer.LAST_FRAME_HOLD_MS]
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_gif_pixels_stay_close_to_the_rendered_frames(frames, tmp_path):
+    path = tmp_path / "short.gif"
+    writer.write_gif(frames, path, fps=10)
+    with Image.open(path) as gif:
+        for index, decoded in enumerate(ImageSequence.Iterator(gif)):
+            error = np.abs(np.asarray(decoded.convert("RGB"), dtype=int) - frames[index]).mean()
+            assert error < 3.0, (index, error)
+
+
+def test_diverged_racer_is_reported_not_drawn():
+    scene = Scene("bowl", start=(1.0, 1.0), optimizers=[SGD(lr=100.0), Adam(lr=0.1)], epochs=400,
+                  show_epoch=every(100))
+    run = simulate(scene)
+    picture = renderer.Renderer(run, renderer.Style(width=320, height=180))
+    last = list(picture.frames())[-1]
+    texts = [artist.get_text() for artist in picture._snaps[-1] if hasattr(artist, "get_text")]
+    assert any(f"diverged at epoch {run.diverged_at[0, 0]}" in text for text in texts)
+    assert last.shape == (180, 320, 3)
+
+
+def test_decimate_keeps_each_columns_extremes_and_the_exact_last_point():
+    rng = np.random.default_rng(0)
+    x = np.arange(100_000, dtype=float)
+    y = np.cumsum(rng.standard_normal(x.size))
+    kept_x, kept_y = renderer.decimate(x, y, columns=200)
+    assert len(kept_x) <= 4 * 200 + 50
+    assert kept_x[-1] == x[-1] and kept_y[-1] == y[-1]
+    edges = np.linspace(0, x.size, 201).astype(int)
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        inside = (kept_x >= lo) & (kept_x < hi)
+        assert kept_y[inside].min() == y[lo:hi].min() and kept_y[inside].max() == y[lo:hi].max()
+
+
+def test_decimate_leaves_short_lines_alone():
+    x, y = np.arange(10.0), np.arange(10.0) ** 2
+    assert renderer.decimate(x, y, columns=100)[1] is y
+
+
+def test_a_failed_write_keeps_the_previous_file_and_leaves_no_temporary(frames, tmp_path, monkeypatch):
+    path = tmp_path / "scene.gif"
+    path.write_bytes(b"previous good gif")
+
+    def broken_save(self, fp, *args, **kwargs):
+        with open(fp, "wb") as handle:
+            handle.write(b"GIF89a truncated")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Image.Image, "save", broken_save)
+    with pytest.raises(OSError, match="No space left"):
+        writer.write_gif(frames, path, fps=10)
+    assert path.read_bytes() == b"previous good gif"
+    assert os.listdir(tmp_path) == ["scene.gif"]
+
+
+def test_an_interrupted_write_keeps_the_previous_file(frames, tmp_path, monkeypatch):
+    path = tmp_path / "scene.gif"
+    path.write_bytes(b"previous good gif")
+
+    def interrupted(self, fp, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Image.Image, "save", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        writer.write_gif(frames, path, fps=10)
+    assert path.read_bytes() == b"previous good gif"
+    assert os.listdir(tmp_path) == ["scene.gif"]
+
+
+def test_output_that_is_a_directory_is_refused(frames, tmp_path):
+    with pytest.raises(writer.OutputError, match="is a directory"):
+        writer.write_gif(frames, tmp_path, fps=10)
+
+
+def test_missing_output_directories_are_created(frames, tmp_path):
+    path = tmp_path / "a" / "b" / "scene.gif"
+    writer.write_gif(frames, path, fps=10)
+    assert path.exists()

@@ -1,0 +1,119 @@
+"""Scene declarations, the frame-sampling rule and the scene loader."""
+import numpy as np
+import pytest
+
+import scenes
+from optimizers import SGD, Adam
+from scenes import Racer, Scene, SceneError, UnknownScene, every, grid, show_epoch
+
+
+def test_show_epoch_is_seed_004s_rule():
+    frames = [e for e in range(4000) if show_epoch(e)]
+    assert len(frames) == 62
+    assert frames[:16] == [0, 2, 4, 5, 6, 8, 10, 12, 14, 15, 16, 18, 20, 22, 24, 25]
+    assert frames[16:25] == [30, 35, 40, 45, 50, 60, 75, 90, 100]
+    assert frames[-3:] == [3250, 3500, 3750]
+    assert 405 in frames and 495 in frames and 1250 in frames and 1100 not in frames
+
+
+def test_every():
+    assert [e for e in range(10) if every(3)(e)] == [0, 3, 6, 9]
+    with pytest.raises(ValueError):
+        every(0)
+
+
+def test_frame_epochs_follow_the_scene_rule():
+    scene = Scene("bowl", start=(1.0, 1.0), optimizers=[SGD(lr=0.1)], epochs=30, show_epoch=every(10))
+    assert scene.frame_epochs == [0, 10, 20]
+
+
+def test_starts_accept_one_point_or_many():
+    one = Scene("bowl", start=(1.0, 2.0), optimizers=[SGD(lr=0.1)])
+    many = Scene("bowl", start=[(1.0, 2.0), (3.0, 4.0), (5, 6)], optimizers=[SGD(lr=0.1)])
+    assert one.starts.shape == (1, 2) and many.starts.shape == (3, 2)
+    assert np.array_equal(many.starts[2], [5.0, 6.0])
+    assert len(grid((-1, 1), (-2, 2), 3)) == 9
+
+
+def test_labels_default_to_the_optimizer_label_and_can_be_given():
+    scene = Scene("bowl", start=(1, 1), optimizers=[SGD(lr=0.1), Racer(Adam(lr=0.1), label="Adam")])
+    assert [r.name for r in scene.racers] == ["SGD(lr=0.1)", "Adam"]
+    as_dict = Scene("bowl", start=(1, 1), optimizers={"plain": SGD(lr=0.1), "adaptive": Adam()})
+    assert [r.name for r in as_dict.racers] == ["plain", "adaptive"]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(optimizers=[]), "optimizers is empty"),
+    (dict(optimizers=[SGD(lr=0.1), SGD(lr=0.1)]), "duplicate optimizer labels"),
+    (dict(optimizers="SGD"), "list of optimizers"),
+    (dict(optimizers=["SGD"]), "needs an optimizer"),
+    (dict(epochs=0), "epochs must be a positive integer"),
+    (dict(epochs=2.5), "epochs must be a positive integer"),
+    (dict(epochs=10**9), "lift it with --max-epochs"),
+    (dict(start=(float("nan"), 0.0)), "finite"),
+    (dict(start=(1.0, float("inf"))), "finite"),
+    (dict(start=(1.0, 2.0, 3.0)), "point of 2 numbers"),
+    (dict(start="here"), "point of 2 numbers"),
+    (dict(noise=-1.0), "noise must be a non-negative number"),
+    (dict(clip_norm=0.0), "clip_norm must be a positive number"),
+    (dict(surface=42), "surface must be a Surface"),
+])
+def test_invalid_scenes_raise_a_clear_error(kwargs, message):
+    args = dict(surface="bowl", start=(1.0, 1.0), optimizers=[SGD(lr=0.1)], epochs=10) | kwargs
+    with pytest.raises(ValueError, match=message):
+        Scene(**args)
+
+
+def test_builtin_saddle_reproduces_seed_004():
+    scene = scenes.load("saddle")
+    assert scene.surface.name == "saddle"
+    assert scene.starts.tolist() == [[20.75, 0.5]]
+    assert [type(r.optimizer).__name__ for r in scene.racers] == ["SGD", "Adam", "RMSprop"]
+    assert all(r.optimizer.lr == 0.005 for r in scene.racers)
+    assert scene.epochs == 4000 and len(scene.frame_epochs) == 62
+
+
+def test_every_builtin_scene_loads_and_has_a_description():
+    for name in scenes.names():
+        assert isinstance(scenes.load(name), Scene)
+        assert scenes.info(name).description, name
+
+
+def test_unknown_name_suggests_close_ones():
+    with pytest.raises(UnknownScene, match="Did you mean 'saddle'") as caught:
+        scenes.load("sadle")
+    assert "Known scenes:" in str(caught.value)
+
+
+def test_a_name_with_a_separator_is_a_path(tmp_path):
+    with pytest.raises(SceneError, match="scene file not found"):
+        scenes.load("../saddle")
+    with pytest.raises(SceneError, match="scene file not found"):
+        scenes.load(str(tmp_path / "missing.py"))
+    (tmp_path / "notes.txt").write_text("SCENE = 1")
+    with pytest.raises(SceneError, match=r"must be a \.py file"):
+        scenes.load(str(tmp_path / "notes.txt"))
+
+
+def test_loads_a_user_scene_file(tmp_path):
+    path = tmp_path / "mine.py"
+    path.write_text('"""Mine."""\nfrom optimizers import SGD\nfrom scenes import Scene\n'
+                    'SCENE = Scene("bowl", start=(1, 1), optimizers=[SGD(lr=0.1)], epochs=5)\n')
+    assert scenes.load(str(path)).epochs == 5
+    assert scenes.info(str(path)).description == "Mine."
+
+
+@pytest.mark.parametrize("source, message", [
+    ("SCENE = (\n", r"mine\.py:1: syntax error"),
+    ("x = 1\nraise RuntimeError('boom')\n", r"mine\.py:2: RuntimeError: boom"),
+    ("from optimizers import Adam\nx = 1\nSCENE = Adam(lr=-1)\n", r"mine\.py:3: ValueError: .*lr"),
+    ("x = 1\n", r"defines no SCENE"),
+    ("SCENE = 42\n", r"SCENE must be a scenes\.Scene, got int"),
+    ("import sys\nsys.exit(3)\n", r"called exit\(3\)"),
+])
+def test_broken_scene_files_give_one_line_naming_the_file(tmp_path, source, message):
+    path = tmp_path / "mine.py"
+    path.write_text(source)
+    with pytest.raises(SceneError, match=message) as caught:
+        scenes.load(str(path))
+    assert "\n" not in str(caught.value)
