@@ -153,11 +153,12 @@ def run(args, parser) -> int:
         except runner.SurfaceError as error:
             raise UserError(str(error)) from None
     width, height = args.size
-    picture = renderer.Renderer(run_, renderer.Style(width=width, height=height))
+    style = renderer.Style(width=width, height=height)
     with progress_bar(frames_wanted, "render", show_progress) as advance:
-        frames = list(picture.frames(progress=advance))
+        frames = renderer.render_frames(run_, style, jobs=min(2, os.cpu_count() or 1), progress=advance)
     try:
-        size = writer.write_gif(frames, out, fps=args.fps)
+        size = writer.write_gif(frames, out, fps=args.fps,
+                                key_colors=renderer.key_colors(style, len(run_.labels)))
     except writer.OutputError as error:
         raise UserError(str(error)) from None
     except OSError as error:

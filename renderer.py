@@ -1,17 +1,25 @@
-"""Frames from a recorded run: a 3-D position view beside a z-value-versus-epoch plot.
+"""Frames from a recorded run: position views beside a z-value-versus-epoch plot.
 
 celluloid's `Camera` captures the frames: each frame's moving artists (trails, current
-positions, z lines, the epoch counter) are created and `snap()`ped. The static picture
-(surface, axes, ticks, legend, start and minimum markers) is drawn once; each frame
-restores that background and draws only its own artists on top (blitting), so nothing is
-drawn twice and the markers are never hidden behind the surface.
+positions, z lines, live values, the epoch counter) are created and `snap()`ped. The
+static picture (surface, axes, ticks, legend handles, start and minimum markers) is drawn
+once; each frame restores that background and draws only its own artists on top
+(blitting). Nothing is drawn twice, and markers are never hidden behind the surface.
 
-Nothing here computes optimizer math: positions and values come from the `Run`.
+Long runs cost what their frames cost, not their epochs: z lines keep the extremes of
+each pixel column and trails a fixed subsample, both with the moving tip exact, and both
+stable from frame to frame (so the GIF stores only what changed).
+
+Nothing here computes optimizer math: positions and values come from the `Run`; the
+surface function is only sampled to draw the surface itself.
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 import matplotlib
 
@@ -20,16 +28,33 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 from celluloid import Camera  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.colors import to_hex, to_rgba  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+from mpl_toolkits.mplot3d.art3d import Line3D  # noqa: E402
 
 from runner import NEVER, Run  # noqa: E402
 
+VIEWS = ("3d", "contour", "both")
+THEMES = ("light", "dark")
 # Okabe-Ito: distinguishable with every common colour-vision deficiency; lines also
 # differ by dash pattern and marker, so they survive greyscale printing.
 COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 DASHES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h")
+TRAIL_POINTS = 600       # a trail keeps about this many points, plus its exact tip
+FADE_FRAMES = 4          # a trail segment fades over this many frames ...
+FADE_FLOOR = 0.3         # ... down to this opacity
+
+THEME_RC = {
+    "light": {"figure.facecolor": "white", "axes.facecolor": "white", "text.color": "#1a1a1a",
+              "axes.labelcolor": "#1a1a1a", "axes.edgecolor": "#444444", "xtick.color": "#333333",
+              "ytick.color": "#333333", "grid.color": "#b0b0b0"},
+    "dark": {"figure.facecolor": "#14171c", "axes.facecolor": "#14171c", "text.color": "#e8e8e8",
+             "axes.labelcolor": "#e8e8e8", "axes.edgecolor": "#9a9a9a", "xtick.color": "#cfcfcf",
+             "ytick.color": "#cfcfcf", "grid.color": "#5a5a5a"},
+}
 
 
 @dataclass(frozen=True)
@@ -38,39 +63,59 @@ class Style:
     width: int = 960
     height: int = 540
     dpi: int = 100
-    mesh: int = 40
+    theme: str = "light"
+    view: str = "3d"
+    mesh: int = 36
+
+    def __post_init__(self):
+        if self.theme not in THEMES:
+            raise ValueError(f"theme must be one of {', '.join(THEMES)}, got {self.theme!r}")
+        if self.view not in VIEWS:
+            raise ValueError(f"view must be one of {', '.join(VIEWS)}, got {self.view!r}")
+
+    @property
+    def font_scale(self) -> float:
+        """Text grows with the frame so that it stays legible at half size."""
+        return float(np.clip(min(self.width / 960, self.height / 540) * 100 / self.dpi, 0.55, 2.0))
 
 
-def style_of(racer_index: int) -> dict:
-    return dict(color=COLORS[racer_index % len(COLORS)],
-                linestyle=DASHES[racer_index % len(DASHES)],
+def racer_style(racer_index: int, theme: str = "light") -> dict:
+    color = COLORS[racer_index % len(COLORS)]
+    if theme == "dark" and color == "#000000":
+        color = "#f0f0f0"
+    return dict(color=color, linestyle=DASHES[racer_index % len(DASHES)],
                 marker=MARKERS[racer_index % len(MARKERS)])
 
 
-def decimate(x: np.ndarray, y: np.ndarray, columns: int) -> tuple[np.ndarray, np.ndarray]:
-    """At most ~4 points per pixel column of a line sorted by x, keeping what shows.
+def decimate(x: np.ndarray, y: np.ndarray, columns: int, x_max: float | None = None):
+    """At most ~4 points per pixel column of a line whose x increases, keeping what shows.
 
-    For each of `columns` equal-width buckets of x, keeps the first, lowest, highest and
-    last point, in x order; the very last point is always kept exactly.
+    Columns split [x[0], x_max] into equal buckets (fixed by `x_max`, not by the length of
+    the line, so a growing line keeps the same points frame after frame). Each bucket
+    keeps its first, lowest, highest and last point; the very last point is always kept.
     """
     n = len(x)
     if n <= 4 * columns:
         return x, y
-    edges = np.linspace(0, n, columns + 1).astype(int)
+    x_max = x[-1] if x_max is None else x_max
+    bucket = np.minimum(((x - x[0]) * (columns / max(x_max - x[0], 1e-300))).astype(np.int64), columns - 1)
+    starts = np.flatnonzero(np.r_[True, bucket[1:] != bucket[:-1]])
+    ends = np.r_[starts[1:], n] - 1
     keep = np.zeros(n, dtype=bool)
-    keep[edges[:-1]] = True
-    keep[np.maximum(edges[1:] - 1, 0)] = True
-    starts = edges[:-1]
-    # Per-bucket argmin/argmax with NaNs treated as missing.
-    filled_low = np.where(np.isnan(y), np.inf, y)
-    filled_high = np.where(np.isnan(y), -np.inf, y)
-    low = np.minimum.reduceat(filled_low, starts)
-    high = np.maximum.reduceat(filled_high, starts)
-    bucket = np.repeat(np.arange(columns), np.diff(edges))
-    keep |= filled_low == low[bucket]
-    keep |= filled_high == high[bucket]
-    # Ties can keep many equal points in a flat bucket; that only costs, never hides.
+    keep[starts] = keep[ends] = True
+    finite = np.isfinite(y)
+    low = np.minimum.reduceat(np.where(finite, y, np.inf), starts)
+    high = np.maximum.reduceat(np.where(finite, y, -np.inf), starts)
+    per_point = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, n]))
+    keep |= finite & ((y == low[per_point]) | (y == high[per_point]))
     return x[keep], y[keep]
+
+
+def transform_z(values, surface):
+    """Values as plotted: clipped to the z-limits, and log10 for a log-scaled surface."""
+    z0, z1 = surface.zlim
+    clipped = np.clip(values, z0, z1)
+    return np.log10(clipped) if surface.log_z else clipped
 
 
 class Renderer:
@@ -78,113 +123,384 @@ class Renderer:
 
     def __init__(self, run: Run, style: Style = Style()):
         self.run, self.style = run, style
-        scene = run.scene
-        self.surface = scene.surface
-        self.frame_epochs = scene.frame_epochs
+        self.scene, self.surface = run.scene, run.scene.surface
+        self.frame_epochs = self.scene.frame_epochs
         self.fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi)
         self.canvas = FigureCanvasAgg(self.fig)
         self.camera = Camera(self.fig)
-        self._build_static()
+        self.fs = 10.5 * style.font_scale
+        self.stride = max(1, run.epochs // TRAIL_POINTS)
+        with self._theme():
+            self._build_static()
         # celluloid gives an artist created before the first snap() to frame 0; taking
         # that first snapshot now makes the static artists an explicit background.
         self.background_artists = self.camera.snap()
-        self._snaps: list[list] = []
+
+    def _theme(self):
+        return matplotlib.rc_context(THEME_RC[self.style.theme])
 
     # -- static picture ---------------------------------------------------------------
     def _build_static(self):
-        fig, run, surface = self.fig, self.run, self.surface
-        title = run.scene.title or f"{surface.name}: {surface.description}"
-        fig.text(0.5, 0.975, title, ha="center", va="top", fontsize=13, weight="bold")
-        self.ax_z = fig.add_axes((0.075, 0.25, 0.33, 0.62))
-        self.ax_3d = fig.add_axes((0.43, 0.07, 0.56, 0.86), projection="3d", computed_zorder=False)
+        fig, style = self.fig, self.style
+        title = self.scene.title or f"{self.surface.name}: {self.surface.description}"
+        fig.text(0.5, 0.985, title, ha="center", va="top", fontsize=self.fs * 1.3, weight="bold")
+        left_w = 0.33 if style.view != "both" else 0.27
+        self.ax_z = fig.add_axes((0.085, 0.36, left_w, 0.52))
+        self.ax_legend = fig.add_axes((0.01, 0.0, left_w + 0.07, 0.25))
+        self.ax_legend.set_axis_off()
+        self.position_axes = []
+        if self.surface.dim == 1:
+            self.ax_curve = fig.add_axes((left_w + 0.16, 0.12, 0.98 - left_w - 0.18, 0.76))
+            self._build_curve(self.ax_curve)
+            self.position_axes.append(("curve", self.ax_curve))
+        else:
+            if style.view == "both":
+                contour_rect, rect_3d = (0.43, 0.12, 0.25, 0.76), (0.68, 0.05, 0.32, 0.88)
+            else:
+                contour_rect = (left_w + 0.16, 0.12, 0.98 - left_w - 0.2, 0.76)
+                rect_3d = (left_w + 0.1, 0.04, 1.0 - left_w - 0.1, 0.88)
+            if style.view in ("contour", "both"):
+                ax = fig.add_axes(contour_rect)
+                self._build_contour(ax)
+                self.position_axes.append(("contour", ax))
+            if style.view in ("3d", "both"):
+                ax = fig.add_axes(rect_3d, projection="3d", computed_zorder=False)
+                self._build_3d(ax)
+                self.position_axes.append(("3d", ax))
         self._build_z_plot()
-        self._build_3d_view()
-        handles = [Line2D([], [], markersize=6, **style_of(r)) for r in range(len(run.labels))]
-        fig.legend(handles, run.labels, loc="lower left", bbox_to_anchor=(0.02, 0.005),
-                   ncols=1 if len(handles) > 4 else min(2, len(handles)), fontsize=10,
-                   frameon=False, handlelength=2.6)
+        self._build_legend()
 
     def _build_z_plot(self):
-        ax, zlim = self.ax_z, self.surface.zlim
+        ax, (z0, z1) = self.ax_z, self.surface.zlim
         ax.set_xlim(0, self.run.epochs)
-        ax.set_ylim(*zlim)
-        ax.set_xlabel("epoch")
-        ax.set_ylabel("z")
-        ax.set_title("z value", fontsize=11)
-        ax.grid(True, alpha=0.3)
-        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        if self.surface.log_z:
+            ax.set_yscale("log")
+        ax.set_ylim(z0, z1)
+        ax.set_xlabel("epoch", fontsize=self.fs)
+        ax.set_ylabel("z" + (" (log scale)" if self.surface.log_z else ""), fontsize=self.fs)
+        ax.tick_params(labelsize=self.fs * 0.85)
+        ax.grid(True, alpha=0.35)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.xaxis.get_major_locator().set_params(nbins=4)
 
-    def _build_3d_view(self):
-        ax, surface = self.ax_3d, self.surface
+    def _build_legend(self):
+        ax, n = self.ax_legend, len(self.run.labels)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        self.legend_rows = 0.86 - np.arange(n) * min(0.24, 0.76 / max(n - 1, 1))
+        fs = self.fs * (0.95 if n <= 4 else 0.8)
+        for r, label in enumerate(self.run.labels):
+            st = racer_style(r, self.style.theme)
+            y = self.legend_rows[r]
+            ax.add_line(Line2D([0.05, 0.17], [y, y], linewidth=2, color=st["color"], linestyle=st["linestyle"]))
+            ax.add_line(Line2D([0.11], [y], marker=st["marker"], markersize=fs * 0.7, color=st["color"],
+                               markeredgecolor=self._edge))
+            ax.text(0.2, y, label, va="center", fontsize=fs)
+
+    @property
+    def _edge(self):
+        return "black" if self.style.theme == "light" else "white"
+
+    def _surface_grid(self, n):
+        (x0, x1), (y0, y1) = self.surface.domain
+        xs, ys = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+        with np.errstate(all="ignore"):
+            zs = np.asarray(self.surface.f(np.stack([xs, ys])), dtype=float)
+        return xs, ys, transform_z(np.nan_to_num(zs, nan=self.surface.zlim[1]), self.surface)
+
+    def _zlim_plotted(self):
+        z0, z1 = self.surface.zlim
+        return (np.log10(z0), np.log10(z1)) if self.surface.log_z else (z0, z1)
+
+    def _build_3d(self, ax):
+        surface, fs = self.surface, self.fs
+        xs, ys, zs = self._surface_grid(self.style.mesh)
+        # Opaque faces tinted towards the background: translucent faces would show seams
+        # where neighbours overlap, and the moving artists are blitted on top anyway.
+        lo, hi = self._zlim_plotted()
+        tint = matplotlib.colormaps["viridis"](np.clip((zs - lo) / (hi - lo), 0, 1))
+        background = np.array(to_rgba(THEME_RC[self.style.theme]["axes.facecolor"]))
+        faces = 0.5 * tint + 0.5 * background
+        ax.plot_surface(xs, ys, zs, facecolors=faces, linewidth=0.25, edgecolor=(0.5, 0.5, 0.5, 0.25), antialiased=False,
+                        shade=False, rcount=self.style.mesh, ccount=self.style.mesh)
         (x0, x1), (y0, y1) = surface.domain
-        z0, z1 = surface.zlim
-        xs, ys = np.meshgrid(np.linspace(x0, x1, self.style.mesh), np.linspace(y0, y1, self.style.mesh))
-        zs = np.clip(np.asarray(surface.f(np.stack([xs, ys])), dtype=float), z0, z1)
-        ax.plot_surface(xs, ys, zs, cmap="viridis", alpha=0.45, linewidth=0,
-                        antialiased=False, rcount=self.style.mesh, ccount=self.style.mesh)
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
-        ax.set_zlim(z0, z1)
-        ax.set_xlabel("x")
-        ax.set_ylabel("y")
-        ax.set_zlabel("z")
+        ax.set_zlim(*self._zlim_plotted())
+        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis), ("z", ax.zaxis)):
+            axis.set_pane_color((1, 1, 1, 0) if self.style.theme == "dark" else (0.95, 0.95, 0.95, 1))
+        ax.set_xlabel("x", fontsize=fs, labelpad=-2)
+        ax.set_ylabel("y", fontsize=fs, labelpad=-2)
+        ax.set_zlabel("log₁₀ z" if surface.log_z else "z", fontsize=fs, labelpad=-1)
+        ax.tick_params(labelsize=fs * 0.8, pad=0)
+        for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+            axis.get_major_locator().set_params(nbins=5)
+        ax.grid(False)
         ax.view_init(*surface.view)
-        for start in self.run.scene.starts:
-            z = float(surface.f(start))
-            ax.plot([start[0]], [start[1]], [np.clip(z, z0, z1)], marker="o", markersize=7,
-                    markerfacecolor="white", markeredgecolor="black", linestyle="", zorder=5)
-        for minimum in surface.minima:
-            ax.plot([minimum[0]], [minimum[1]], [np.clip(float(surface.f(np.array(minimum))), z0, z1)],
-                    marker="*", markersize=13, color="gold", markeredgecolor="black", linestyle="",
-                    zorder=5)
+        self._mark_starts_and_minima(ax, three_d=True)
+
+    def _build_contour(self, ax):
+        xs, ys, zs = self._surface_grid(120)
+        ax.contourf(xs, ys, zs, levels=14, cmap="viridis", alpha=0.55)
+        ax.contour(xs, ys, zs, levels=14, colors=self._edge, linewidths=0.4, alpha=0.35)
+        (x0, x1), (y0, y1) = self.surface.domain
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_xlabel("x", fontsize=self.fs)
+        ax.set_ylabel("y", fontsize=self.fs)
+        ax.tick_params(labelsize=self.fs * 0.85)
+        ax.set_aspect("auto")
+        self._mark_starts_and_minima(ax, three_d=False)
+
+    def _build_curve(self, ax):
+        (x0, x1), = self.surface.domain
+        xs = np.linspace(x0, x1, 400)
+        with np.errstate(all="ignore"):
+            ys = np.asarray(self.surface.f(xs[None, :]), dtype=float)
+        ax.plot(xs, transform_z(ys, self.surface), color=self._edge, linewidth=1.5, alpha=0.7)
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(*self._zlim_plotted())
+        ax.set_xlabel("θ", fontsize=self.fs)
+        ax.set_ylabel("log₁₀ f(θ)" if self.surface.log_z else "f(θ)", fontsize=self.fs)
+        ax.tick_params(labelsize=self.fs * 0.85)
+        ax.grid(True, alpha=0.35)
+        self._mark_starts_and_minima(ax, three_d=False)
+
+    def _mark_starts_and_minima(self, ax, three_d: bool):
+        surface = self.surface
+        for point, kind in [(p, "start") for p in self.scene.starts] + [(m, "min") for m in surface.minima]:
+            point = np.asarray(point, dtype=float)
+            with np.errstate(all="ignore"):
+                z = float(transform_z(surface.f(point), surface))
+            marker = dict(marker="o", markersize=7, markerfacecolor="white", markeredgecolor="black") \
+                if kind == "start" else dict(marker="*", markersize=14, color="gold", markeredgecolor="black")
+            coords = ([point[0]], [point[1]], [z]) if three_d else \
+                (([point[0]], [z]) if surface.dim == 1 else ([point[0]], [point[1]]))
+            ax.plot(*coords, linestyle="", zorder=6, **marker)
 
     # -- frames -------------------------------------------------------------------------
-    def _snap_frame(self, epoch: int):
-        run, ax_z, ax_3d = self.run, self.ax_z, self.ax_3d
-        z0, z1 = self.surface.zlim
-        columns = int(self.style.width * 0.33)
-        epochs = np.arange(epoch + 1)
+    def _trail_pieces(self, last: int) -> list[tuple[np.ndarray, float]]:
+        """The trail up to epoch `last` as pieces (epoch indices, opacity), oldest first.
+
+        A piece per frame interval over the last FADE_FRAMES frames, fading with its age in
+        frames, and one piece for everything older at FADE_FLOOR. Points sit on multiples
+        of the stride (plus the piece ends), so old pieces do not change between frames.
+        """
+        frame_epochs, k = self.frame_epochs, self._frame_index
+        first = max(0, k - FADE_FRAMES)
+        pieces = [(0, frame_epochs[first], k - first)]
+        pieces += [(frame_epochs[j - 1], frame_epochs[j] if j < k else last, k - j) for j in range(first + 1, k + 1)]
+        out = []
+        for start, end, age in pieces:
+            end = min(end, last)
+            if end <= start:
+                continue
+            inner = np.arange((start // self.stride + 1) * self.stride, end, self.stride)
+            alpha = float(np.clip(1.0 - age * (1.0 - FADE_FLOOR) / FADE_FRAMES, FADE_FLOOR, 1.0))
+            out.append((np.concatenate([[start], inner, [end]]), alpha))
+        return out
+
+    def _snap_frame(self, frame_index: int, epoch: int) -> list:
+        self._frame_index = frame_index
+        run, surface, fs = self.run, self.surface, self.fs
+        columns = int(self.style.width * 0.35)
+        x_epochs = np.arange(epoch + 1)
         notes = []
+        multi = run.positions.shape[2] > 1
         for r in range(len(run.labels)):
-            st = style_of(r)
+            st = racer_style(r, self.style.theme)
+            current = []
             for s in range(run.positions.shape[2]):
                 diverged = run.diverged_at[r, s]
                 last = epoch if diverged == NEVER or diverged > epoch else diverged - 1
                 values = run.values[: last + 1, r, s]
-                path = run.positions[: last + 1, r, s]
-                ax_z.plot(*decimate(epochs[: last + 1], values, columns), color=st["color"],
-                          linestyle=st["linestyle"], linewidth=1.8)
-                ax_3d.plot(path[:, 0], path[:, 1], np.clip(values, z0, z1), color=st["color"],
-                           linestyle=st["linestyle"], linewidth=1.5, alpha=0.9, axlim_clip=True)
+                self._add_line("z", self.ax_z, decimate(x_epochs[: last + 1], values, columns, x_max=run.epochs),
+                               color=st["color"], linestyle=st["linestyle"],
+                               linewidth=1.2 if multi else 1.8, alpha=0.7 if multi else 1.0)
+                for index, alpha in self._trail_pieces(last):
+                    path, z = run.positions[index, r, s], transform_z(run.values[index, r, s], surface)
+                    for kind, ax in self.position_axes:
+                        self._draw_path(kind, ax, path, z, st, alpha)
                 if last == epoch:
-                    ax_3d.plot([path[-1, 0]], [path[-1, 1]], [values[-1]], marker=st["marker"],
-                               markersize=8, color=st["color"], markeredgecolor="black",
-                               linestyle="", axlim_clip=True)
-                elif s == 0:
-                    notes.append((f"{run.labels[r]} diverged at epoch {diverged:,}", st["color"]))
-        ax_z.text(0.98, 0.96, f"epoch {epoch:,}", transform=ax_z.transAxes, ha="right", va="top",
-                  fontsize=11, family="monospace",
-                  bbox=dict(boxstyle="round,pad=0.25", facecolor="white", alpha=0.8, linewidth=0))
-        for i, (note, color) in enumerate(notes):
-            ax_z.text(0.02, 0.04 + 0.07 * i, note, transform=ax_z.transAxes, color=color,
-                      fontsize=9, weight="bold")
-        self._snaps.append(self.camera.snap())
+                    tip, z_tip = run.positions[epoch, r, s], transform_z(run.values[epoch, r, s], surface)
+                    for kind, ax in self.position_axes:
+                        self._draw_tip(kind, ax, tip, z_tip, st)
+                if last == epoch:
+                    current.append(run.values[epoch, r, s])
+                elif not multi:
+                    notes.append((r, diverged))
+            self._live_value(r, current, st, notes)
+        self.ax_z.text(0.97, 0.95, f"epoch {epoch:,}", transform=self.ax_z.transAxes, ha="right",
+                       va="top", fontsize=fs, family="monospace",
+                       bbox=dict(boxstyle="round,pad=0.25", facecolor=THEME_RC[self.style.theme]["axes.facecolor"],
+                                 alpha=0.85, linewidth=0))
+        return self.camera.snap()
 
-    def frames(self, progress: Callable[[int], None] | None = None) -> Iterator[np.ndarray]:
-        """Yield each frame as an (height, width, 3) uint8 array."""
-        for epoch in self.frame_epochs:
-            self._snap_frame(epoch)
-        moving = [artist for snap in self._snaps for artist in snap]
-        for artist in moving:
-            artist.set_visible(False)
-        self.canvas.draw()
-        background = self.canvas.copy_from_bbox(self.fig.bbox)
-        for snap in self._snaps:
-            self.canvas.restore_region(background)
-            for artist in snap:
-                artist.set_visible(True)
-                artist.axes.draw_artist(artist)
+    @staticmethod
+    def _coords(kind, path, z):
+        if kind == "3d":
+            return path[..., 0], path[..., 1], z
+        return (path[..., 0], z) if kind == "curve" else (path[..., 0], path[..., 1])
+
+    def _add_line(self, kind, ax, coords, **props):
+        """A moving line, added without ax.plot's autoscaling and property cycling."""
+        if kind == "3d":
+            line = Line3D(*coords, axlim_clip=True, **props)
+        else:
+            line = Line2D(*coords, **props)
+        ax.add_artist(line)
+
+    def _draw_path(self, kind, ax, path, z, st, alpha):
+        self._add_line(kind, ax, self._coords(kind, path, z), color=st["color"],
+                       linestyle=st["linestyle"], linewidth=1.8, alpha=alpha)
+
+    def _draw_tip(self, kind, ax, tip, z, st):
+        self._add_line(kind, ax, [np.atleast_1d(c) for c in self._coords(kind, tip, z)],
+                       marker=st["marker"], markersize=8.5, color=st["color"],
+                       markeredgecolor=self._edge, linestyle="")
+
+    def _live_value(self, r, current, st, notes):
+        """The legend's live column: this racer's z now, or when it diverged."""
+        y = self.legend_rows[r]
+        if notes and notes[-1][0] == r:
+            text = f"diverged at epoch {notes[-1][1]:,}"
+            bbox = dict(boxstyle="round,pad=0.2", facecolor=st["color"], linewidth=0, alpha=0.9)
+            self.ax_legend.text(0.98, y, text, ha="right", va="center", fontsize=self.fs * 0.85,
+                                color="white", weight="bold", bbox=bbox)
+            return
+        if not current:
+            return
+        text = f"z = {_compact(current[0])}" if len(current) == 1 else f"median z = {_compact(np.median(current))}"
+        self.ax_legend.text(0.98, y, text, ha="right", va="center", fontsize=self.fs * 0.9,
+                            family="monospace", color=st["color"])
+
+    def frames(self, progress: Callable[[int], None] | None = None,
+               indices: Sequence[int] | None = None) -> Iterator[np.ndarray]:
+        """Yield frames (height, width, 3) uint8, all or only those at `indices`."""
+        indices = range(len(self.frame_epochs)) if indices is None else indices
+        with self._theme():
+            snaps = [self._snap_frame(i, self.frame_epochs[i]) for i in indices]
+            for artist in (a for snap in snaps for a in snap):
                 artist.set_visible(False)
-            yield np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
-            if progress is not None:
-                progress(1)
+            self.canvas.draw()
+            background = self.canvas.copy_from_bbox(self.fig.bbox)
+            for snap in snaps:
+                self.canvas.restore_region(background)
+                for artist in snap:
+                    artist.set_visible(True)
+                    if hasattr(artist, "do_3d_projection"):
+                        artist.do_3d_projection()
+                    artist.axes.draw_artist(artist)
+                    artist.set_visible(False)
+                yield np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
+                if progress is not None:
+                    progress(1)
+
+    def overview(self) -> np.ndarray:
+        """A still: the whole trails on a contour map (the curve in 1-D), for print."""
+        fig = Figure(figsize=self.fig.get_size_inches(), dpi=self.style.dpi)
+        canvas = FigureCanvasAgg(fig)
+        with self._theme():
+            title = self.scene.title or f"{self.surface.name}: {self.surface.description}"
+            fig.text(0.5, 0.985, title, ha="center", va="top", fontsize=self.fs * 1.3, weight="bold")
+            ax = fig.add_axes((0.08, 0.1, 0.62, 0.8))
+            (self._build_curve if self.surface.dim == 1 else self._build_contour)(ax)
+            self._frame_index = len(self.frame_epochs) + FADE_FRAMES
+            handles = []
+            for r, label in enumerate(self.run.labels):
+                st = racer_style(r, self.style.theme)
+                for s in range(self.run.positions.shape[2]):
+                    diverged = self.run.diverged_at[r, s]
+                    last = self.run.epochs if diverged == NEVER else diverged - 1
+                    index = np.unique(np.append(np.arange(0, last + 1, self.stride), last))
+                    path = self.run.positions[index, r, s]
+                    y = transform_z(self.run.values[index, r, s], self.surface) if self.surface.dim == 1 else path[:, 1]
+                    ax.plot(path[:, 0], y, color=st["color"], linestyle=st["linestyle"], linewidth=1.8)
+                    ax.plot([path[-1, 0]], [y[-1]], marker=st["marker"], color=st["color"],
+                            markeredgecolor=self._edge, linestyle="", markersize=8)
+                note = _divergence_note(self.run, r)
+                handles.append(Line2D([], [], markersize=7, markeredgecolor=self._edge, label=label + note, **st))
+            fig.legend(handles=handles, loc="center left", bbox_to_anchor=(0.71, 0.5), fontsize=self.fs * 0.9,
+                       frameon=False)
+            canvas.draw()
+        return np.asarray(canvas.buffer_rgba())[:, :, :3].copy()
+
+
+def _divergence_note(run: Run, r: int) -> str:
+    diverged = run.diverged_at[r]
+    hit = diverged[diverged != NEVER]
+    if not len(hit):
+        return ""
+    return f" (diverged at epoch {int(hit.min()):,})" if len(diverged) == 1 else f" ({len(hit)} diverged)"
+
+
+def _compact(value: float) -> str:
+    value = float(value)
+    if value == 0 or 1e-3 <= abs(value) < 1e5:
+        return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
+def key_colors(style: Style, n_racers: int) -> list[str]:
+    """Colours that must survive palette reduction exactly: racers, text, background."""
+    rc = THEME_RC[style.theme]
+    colors = [racer_style(r, style.theme)["color"] for r in range(n_racers)]
+    return [to_hex(c) for c in colors + [rc["figure.facecolor"], rc["text.color"], "black", "white"]]
+
+
+def render_frames(run: Run, style: Style, jobs: int = 1,
+                  progress: Callable[[int], None] | None = None) -> list[np.ndarray]:
+    """All frames of a run, rendered in up to `jobs` processes.
+
+    Each process builds the same figure and draws a contiguous share of the frames, so
+    the pixels, and the file bytes, do not depend on `jobs`.
+    """
+    count = len(run.scene.frame_epochs)
+    jobs = max(1, min(jobs, count // 8))
+    if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return list(Renderer(run, style).frames(progress=progress))
+    chunks = np.array_split(np.arange(count), jobs)
+    context = multiprocessing.get_context("fork")
+    workers = []
+    try:
+        for chunk in chunks[1:]:
+            receiver, sender = context.Pipe(duplex=False)
+            process = context.Process(target=_render_share, args=(run, style, chunk, sender), daemon=True)
+            process.start()
+            sender.close()
+            workers.append((process, receiver, len(chunk)))
+        frames = list(Renderer(run, style).frames(progress=progress, indices=chunks[0]))
+        shape = frames[0].shape
+        for process, receiver, expected in workers:
+            for _ in range(expected):
+                try:
+                    message = receiver.recv_bytes()
+                except EOFError:
+                    raise RuntimeError("a render process died without a frame") from None
+                if message.startswith(b"ERROR:"):
+                    raise RuntimeError(f"a render process failed: {message[6:].decode(errors='replace')}")
+                frames.append(np.frombuffer(message, dtype=np.uint8).reshape(shape))
+                if progress is not None:
+                    progress(1)
+            process.join()
+        return frames
+    finally:
+        for process, receiver, _ in workers:
+            receiver.close()
+            if process.is_alive():
+                process.terminate()
+                process.join()
+
+
+def _render_share(run: Run, style: Style, indices, sender) -> None:
+    """In a forked process: render some frames and send their bytes back."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        for frame in Renderer(run, style).frames(indices=indices):
+            sender.send_bytes(frame.tobytes())
+    except BaseException as error:  # report to the parent; a traceback here helps no user
+        sender.send_bytes(f"ERROR:{error.__class__.__name__}: {error}".encode())
+    finally:
+        sender.close()
+        os._exit(0)

@@ -2,7 +2,9 @@
 
 Every optimizer runs from every start point. Each epoch makes one batched autograd call
 that gives the value and the gradient at all current positions, then each optimizer
-updates its own rows. Nothing here draws.
+updates its own rows. A mini-batch racer (`Racer(batch_size=k)` on a data surface) takes
+one more call for the gradient of its own batch; values are always the full-data loss.
+Nothing here draws.
 """
 from __future__ import annotations
 
@@ -73,9 +75,20 @@ def simulate(scene: Scene, progress: Callable[[int], None] | None = None) -> Run
     clip = np.repeat([_or_inf(scene.clip_norm if r.clip_norm is None else r.clip_norm)
                       for r in racers], n_starts)
     rng = np.random.default_rng(scene.seed) if np.any(noise_sd > 0) else None
+    # Mini-batch racers: the gradient of their own batch's loss replaces the full one,
+    # from a second stream of the scene's seed (the noise stream stays as it was).
+    batched = [(rows[r], racer.batch_size) for r, racer in enumerate(racers) if racer.batch_size is not None]
+    batch_rng = np.random.default_rng(np.random.SeedSequence(scene.seed).spawn(1)[0]) if batched else None
+    lo, hi = (np.array(scene.bounds).T if scene.bounds is not None else (None, None))
+
+    def batch_gradients(at: np.ndarray, gradients: np.ndarray) -> np.ndarray:
+        for row, size in batched:
+            gradients[row] = _batch_gradient(scene.surface, at[row], size, batch_rng)
+        return gradients
 
     with np.errstate(all="ignore"):
         start_values, gradients = value_and_gradient(f, points)
+        gradients = batch_gradients(points, gradients)
         if not np.all(np.isfinite(start_values)):
             bad = int(np.argmax(~np.isfinite(start_values)))
             raise SurfaceError(f"surface {scene.surface.name!r} gives {start_values[bad]} at the start "
@@ -92,7 +105,10 @@ def simulate(scene: Scene, progress: Callable[[int], None] | None = None) -> Run
             for r, racer in enumerate(racers):
                 updates, states[r] = racer.optimizer.update(gradients[rows[r]], states[r], points[rows[r]])
                 stepped[rows[r]] = points[rows[r]] + updates
+            if lo is not None:
+                stepped = np.clip(stepped, lo, hi)
             current, gradients = value_and_gradient(f, stepped)
+            gradients = batch_gradients(stepped, gradients)
             finite = np.isfinite(current) & np.all(np.isfinite(stepped), axis=1)
             newly_diverged = alive & ~finite
             diverged_at[newly_diverged] = epoch
@@ -110,6 +126,12 @@ def simulate(scene: Scene, progress: Callable[[int], None] | None = None) -> Run
     return Run(scene=scene, labels=tuple(r.name for r in racers),
                positions=positions.reshape(shape + (dim,)), values=values.reshape(shape),
                diverged_at=diverged_at.reshape(n_racers, n_starts))
+
+
+def _batch_gradient(surface, at: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+    """The gradient of each row's own batch loss: `size` distinct samples per row."""
+    indices = np.argsort(rng.random((len(at), surface.n_samples)), axis=1)[:, :size]
+    return value_and_gradient(lambda p: surface.batch_loss(p, indices), at)[1]
 
 
 def _or_inf(value):

@@ -57,18 +57,29 @@ def _umask() -> int:
     return mask
 
 
-def shared_palette(frames: Sequence[np.ndarray], colors: int = 255) -> Image.Image:
-    """One palette for the whole animation, fitted on the first, middle and last frames."""
+def shared_palette(frames: Sequence[np.ndarray], key_colors: Sequence[str] = (), colors: int = 128) -> Image.Image:
+    """One palette for the whole animation, fitted on the first, middle and last frames.
+
+    `key_colors` ("#rrggbb") are added exactly, so that lines and text keep their colour.
+    Fewer than 256 colours leave an index free for "unchanged" pixels in frame differences;
+    128 keep the codes short with no visible loss on these flat-coloured pictures.
+    """
+    keys = [bytes.fromhex(color.lstrip("#")) for color in dict.fromkeys(c.lower() for c in key_colors)]
     picks = sorted({0, len(frames) // 2, len(frames) - 1})
     sample = Image.fromarray(np.concatenate([frames[i] for i in picks], axis=0))
-    return sample.quantize(colors=colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    fitted = sample.quantize(colors=colors - len(keys), method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    entries = fitted.getpalette()[: 3 * (colors - len(keys))]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(entries + [channel for key in keys for channel in key])
+    return palette
 
 
-def write_gif(frames: Sequence[np.ndarray], target: str | os.PathLike, fps: float) -> int:
+def write_gif(frames: Sequence[np.ndarray], target: str | os.PathLike, fps: float,
+              key_colors: Sequence[str] = ()) -> int:
     """Write an animated GIF of `frames` at `fps`; return its size in bytes."""
     if not frames:
         raise ValueError("no frames to write")
-    palette = shared_palette(frames)
+    palette = shared_palette(frames, key_colors)
     images = [Image.fromarray(frame).quantize(palette=palette, dither=Image.Dither.NONE)
               for frame in frames]
     frame_ms = 1000.0 / fps

@@ -298,9 +298,10 @@ class RAdam(Optimizer):
         else:
             x = x - lr * m_hat                          # plain momentum SGD
 
-    As torch: rectification starts once ``rho_t > 5`` (the paper says 4; with the
-    default beta2 that is step 6, not step 5), and eps is added to the *uncorrected*
-    ``sqrt(v)`` before multiplying by ``sqrt(1 - beta2**t)``.
+    As torch: rectification starts once ``rho_t > 5`` (the paper's Algorithm 2 says
+    ``rho_t > 4``; with the default beta2, rho_5 = 4.996 and rho_6 = 5.994, so
+    torch rectifies from step 6 and the paper from step 5), and eps is added to the
+    *uncorrected* ``sqrt(v)`` before multiplying by ``sqrt(1 - beta2**t)``.
 
     Args:
         lr: learning rate, or a schedule (0-based step -> lr).

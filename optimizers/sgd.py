@@ -36,7 +36,7 @@ class SGD(Optimizer):
     Args:
         lr: learning rate, or a schedule (0-based step -> lr).  torch default 1e-3.
         momentum: momentum factor ``mu`` (>= 0).
-        dampening: dampening for momentum, in [0, 1].
+        dampening: dampening for momentum, in [0, 1] (torch does not check it).
         weight_decay: L2 penalty added to the gradient (>= 0).
         nesterov: use Nesterov momentum (needs momentum > 0 and dampening == 0).
     """
@@ -122,8 +122,9 @@ class EMAMomentum(Optimizer):
     whose buffer is a plain decayed *sum* ``b = mu * b + (1 - dampening) * g`` that
     starts at ``b = g``: here each gradient is scaled by ``1 - beta`` and ``v`` warms
     up from zero, so the first steps are ``1 - beta`` (10x) shorter and the steady
-    step is ``lr * g`` instead of ``lr * g / (1 - mu)``.  ``EMAMomentum(lr / (1 - mu),
-    beta=mu)`` matches ``SGD(lr, momentum=mu, dampening=mu)`` except for the first step.
+    step is ``lr * g`` instead of ``lr * g / (1 - mu)``.  ``EMAMomentum(lr, beta=mu)``
+    is ``SGD(lr, momentum=mu, dampening=mu)`` except at the start: torch's buffer
+    starts at ``g``, this one at ``(1 - mu) * g``.
 
     Args:
         lr: learning rate, or a schedule (0-based step -> lr).

@@ -52,11 +52,17 @@ class Racer:
 
     `noise` (a standard deviation) and `clip_norm` override the scene's for this racer;
     None means "use the scene's".
+
+    `batch_size` (data surfaces only, e.g. `surfaces.LINE_FIT`): each epoch this racer
+    steps along the true gradient of the loss on `batch_size` samples, drawn afresh
+    (distinct within a batch) for every start from the scene's seeded generator; None
+    means the full data set.
     """
     optimizer: Optimizer
     label: str | None = None
     noise: float | None = None
     clip_norm: float | None = None
+    batch_size: int | None = None
 
     def __post_init__(self):
         if not isinstance(self.optimizer, Optimizer):
@@ -65,6 +71,8 @@ class Racer:
             raise ValueError(f"a racer's label must be a non-empty string, got {self.label!r}")
         _check_non_negative("noise", self.noise, allow_none=True)
         _check_positive("clip_norm", self.clip_norm, allow_none=True)
+        if self.batch_size is not None:
+            _check_positive_int("batch_size", self.batch_size)
 
     @property
     def name(self) -> str:
@@ -79,6 +87,9 @@ class Scene:
     `optimizers` is a sequence of optimizers or `Racer`s, or a dict {label: optimizer}.
     `noise` adds seeded Gaussian noise (standard deviation `noise`, generator `seed`) to
     every gradient; `clip_norm` rescales any gradient longer than it.
+    `bounds` ((xmin, xmax), (ymin, ymax)) -- ((xmin, xmax),) in 1-D -- clamps every
+    position into that box after each step (projected descent, as seed 002 clips to
+    [-3, 3]); the optimizers' states are left as they are.
     """
     surface: surfaces.Surface | str
     start: Sequence
@@ -90,6 +101,7 @@ class Scene:
     seed: int = 0
     clip_norm: float | None = None
     max_epochs: int = MAX_EPOCHS
+    bounds: tuple | None = None
     racers: tuple[Racer, ...] = field(init=False, repr=False)
     starts: np.ndarray = field(init=False, repr=False)
 
@@ -116,6 +128,9 @@ class Scene:
         _check_positive("clip_norm", self.clip_norm, allow_none=True)
         if not isinstance(self.seed, numbers.Integral) or isinstance(self.seed, bool) or self.seed < 0:
             raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}")
+        _check_batches(self.racers, surface)
+        if self.bounds is not None:
+            object.__setattr__(self, "bounds", _as_bounds(self.bounds, self.starts))
 
     @property
     def frame_epochs(self) -> list[int]:
@@ -144,6 +159,38 @@ def _as_racers(optimizers) -> tuple[Racer, ...]:
         raise ValueError(f"duplicate optimizer labels {duplicates}: give each a distinct label "
                          "(Racer(opt, label=...) or a dict {label: optimizer})")
     return tuple(entries)
+
+
+def _check_batches(racers, surface) -> None:
+    """batch_size needs a data surface (one with `n_samples` and `batch_loss`)."""
+    for racer in racers:
+        if racer.batch_size is None:
+            continue
+        n_samples = getattr(surface, "n_samples", None)
+        if n_samples is None or not callable(getattr(surface, "batch_loss", None)):
+            raise ValueError(f"racer {racer.name!r} has batch_size={racer.batch_size}, but surface "
+                             f"{surface.name!r} has no data to draw batches from (use a data "
+                             "surface such as 'line_fit')")
+        if racer.batch_size > n_samples:
+            raise ValueError(f"racer {racer.name!r}: batch_size={racer.batch_size} is more than the "
+                             f"{n_samples} samples of surface {surface.name!r}")
+
+
+def _as_bounds(bounds, starts: np.ndarray) -> tuple:
+    """((lo, hi), ...) per coordinate, finite with lo < hi, holding every start point."""
+    dim = starts.shape[1]
+    try:
+        box = np.asarray(bounds, dtype=float)
+    except (TypeError, ValueError):
+        box = None
+    if box is None or box.shape != (dim, 2) or not np.all(np.isfinite(box)) or np.any(box[:, 0] >= box[:, 1]):
+        raise ValueError(f"bounds must be {dim} pair(s) (lo, hi) of finite numbers with lo < hi, "
+                         f"got {bounds!r}")
+    outside = np.any((starts < box[:, 0]) | (starts > box[:, 1]), axis=1)
+    if np.any(outside):
+        raise ValueError(f"start point {tuple(starts[np.argmax(outside)].tolist())} lies outside "
+                         f"bounds {bounds!r}")
+    return tuple((float(lo), float(hi)) for lo, hi in box)
 
 
 def _as_starts(start, dim: int) -> np.ndarray:

@@ -16,6 +16,7 @@ from .base import Surface, UnknownSurface
 from .benchmarks import (ACKLEY, BEALE, BOOTH, EGGHOLDER, GOLDSTEIN_PRICE, HIMMELBLAU,
                          LEVI13, MATYAS, MCCORMICK, RASTRIGIN, ROSENBROCK, SIX_HUMP_CAMEL,
                          STYBLINSKI_TANG, THREE_HUMP_CAMEL)
+from .data import LINE_FIT, SPARSE_LINE_FIT, LineFit
 from .shapes import (BOWL, ELLIPTIC_BOWL, LONG_VALLEY, MONKEY_SADDLE, PARABOLA_1D,
                      QUARTIC_1D, SADDLE)
 
@@ -28,11 +29,12 @@ _ALL = (
     ROSENBROCK, BEALE, GOLDSTEIN_PRICE,
     HIMMELBLAU, THREE_HUMP_CAMEL, SIX_HUMP_CAMEL, STYBLINSKI_TANG, MCCORMICK,
     LEVI13, ACKLEY, RASTRIGIN, EGGHOLDER,
+    LINE_FIT, SPARSE_LINE_FIT,  # data-driven: a model's loss over its parameters (surfaces/data.py)
 )
 _REGISTRY = {s.name: s for s in _ALL}
 assert len(_REGISTRY) == len(_ALL), "duplicate surface name"
 
-__all__ = ["Surface", "UnknownSurface", "get", "names", *(s.name.upper() for s in _ALL)]
+__all__ = ["Surface", "UnknownSurface", "LineFit", "get", "names", *(s.name.upper() for s in _ALL)]
 
 
 def names() -> tuple[str, ...]:

@@ -59,7 +59,7 @@ def test_gif_pixels_stay_close_to_the_rendered_frames(frames, tmp_path):
     with Image.open(path) as gif:
         for index, decoded in enumerate(ImageSequence.Iterator(gif)):
             error = np.abs(np.asarray(decoded.convert("RGB"), dtype=int) - frames[index]).mean()
-            assert error < 3.0, (index, error)
+            assert error < 4.0, (index, error)  # a wrong or per-frame palette gives > 20
 
 
 def test_diverged_racer_is_reported_not_drawn():
@@ -67,17 +67,18 @@ def test_diverged_racer_is_reported_not_drawn():
                   show_epoch=every(100))
     run = simulate(scene)
     picture = renderer.Renderer(run, renderer.Style(width=320, height=180))
-    last = list(picture.frames())[-1]
-    texts = [artist.get_text() for artist in picture._snaps[-1] if hasattr(artist, "get_text")]
+    last_snap = picture._snap_frame(len(picture.frame_epochs) - 1, picture.frame_epochs[-1])
+    texts = [artist.get_text() for artist in last_snap if hasattr(artist, "get_text")]
     assert any(f"diverged at epoch {run.diverged_at[0, 0]}" in text for text in texts)
-    assert last.shape == (180, 320, 3)
+    tips = [artist for artist in last_snap if getattr(artist, "get_marker", lambda: "None")() not in ("None", "")]
+    assert len(tips) == 1  # only the racer still running has a current-position marker
 
 
 def test_decimate_keeps_each_columns_extremes_and_the_exact_last_point():
     rng = np.random.default_rng(0)
     x = np.arange(100_000, dtype=float)
     y = np.cumsum(rng.standard_normal(x.size))
-    kept_x, kept_y = renderer.decimate(x, y, columns=200)
+    kept_x, kept_y = renderer.decimate(x, y, columns=200, x_max=x[-1] + 1)
     assert len(kept_x) <= 4 * 200 + 50
     assert kept_x[-1] == x[-1] and kept_y[-1] == y[-1]
     edges = np.linspace(0, x.size, 201).astype(int)
@@ -130,3 +131,23 @@ def test_missing_output_directories_are_created(frames, tmp_path):
     path = tmp_path / "a" / "b" / "scene.gif"
     writer.write_gif(frames, path, fps=10)
     assert path.exists()
+
+
+def test_decimation_is_stable_as_the_line_grows():
+    y = np.sin(np.arange(50_000) / 300.0)
+    x = np.arange(y.size, dtype=float)
+    short_x, _ = renderer.decimate(x[:20_000], y[:20_000], columns=100, x_max=50_000)
+    long_x, _ = renderer.decimate(x, y, columns=100, x_max=50_000)
+    completed_buckets = short_x[short_x < 19_500]
+    assert np.isin(completed_buckets, long_x).all()
+
+
+def test_frames_do_not_depend_on_the_number_of_processes(short_run):
+    style = renderer.Style(width=320, height=180)
+    one = renderer.render_frames(short_run, style, jobs=1)
+    scene = short_run.scene.with_options(epochs=80, show_epoch=every(5))
+    run = simulate(scene)
+    assert len(renderer.render_frames(run, style, jobs=2)) == 16
+    assert all(np.array_equal(a, b) for a, b in zip(renderer.render_frames(run, style, jobs=1),
+                                                     renderer.render_frames(run, style, jobs=2)))
+    assert len(one) == 6

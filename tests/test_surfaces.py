@@ -14,7 +14,7 @@ EXPECTED = {
     "saddle", "monkey_saddle", "bowl", "elliptic_bowl", "long_valley", "rosenbrock",
     "beale", "booth", "matyas", "himmelblau", "three_hump_camel", "six_hump_camel",
     "goldstein_price", "styblinski_tang", "levi13", "ackley", "rastrigin", "eggholder",
-    "mccormick", "parabola_1d", "quartic_1d",
+    "mccormick", "parabola_1d", "quartic_1d", "line_fit", "sparse_line_fit",
 }
 # Published global minima (value and location, as printed in Wikipedia's "Test functions
 # for optimization" / the SFU library), independent of the literals in the package.
@@ -39,6 +39,10 @@ PUBLISHED = {
     "mccormick": (-1.9133, [(-0.54719, -1.54719)]),
     "parabola_1d": (0.0, [(3,)]),
     "quartic_1d": (-9.0, [(3,)]),
+    # not published: the least-squares line through seed 003's data (numpy.polyfit; the
+    # data set itself is checked in tests/test_gallery.py)
+    "line_fit": (0.220908, [(1.928371, 3.003714)]),
+    "sparse_line_fit": (0.196529, [(2.058714, 2.961295)]),
 }
 
 

@@ -48,6 +48,12 @@ LR = {
     "adaptive": {"saddle": 0.05, "rosenbrock": 0.01, "bowl": 0.05},
     "adagrad": {"saddle": 0.5, "rosenbrock": 0.1, "bowl": 0.5},
     "adadelta": {"saddle": 1.0, "rosenbrock": 1.0, "bowl": 1.0},
+    # RAdam's first steps (rho_t <= 5) are plain momentum SGD: it needs SGD's lr
+    # on the steep Rosenbrock valley or it diverges before rectification starts
+    "radam": {"saddle": 0.05, "rosenbrock": 5e-4, "bowl": 0.05},
+    # for variants whose closed loop turns chaotic at the "adaptive" lr (last-bit
+    # differences of the gradient would then grow past the tolerance)
+    "calm": {"saddle": 0.02, "rosenbrock": 2e-3, "bowl": 0.02},
 }
 
 # (torch optimizer, kwargs without lr, lr family, schedule or None)
@@ -68,7 +74,8 @@ CONFIGS = [
     ("Adam", {"weight_decay": 0.05, "amsgrad": True}, "adaptive", None),
     ("AdamW", {}, "adaptive", None),
     ("AdamW", {"amsgrad": True}, "adaptive", None),
-    ("AdamW", {"weight_decay": 0.2}, "adaptive", None),
+    ("AdamW", {"weight_decay": 0.2, "betas": (0.85, 0.99), "eps": 1e-6}, "adaptive",
+     None),
     ("Adagrad", {}, "adagrad", None),
     ("Adagrad", {"lr_decay": 0.01}, "adagrad", None),
     ("Adagrad", {"initial_accumulator_value": 0.5}, "adagrad", None),
@@ -77,21 +84,22 @@ CONFIGS = [
     ("RMSprop", {"alpha": 0.9}, "adaptive", None),
     ("RMSprop", {"centered": True}, "adaptive", None),
     ("RMSprop", {"momentum": 0.9}, "adaptive", None),
-    ("RMSprop", {"weight_decay": 0.1}, "adaptive", None),
-    ("RMSprop", {"centered": True, "momentum": 0.5, "alpha": 0.95}, "adaptive", None),
+    ("RMSprop", {"weight_decay": 0.1, "eps": 1e-4}, "adaptive", None),
+    ("RMSprop", {"centered": True, "momentum": 0.5, "alpha": 0.95}, "calm", None),
     ("Adamax", {}, "adaptive", None),
-    ("Adamax", {"weight_decay": 0.1}, "adaptive", None),
-    ("Adamax", {"betas": (0.8, 0.9)}, "adaptive", None),
+    ("Adamax", {"weight_decay": 0.1, "eps": 1e-4}, "adaptive", None),
+    ("Adamax", {"betas": (0.85, 0.99)}, "adaptive", None),
     ("NAdam", {}, "adaptive", None),
-    ("NAdam", {"momentum_decay": 0.01}, "adaptive", None),
+    ("NAdam", {"momentum_decay": 0.01, "betas": (0.8, 0.99), "eps": 1e-4}, "adaptive",
+     None),
     ("NAdam", {"weight_decay": 0.1}, "adaptive", None),
     ("NAdam", {"weight_decay": 0.1, "decoupled_weight_decay": True}, "adaptive", None),
-    ("RAdam", {}, "adaptive", None),
-    ("RAdam", {"weight_decay": 0.1}, "adaptive", None),
-    ("RAdam", {"weight_decay": 0.1, "decoupled_weight_decay": True}, "adaptive", None),
-    ("RAdam", {"betas": (0.9, 0.9)}, "adaptive", None),
+    ("RAdam", {}, "radam", None),
+    ("RAdam", {"weight_decay": 0.1}, "radam", None),
+    ("RAdam", {"weight_decay": 0.1, "decoupled_weight_decay": True}, "radam", None),
+    ("RAdam", {"betas": (0.9, 0.9), "eps": 1e-4}, "radam", None),
     ("Adadelta", {}, "adadelta", None),
-    ("Adadelta", {"rho": 0.95, "eps": 1e-3}, "adadelta", None),
+    ("Adadelta", {"rho": 0.95, "eps": 1e-4}, "adadelta", None),
     ("Adadelta", {"weight_decay": 0.1, "eps": 1e-4}, "adadelta", None),
     # with lr schedules
     ("SGD", {"momentum": 0.9}, "sgd", ("cosine_annealing_lr", {"t_max": STEPS})),
@@ -101,7 +109,7 @@ CONFIGS = [
     ("RMSprop", {"momentum": 0.5}, "adaptive", ("linear_lr", {"start_factor": 0.25,
                                                                "total_iters": 50})),
     ("NAdam", {}, "adaptive", ("warmup_cosine", {"warmup": 20, "t_max": 280})),
-    ("RAdam", {}, "adaptive", ("step_lr", {"step_size": 50, "gamma": 0.5})),
+    ("RAdam", {}, "radam", ("step_lr", {"step_size": 50, "gamma": 0.5})),
     ("Adamax", {}, "adaptive", ("step_lr", {"step_size": 30})),
     ("Adadelta", {}, "adadelta", ("exponential_lr", {"gamma": 0.995})),
 ]

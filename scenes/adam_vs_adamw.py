@@ -1,0 +1,17 @@
+"""Adam vs AdamW on (θ − 3)² (seed 002): decoupled weight decay adds a pull of lr·λ·θ toward 0 to every step, whatever the gradient."""
+from optimizers import Adam, AdamW
+from scenes import Scene, every
+
+GROUP = "Adaptive steps"
+
+SCENE = Scene(
+    surface="parabola_1d",
+    start=0.0,
+    optimizers={
+        "Adam (lr = 0.3)": Adam(lr=0.3),
+        "AdamW (lr = 0.3, λ = 0.01)": AdamW(lr=0.3, weight_decay=0.01),
+    },
+    epochs=60,
+    show_epoch=every(1),
+    title="Adam vs AdamW (λ = 0.01) on (θ − 3)² (seed 002)",
+)

@@ -1,0 +1,14 @@
+"""Himmelblau's four minima from a 7 × 7 grid of starts: where GD starts decides which minimum it reaches."""
+from optimizers import SGD
+from scenes import Scene, every, grid
+
+GROUP = "Where you start"
+
+SCENE = Scene(
+    surface="himmelblau",
+    start=grid((-4.5, 4.5), (-4.5, 4.5), 7),
+    optimizers={"GD (lr = 0.01)": SGD(lr=0.01)},
+    epochs=300,
+    show_epoch=every(5),
+    title="Basins of Himmelblau's function: 49 starts, four minima",
+)

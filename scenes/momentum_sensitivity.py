@@ -1,0 +1,15 @@
+"""Momentum's β on (θ − 3)² (seed 002): the closer β is to 1, the longer old gradients push, so θ overshoots further and swings longer."""
+from optimizers import EMAMomentum
+from scenes import Scene, every
+
+GROUP = "Momentum"
+
+# Seed 002's exercise: lr 0.3 from θ = 0, 60 steps, v = β v + (1 − β) g; θ −= lr v.
+SCENE = Scene(
+    surface="parabola_1d",
+    start=0.0,
+    optimizers={f"β = {beta}": EMAMomentum(lr=0.3, beta=beta) for beta in (0.0, 0.5, 0.9, 0.99)},
+    epochs=60,
+    show_epoch=every(1),
+    title="Momentum sensitivity (lr = 0.3) on (θ − 3)² (seed 002)",
+)

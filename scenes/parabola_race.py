@@ -1,0 +1,21 @@
+"""Four optimizers on (θ − 3)² (seed 002): every one converges; they differ in speed and overshoot."""
+from optimizers import Adagrad, Adam, EMAMomentum, RMSprop
+from scenes import Scene, every
+
+GROUP = "Adaptive steps"
+
+# Seed 002's 1-D comparison, 60 steps from θ = 0. Its momentum is the moving average
+# v = 0.9 v + 0.1 g (EMAMomentum), its Adagrad and RMSprop use eps = 1e-8.
+SCENE = Scene(
+    surface="parabola_1d",
+    start=0.0,
+    optimizers={
+        "Momentum (lr = 0.1, β = 0.9)": EMAMomentum(lr=0.1, beta=0.9),
+        "Adagrad (lr = 0.5)": Adagrad(lr=0.5, eps=1e-8),
+        "RMSprop (lr = 0.1, ρ = 0.9)": RMSprop(lr=0.1, alpha=0.9),
+        "Adam (lr = 0.3)": Adam(lr=0.3),
+    },
+    epochs=60,
+    show_epoch=every(1),
+    title="Optimizer comparison on the 1-D quadratic (θ − 3)² (seed 002)",
+)

@@ -1,0 +1,20 @@
+"""Rosenbrock from (−1, 1), 5,000 steps (seed 000): momentum and Adam reach (1, 1); GD and RMSprop still trail along the valley."""
+from optimizers import SGD, Adam, Momentum, RMSprop
+from scenes import Scene
+
+GROUP = "Valleys, saddles and pits"
+
+# Seed 000's comparison: its RMSProp averages squared gradients with beta = 0.9
+# (torch's alpha), its momentum is torch's `v = 0.9 v + g; x -= lr v`.
+SCENE = Scene(
+    surface="rosenbrock",
+    start=(-1.0, 1.0),
+    optimizers={
+        "GD (lr = 0.001)": SGD(lr=0.001),
+        "Momentum (lr = 0.001, β = 0.9)": Momentum(lr=0.001, momentum=0.9),
+        "RMSprop (lr = 0.005, α = 0.9)": RMSprop(lr=0.005, alpha=0.9),
+        "Adam (lr = 0.01)": Adam(lr=0.01),
+    },
+    epochs=5000,
+    title="Rosenbrock race from (−1, 1) (seed 000)",
+)
