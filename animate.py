@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+FORMATS = ("gif", "mp4", "webp", "png")
+PRESETS = {"blog": (960, 540), "slides": (1280, 720), "square": (800, 800)}
 EXIT_SIGINT, EXIT_SIGTERM = 130, 143
 MAX_PIXELS = 4096
 
@@ -62,14 +64,21 @@ def positive_float(text: str) -> float:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="animate.py",
-        description="Animate optimizers racing across a loss surface and write a GIF.",
+        description="Animate optimizers racing across a loss surface and write a GIF (or MP4, WebP, PNG).",
         epilog="Scenes are Python files in scenes/ (or anywhere, given by path) that define "
-               "SCENE = Scene(...); loading one runs its code. See README.md for writing your own.",
+               "SCENE = Scene(...); loading one runs its code. See README.md for writing your own. "
+               "`python animate.py all [-j N] [--force]` renders every built-in scene to "
+               "output/<scene>.<format>, N at a time, with the other options applied to each. It skips "
+               "a scene whose output is up to date: newer than the scene file and than every source "
+               "file of the program (*.py at the top level and in surfaces/, optimizers/, and scenes/_*.py). "
+               "Options are not remembered: after changing --size, --theme, ... use --force. Each "
+               "failure is one line and the rest still render; the exit code is 1 if any failed.",
     )
-    parser.add_argument("scene", nargs="?", help="a built-in scene name (see --list) or a path to a scene .py file")
+    parser.add_argument("scene", nargs="?", help="a built-in scene name (see --list), a path to a scene .py file, "
+                        "or `all`: every built-in scene")
     parser.add_argument("--list", action="store_true", help="list the built-in scenes with a line each, then exit")
-    parser.add_argument("--out", metavar="PATH", help="output file (default: output/<scene>.gif)")
-    parser.add_argument("--size", metavar="WxH", type=parse_size, default=(960, 540),
+    parser.add_argument("--out", metavar="PATH", help="output file (default: output/<scene>.<format>)")
+    parser.add_argument("--size", metavar="WxH", type=parse_size,
                         help="frame size in pixels (default: 960x540)")
     parser.add_argument("--epochs", metavar="N", type=positive_int,
                         help="override the scene's number of epochs")
@@ -77,6 +86,26 @@ def build_parser() -> argparse.ArgumentParser:
                         help="lift the safety limit on epochs (default: 2,000,000)")
     parser.add_argument("--fps", metavar="F", type=positive_float, default=10.0,
                         help="frames per second (default: 10; the last frame is held 2 s)")
+    parser.add_argument("--format", choices=FORMATS, metavar="{gif,mp4,webp,png}",
+                        help="gif (default), mp4 (H.264, plays in PowerPoint, Keynote, browsers), webp "
+                             "(animated), png (a poster: the last frame, plus PATH-overview.png with the "
+                             "whole trails on a contour map); inferred from --out's suffix when omitted")
+    parser.add_argument("--preset", choices=sorted(PRESETS), help="frame size for a purpose: "
+                        + ", ".join(f"{name} {w}x{h}" for name, (w, h) in PRESETS.items()) + " (--size wins)")
+    parser.add_argument("--theme", choices=("light", "dark"), default="light",
+                        help="light (default) or dark, for dark slides")
+    parser.add_argument("--view", choices=("3d", "contour", "both"), default="3d",
+                        help="position view: 3-D surface (default), top-down contour map, or both")
+    parser.add_argument("--dpi", type=positive_int, default=100,
+                        help="dots per inch: larger makes text and lines bigger at the same size (default: 100)")
+    parser.add_argument("--max-bytes", metavar="N", type=positive_int,
+                        help="keep the file under N bytes, dropping every other frame, then shrinking the "
+                             "picture, until it fits (says what it did)")
+    parser.add_argument("--jobs", "-j", metavar="N", type=positive_int,
+                        help="render in N processes (default: up to 2); the output is the same for any N. "
+                             "With `all`: N scenes at once, each in one process (default: the number of CPUs)")
+    parser.add_argument("--force", action="store_true",
+                        help="with `all`: render every scene, even those whose output is up to date")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary line")
     return parser
 
@@ -115,6 +144,10 @@ def run(args, parser) -> int:
         parser.print_usage(sys.stderr)
         raise UserError("name a scene to render, e.g. `python animate.py saddle` (--list shows them)", EXIT_USAGE)
     signal.signal(signal.SIGTERM, _on_sigterm)
+    if args.scene == "all":
+        return render_all(args)
+    if args.force:
+        raise UserError("--force only applies to `python animate.py all`", EXIT_USAGE)
 
     started = time.perf_counter()
     try:
@@ -136,39 +169,160 @@ def run(args, parser) -> int:
     if frames_wanted == 0:
         raise UserError(f"the scene's show_epoch rule selects no epoch out of {scene.epochs:,}")
 
-    out = Path(args.out) if args.out else Path("output") / f"{Path(args.scene).stem}.gif"
+    fmt = output_format(args)
+    out = Path(args.out) if args.out else Path("output") / f"{Path(args.scene).stem}.{fmt}"
     if out.is_dir():
-        raise UserError(f"--out is a directory: {out} (give a file name, e.g. {out / 'scene.gif'})")
-    if out.suffix.lower() != ".gif":
-        raise UserError(f"--out must end in .gif, got {out}")
+        raise UserError(f"--out is a directory: {out} (give a file name, e.g. {out / ('scene.' + fmt)})")
 
+    import pipeline
     import renderer
     import runner
     import writer
 
+    width, height = args.size or PRESETS.get(args.preset, PRESETS["blog"])
+    options = pipeline.Options(fmt=fmt, fps=args.fps, max_bytes=args.max_bytes,
+                               jobs=args.jobs or min(2, os.cpu_count() or 1),
+                               style=renderer.Style(width=width, height=height, dpi=args.dpi,
+                                                    theme=args.theme, view=args.view))
     show_progress = not args.quiet and sys.stderr.isatty()
-    with progress_bar(scene.epochs, "simulate", show_progress) as advance:
-        try:
-            run_ = runner.simulate(scene, progress=advance)
-        except runner.SurfaceError as error:
-            raise UserError(str(error)) from None
-    width, height = args.size
-    style = renderer.Style(width=width, height=height)
-    with progress_bar(frames_wanted, "render", show_progress) as advance:
-        frames = renderer.render_frames(run_, style, jobs=min(2, os.cpu_count() or 1), progress=advance)
     try:
-        size = writer.write_gif(frames, out, fps=args.fps,
-                                key_colors=renderer.key_colors(style, len(run_.labels)))
+        result = pipeline.render(scene, out, options,
+                                 progress=lambda phase, total: progress_bar(total, phase, show_progress))
+    except (runner.SurfaceError, pipeline.FitError) as error:
+        raise UserError(str(error)) from None
     except writer.OutputError as error:
         raise UserError(str(error)) from None
     except OSError as error:
         raise UserError(f"cannot write {out}: {error.strerror or error}") from None
-    elapsed = time.perf_counter() - started
     if not args.quiet:
-        diverged = sum(1 for d in run_.diverged_at.ravel() if d != runner.NEVER)
-        note = f", {diverged} diverged" if diverged else ""
-        print(f"{out}: {len(frames)} frames, {size:,} bytes, {elapsed:.1f} s{note}")
+        note = f", {result.diverged} diverged" if result.diverged else ""
+        print(f"{result.path}: {result.frames} frames, {result.bytes:,} bytes, {result.seconds:.1f} s{note}")
+        for path in result.extra_paths:
+            print(f"{path}: overview")
+        for line in result.notes:
+            print(line)
     return EXIT_OK
+
+
+def render_all(args) -> int:
+    """`all`: every built-in scene to output/<scene>.<format>, `args.jobs` at a time.
+
+    Each scene renders in its own process with the same options (`run` with that scene),
+    so one failure, even a crash, costs only that scene.
+    """
+    import multiprocessing
+    import multiprocessing.connection
+
+    import scenes
+
+    if args.out:
+        raise UserError("--out names one file; `all` writes output/<scene>.<format>", EXIT_USAGE)
+    fmt = output_format(args)
+    started = time.perf_counter()
+    jobs = args.jobs or os.cpu_count() or 1
+    counts = {"written": 0, "up to date": 0, "failed": 0}
+    todo = []
+    for name in scenes.names():
+        out = Path("output") / f"{name}.{fmt}"
+        if not args.force and is_up_to_date(out, scenes.resolve(name)):
+            counts["up to date"] += 1
+            if not args.quiet:
+                print(f"{out}: up to date", flush=True)
+        else:
+            todo.append(name)
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    running: dict = {}  # receiving end -> (scene, process)
+    try:
+        while todo or running:
+            while todo and len(running) < jobs:
+                name = todo.pop(0)
+                receiver, sender = context.Pipe(duplex=False)
+                process = context.Process(target=_render_one, args=(args, name, sender))
+                process.start()
+                sender.close()
+                running[receiver] = (name, process)
+            for receiver in multiprocessing.connection.wait(list(running)):
+                name, process = running.pop(receiver)
+                try:
+                    code, text = receiver.recv()
+                except EOFError:
+                    code, text = EXIT_ERROR, "the render process died"
+                process.join()
+                if code == EXIT_OK and process.exitcode == 0:
+                    counts["written"] += 1
+                    if not args.quiet and text.strip():
+                        print(text.rstrip("\n"), flush=True)
+                else:
+                    counts["failed"] += 1
+                    if process.exitcode not in (0, None) and text == "the render process died":
+                        text += f" (exit code {process.exitcode})"
+                    print(f"animate.py: error: {name}: {text}", file=sys.stderr, flush=True)
+    except (KeyboardInterrupt, Terminated) as stop:
+        for name, process in running.values():
+            process.terminate()
+        for name, process in running.values():
+            process.join()
+        interrupted = isinstance(stop, KeyboardInterrupt)
+        print(f"animate.py: {'interrupted' if interrupted else 'terminated'}; {counts['written']} scenes were "
+              "written, the ones in progress were not", file=sys.stderr)
+        return EXIT_SIGINT if interrupted else EXIT_SIGTERM
+    if not args.quiet:
+        total = sum(counts.values())
+        print(f"all: {total} scenes, " + ", ".join(f"{n} {what}" for what, n in counts.items())
+              + f", {time.perf_counter() - started:.1f} s")
+    return EXIT_ERROR if counts["failed"] else EXIT_OK
+
+
+def _render_one(args, name: str, sender) -> None:
+    """In a child process: render one scene as `python animate.py NAME` would, and send back
+    (exit code, what it printed) or (exit code, the one-line error)."""
+    import contextlib
+    import io
+
+    args = argparse.Namespace(**{**vars(args), "scene": name, "jobs": 1, "force": False})
+    printed = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(io.StringIO()):
+            code = run(args, build_parser())
+        message = (code, printed.getvalue())
+    except UserError as error:
+        message = (error.code, str(error))
+    except KeyboardInterrupt:
+        message = (EXIT_SIGINT, "interrupted")
+    except Terminated:
+        message = (EXIT_SIGTERM, "terminated")
+    except BaseException as error:  # report anything as one line; the other scenes go on
+        message = (EXIT_ERROR, f"{error.__class__.__name__}: {error}".splitlines()[0])
+    sender.send(message)
+    sender.close()
+
+
+def source_files() -> list[Path]:
+    """The program's own source: what every rendered scene depends on besides its file."""
+    root = Path(__file__).resolve().parent
+    return sorted([*root.glob("*.py"), *root.glob("surfaces/**/*.py"), *root.glob("optimizers/**/*.py"),
+                   *root.glob("scenes/_*.py")])
+
+
+def is_up_to_date(out: Path, scene_file: Path) -> bool:
+    """The output exists and is newer than the scene file and every source file."""
+    try:
+        built = out.stat().st_mtime_ns
+        return all(built > path.stat().st_mtime_ns for path in [scene_file, *source_files()])
+    except OSError:
+        return False
+
+
+def output_format(args) -> str:
+    """--format, or the suffix of --out, or gif; a clash between the two is a usage error."""
+    suffix = Path(args.out).suffix.lower().lstrip(".") if args.out else ""
+    if args.format and suffix and suffix != args.format:
+        raise UserError(f"--out {args.out} does not end in .{args.format} as --format {args.format} says", EXIT_USAGE)
+    fmt = args.format or suffix or "gif"
+    if fmt not in FORMATS:
+        raise UserError(f"unknown output format {fmt!r} (from --out {args.out}); use one of: "
+                        f"{', '.join(FORMATS)}", EXIT_USAGE)
+    return fmt
 
 
 def print_list(scenes) -> None:

@@ -81,8 +81,8 @@ class Style:
 
 def racer_style(racer_index: int, theme: str = "light") -> dict:
     color = COLORS[racer_index % len(COLORS)]
-    if theme == "dark" and color == "#000000":
-        color = "#f0f0f0"
+    if theme == "dark":  # dark blue and black vanish on dark slides: use sky blue and white
+        color = {"#0072B2": "#56B4E9", "#56B4E9": "#0072B2", "#000000": "#F0F0F0"}.get(color, color)
     return dict(color=color, linestyle=DASHES[racer_index % len(DASHES)],
                 marker=MARKERS[racer_index % len(MARKERS)])
 
@@ -125,12 +125,12 @@ class Renderer:
         self.run, self.style = run, style
         self.scene, self.surface = run.scene, run.scene.surface
         self.frame_epochs = self.scene.frame_epochs
-        self.fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi)
-        self.canvas = FigureCanvasAgg(self.fig)
-        self.camera = Camera(self.fig)
         self.fs = 10.5 * style.font_scale
         self.stride = max(1, run.epochs // TRAIL_POINTS)
         with self._theme():
+            self.fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi)
+            self.canvas = FigureCanvasAgg(self.fig)
+            self.camera = Camera(self.fig)
             self._build_static()
         # celluloid gives an artist created before the first snap() to frame 0; taking
         # that first snapshot now makes the static artists an explicit background.
@@ -140,33 +140,42 @@ class Renderer:
         return matplotlib.rc_context(THEME_RC[self.style.theme])
 
     # -- static picture ---------------------------------------------------------------
+    def _layout(self) -> tuple[tuple, tuple, list[tuple[str, tuple]]]:
+        """Axes rectangles (figure fractions): z plot, legend, and each position view."""
+        style, wide = self.style, self.style.width / self.style.height > 1.2
+        kinds = ["curve"] if self.surface.dim == 1 else \
+            {"3d": ["3d"], "contour": ["contour"], "both": ["contour", "3d"]}[style.view]
+        if wide:
+            left = 0.27 if len(kinds) == 2 else 0.33
+            z_rect, legend_rect = (0.085, 0.36, left, 0.52), (0.01, 0.0, left + 0.07, 0.25)
+            if len(kinds) == 2:
+                rects = {"contour": (0.43, 0.12, 0.25, 0.76), "3d": (0.69, 0.07, 0.30, 0.84)}
+            else:
+                flat = (left + 0.16, 0.12, 0.80 - left, 0.76)
+                rects = {"3d": (left + 0.1, 0.04, 0.9 - left, 0.88), "contour": flat, "curve": flat}
+        else:
+            z_rect, legend_rect = (0.11, 0.08, 0.40, 0.25), (0.55, 0.02, 0.45, 0.33)
+            if len(kinds) == 2:
+                rects = {"contour": (0.09, 0.45, 0.38, 0.45), "3d": (0.5, 0.38, 0.5, 0.56)}
+            else:
+                flat = (0.12, 0.45, 0.82, 0.45)
+                rects = {"3d": (0.02, 0.37, 0.96, 0.57), "contour": flat, "curve": flat}
+        return z_rect, legend_rect, [(kind, rects[kind]) for kind in kinds]
+
     def _build_static(self):
-        fig, style = self.fig, self.style
+        fig = self.fig
         title = self.scene.title or f"{self.surface.name}: {self.surface.description}"
         fig.text(0.5, 0.985, title, ha="center", va="top", fontsize=self.fs * 1.3, weight="bold")
-        left_w = 0.33 if style.view != "both" else 0.27
-        self.ax_z = fig.add_axes((0.085, 0.36, left_w, 0.52))
-        self.ax_legend = fig.add_axes((0.01, 0.0, left_w + 0.07, 0.25))
+        z_rect, legend_rect, views = self._layout()
+        self.ax_z = fig.add_axes(z_rect)
+        self.ax_legend = fig.add_axes(legend_rect)
         self.ax_legend.set_axis_off()
         self.position_axes = []
-        if self.surface.dim == 1:
-            self.ax_curve = fig.add_axes((left_w + 0.16, 0.12, 0.98 - left_w - 0.18, 0.76))
-            self._build_curve(self.ax_curve)
-            self.position_axes.append(("curve", self.ax_curve))
-        else:
-            if style.view == "both":
-                contour_rect, rect_3d = (0.43, 0.12, 0.25, 0.76), (0.68, 0.05, 0.32, 0.88)
-            else:
-                contour_rect = (left_w + 0.16, 0.12, 0.98 - left_w - 0.2, 0.76)
-                rect_3d = (left_w + 0.1, 0.04, 1.0 - left_w - 0.1, 0.88)
-            if style.view in ("contour", "both"):
-                ax = fig.add_axes(contour_rect)
-                self._build_contour(ax)
-                self.position_axes.append(("contour", ax))
-            if style.view in ("3d", "both"):
-                ax = fig.add_axes(rect_3d, projection="3d", computed_zorder=False)
-                self._build_3d(ax)
-                self.position_axes.append(("3d", ax))
+        build = {"curve": self._build_curve, "contour": self._build_contour, "3d": self._build_3d}
+        for kind, rect in views:
+            ax = fig.add_axes(rect, **({"projection": "3d", "computed_zorder": False} if kind == "3d" else {}))
+            build[kind](ax)
+            self.position_axes.append((kind, ax))
         self._build_z_plot()
         self._build_legend()
 
@@ -398,9 +407,9 @@ class Renderer:
 
     def overview(self) -> np.ndarray:
         """A still: the whole trails on a contour map (the curve in 1-D), for print."""
-        fig = Figure(figsize=self.fig.get_size_inches(), dpi=self.style.dpi)
-        canvas = FigureCanvasAgg(fig)
         with self._theme():
+            fig = Figure(figsize=self.fig.get_size_inches(), dpi=self.style.dpi)
+            canvas = FigureCanvasAgg(fig)
             title = self.scene.title or f"{self.surface.name}: {self.surface.description}"
             fig.text(0.5, 0.985, title, ha="center", va="top", fontsize=self.fs * 1.3, weight="bold")
             ax = fig.add_axes((0.08, 0.1, 0.62, 0.8))
@@ -448,18 +457,18 @@ def key_colors(style: Style, n_racers: int) -> list[str]:
     return [to_hex(c) for c in colors + [rc["figure.facecolor"], rc["text.color"], "black", "white"]]
 
 
-def render_frames(run: Run, style: Style, jobs: int = 1,
-                  progress: Callable[[int], None] | None = None) -> list[np.ndarray]:
-    """All frames of a run, rendered in up to `jobs` processes.
+def render_frames(run: Run, style: Style, jobs: int = 1, progress: Callable[[int], None] | None = None,
+                  indices: Sequence[int] | None = None) -> list[np.ndarray]:
+    """The frames of a run (all, or those at `indices`), rendered in up to `jobs` processes.
 
     Each process builds the same figure and draws a contiguous share of the frames, so
     the pixels, and the file bytes, do not depend on `jobs`.
     """
-    count = len(run.scene.frame_epochs)
-    jobs = max(1, min(jobs, count // 8))
+    indices = list(range(len(run.scene.frame_epochs)) if indices is None else indices)
+    jobs = max(1, min(jobs, len(indices) // 8))
     if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return list(Renderer(run, style).frames(progress=progress))
-    chunks = np.array_split(np.arange(count), jobs)
+        return list(Renderer(run, style).frames(progress=progress, indices=indices))
+    chunks = np.array_split(np.array(indices), jobs)
     context = multiprocessing.get_context("fork")
     workers = []
     try:

@@ -1,13 +1,20 @@
 """Frames to a file, atomically: the target is either the old file or the complete new one.
 
-The GIF shares one palette across all frames (so Pillow can store only the part of each
-frame that changed), uses no dithering (flat colours stay flat), loops forever and holds
-the last frame by its duration.
+Formats:
+- gif: one palette shared by all frames (so Pillow stores only what changed, unchanged
+  pixels as transparency), no dithering (flat colours stay flat), loops forever, the last
+  frame held by its duration.
+- webp: animated, lossless, loops forever, same timing.
+- mp4: H.264 in yuv420p (what PowerPoint, Keynote and browsers play), by the ffmpeg that
+  the imageio-ffmpeg package ships; the last frame is repeated for the hold.
+- png: a poster, one still image.
 """
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import subprocess
 import tempfile
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -16,6 +23,7 @@ import numpy as np
 from PIL import Image
 
 LAST_FRAME_HOLD_MS = 2000
+FORMATS = ("gif", "mp4", "webp", "png")
 
 
 class OutputError(OSError):
@@ -74,18 +82,99 @@ def shared_palette(frames: Sequence[np.ndarray], key_colors: Sequence[str] = (),
     return palette
 
 
+def durations_ms(count: int, fps: float) -> list[int]:
+    durations = [round(1000.0 / fps)] * count
+    durations[-1] = max(durations[-1], LAST_FRAME_HOLD_MS)
+    return durations
+
+
+def encode_gif(frames: Sequence[np.ndarray], fps: float, key_colors: Sequence[str] = ()) -> bytes:
+    palette = shared_palette(frames, key_colors)
+    images = [Image.fromarray(frame).quantize(palette=palette, dither=Image.Dither.NONE) for frame in frames]
+    buffer = io.BytesIO()
+    images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:],
+                   duration=durations_ms(len(images), fps), loop=0, optimize=True, disposal=1)
+    return buffer.getvalue()
+
+
+def encode_webp(frames: Sequence[np.ndarray], fps: float) -> bytes:
+    images = [Image.fromarray(frame) for frame in frames]
+    buffer = io.BytesIO()
+    images[0].save(buffer, format="WEBP", save_all=True, append_images=images[1:],
+                   duration=durations_ms(len(images), fps), loop=0, lossless=True, quality=60, method=4)
+    return buffer.getvalue()
+
+
+def encode_png(frame: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(frame).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def encode_mp4(frames: Sequence[np.ndarray], fps: float, path: Path) -> None:
+    """H.264/yuv420p at `fps`, the last frame repeated for the hold; bit-exact output."""
+    import imageio_ffmpeg
+
+    height, width = frames[0].shape[:2]
+    pad_w, pad_h = width % 2, height % 2  # yuv420p needs even sides: repeat the edge pixel
+    hold = max(1, round(LAST_FRAME_HOLD_MS / 1000 * fps))
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-y",
+               "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width + pad_w}x{height + pad_h}",
+               "-r", f"{fps}", "-i", "-", "-an", "-c:v", "libx264", "-preset", "medium", "-crf", "20",
+               "-pix_fmt", "yuv420p", "-threads", "1", "-movflags", "+faststart",
+               "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact", "-f", "mp4", str(path)]
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        for frame in list(frames) + [frames[-1]] * (hold - 1):
+            if pad_w or pad_h:
+                frame = np.pad(frame, ((0, pad_h), (0, pad_w), (0, 0)), mode="edge")
+            process.stdin.write(np.ascontiguousarray(frame).tobytes())
+        process.stdin.close()
+        error = process.stderr.read().decode(errors="replace").strip()
+        if process.wait() != 0:
+            raise OSError(f"ffmpeg failed: {error.splitlines()[-1] if error else process.returncode}")
+    except BrokenPipeError:
+        process.wait()
+        error = process.stderr.read().decode(errors="replace").strip()
+        raise OSError(f"ffmpeg failed: {error.splitlines()[-1] if error else 'broken pipe'}") from None
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def encode(frames: Sequence[np.ndarray], fmt: str, fps: float, key_colors: Sequence[str] = ()) -> bytes:
+    """The file's bytes in format `fmt` (png: the last frame, as a poster)."""
+    if not frames:
+        raise ValueError("no frames to write")
+    if fmt == "gif":
+        return encode_gif(frames, fps, key_colors)
+    if fmt == "webp":
+        return encode_webp(frames, fps)
+    if fmt == "png":
+        return encode_png(frames[-1])
+    if fmt == "mp4":
+        with tempfile.TemporaryDirectory(prefix="animate-mp4-") as folder:
+            path = Path(folder) / "video.mp4"
+            encode_mp4(frames, fps, path)
+            return path.read_bytes()
+    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def write_bytes(data: bytes, target: str | os.PathLike) -> int:
+    """Write `data` to `target` atomically; return the size in bytes."""
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+    return len(data)
+
+
+def write(frames: Sequence[np.ndarray], target: str | os.PathLike, fmt: str, fps: float,
+          key_colors: Sequence[str] = ()) -> int:
+    """Encode and write atomically; return the file's size in bytes."""
+    return write_bytes(encode(frames, fmt, fps, key_colors), target)
+
+
 def write_gif(frames: Sequence[np.ndarray], target: str | os.PathLike, fps: float,
               key_colors: Sequence[str] = ()) -> int:
     """Write an animated GIF of `frames` at `fps`; return its size in bytes."""
-    if not frames:
-        raise ValueError("no frames to write")
-    palette = shared_palette(frames, key_colors)
-    images = [Image.fromarray(frame).quantize(palette=palette, dither=Image.Dither.NONE)
-              for frame in frames]
-    frame_ms = 1000.0 / fps
-    durations = [round(frame_ms)] * len(images)
-    durations[-1] = max(durations[-1], LAST_FRAME_HOLD_MS)
-    with atomic_path(target) as tmp:
-        images[0].save(tmp, format="GIF", save_all=True, append_images=images[1:],
-                       duration=durations, loop=0, optimize=True, disposal=1)
-    return Path(target).stat().st_size
+    return write(frames, target, "gif", fps, key_colors)

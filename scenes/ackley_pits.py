@@ -12,13 +12,13 @@ SCENE = Scene(
     surface="ackley",
     start=(2.0, 2.0),
     optimizers={
-        "Momentum (lr = 0.05, β = 0.9)": Momentum(lr=0.05, momentum=0.9),
+        "Momentum (lr = 0.05)": Momentum(lr=0.05, momentum=0.9),
         "Adagrad (lr = 0.05)": Adagrad(lr=0.05, eps=1e-8),
-        "RMSprop (lr = 0.05, ρ = 0.9)": RMSprop(lr=0.05, alpha=0.9),
+        "RMSprop (lr = 0.05)": RMSprop(lr=0.05, alpha=0.9),
         "Adam (lr = 0.05)": Adam(lr=0.05),
     },
     epochs=200,
     bounds=((-3.0, 3.0), (-3.0, 3.0)),
     show_epoch=every(4),
-    title="Ackley from (2, 2): the nearest pit holds everyone (seed 002)",
+    title="Ackley from (2, 2), kept in [−3, 3]²; β = ρ = 0.9 (seed 002)",
 )

@@ -9,10 +9,10 @@ SCENE = Scene(
     start=(5.0, 5.0),
     optimizers={
         "GD (lr = 0.1)": SGD(lr=0.1),
-        "Momentum (lr = 0.1, β = 0.9)": Momentum(lr=0.1, momentum=0.9),
+        "Momentum (lr = 0.1)": Momentum(lr=0.1, momentum=0.9),
         "Adam (lr = 0.5)": Adam(lr=0.5),
     },
     epochs=30,
     show_epoch=every(1),
-    title="The bowl x² + y² from (5, 5) (seed 003)",
+    title="The bowl x² + y² from (5, 5); momentum β = 0.9 (seed 003)",
 )

@@ -11,10 +11,10 @@ SCENE = Scene(
     start=(-1.0, 1.0),
     optimizers={
         "GD (lr = 0.001)": SGD(lr=0.001),
-        "Momentum (lr = 0.001, β = 0.9)": Momentum(lr=0.001, momentum=0.9),
-        "RMSprop (lr = 0.005, α = 0.9)": RMSprop(lr=0.005, alpha=0.9),
+        "Momentum (lr = 0.001)": Momentum(lr=0.001, momentum=0.9),
+        "RMSprop (lr = 0.005)": RMSprop(lr=0.005, alpha=0.9),
         "Adam (lr = 0.01)": Adam(lr=0.01),
     },
     epochs=5000,
-    title="Rosenbrock race from (−1, 1) (seed 000)",
+    title="Rosenbrock from (−1, 1); momentum β = 0.9, RMSprop α = 0.9 (seed 000)",
 )

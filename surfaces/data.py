@@ -117,16 +117,16 @@ def sparse_data(n: int = 100, seed: int = 42, rate: float = 0.1, value: float = 
 
 LINE_FIT = line_fit(
     "line_fit", *seed003_data(),
-    domain=((-1.0, 5.0), (-1.0, 7.0)),
-    view=(35, -50),
+    domain=((-0.5, 3.0), (-0.5, 4.0)),
+    view=(60, -100),
     description="MSE of a line fit y = w x + b over (w, b) on seeded data (seed 003): "
                 "full-batch vs mini-batch vs single-sample SGD.",
 )
 
 SPARSE_LINE_FIT = line_fit(
     "sparse_line_fit", *sparse_data(),
-    domain=((-1.0, 5.0), (-1.0, 7.0)),
-    view=(35, -50),
+    domain=((-0.5, 3.5), (-0.5, 5.0)),
+    view=(60, -100),
     description="MSE of a line fit on a rare feature (x = 5 in 13 of 100 samples): "
                 "single-sample gradients in w are mostly zero.",
 )

@@ -59,7 +59,7 @@ def _one_line_error(result, code, pattern):
 
 def test_unknown_scene_exits_2_with_did_you_mean_and_the_list(cli):
     result = cli("sadle")
-    _one_line_error(result, 2, r"unknown scene 'sadle'\. Did you mean 'saddle'\?.*Known scenes: .*saddle")
+    _one_line_error(result, 2, r"unknown scene 'sadle'\. Did you mean 'saddle'.*Known scenes: .*saddle")
 
 
 def test_missing_scene_file(cli, tmp_path):

@@ -1,5 +1,6 @@
 """Rendering a short scene, the line decimation, and the atomic GIF writer."""
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -96,12 +97,13 @@ def test_a_failed_write_keeps_the_previous_file_and_leaves_no_temporary(frames, 
     path = tmp_path / "scene.gif"
     path.write_bytes(b"previous good gif")
 
-    def broken_save(self, fp, *args, **kwargs):
-        with open(fp, "wb") as handle:
-            handle.write(b"GIF89a truncated")
+    real_write_bytes = Path.write_bytes
+
+    def disk_fills_up(self, data):
+        real_write_bytes(self, data[:100])
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(Image.Image, "save", broken_save)
+    monkeypatch.setattr(Path, "write_bytes", disk_fills_up)
     with pytest.raises(OSError, match="No space left"):
         writer.write_gif(frames, path, fps=10)
     assert path.read_bytes() == b"previous good gif"
@@ -112,10 +114,13 @@ def test_an_interrupted_write_keeps_the_previous_file(frames, tmp_path, monkeypa
     path = tmp_path / "scene.gif"
     path.write_bytes(b"previous good gif")
 
-    def interrupted(self, fp, *args, **kwargs):
+    real_write_bytes = Path.write_bytes
+
+    def interrupted(self, data):
+        real_write_bytes(self, data[:100])
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Image.Image, "save", interrupted)
+    monkeypatch.setattr(Path, "write_bytes", interrupted)
     with pytest.raises(KeyboardInterrupt):
         writer.write_gif(frames, path, fps=10)
     assert path.read_bytes() == b"previous good gif"

@@ -1,0 +1,21 @@
+"""Fitting a line (seed 003): full-batch GD glides to the least-squares fit; mini-batch and single-sample SGD zig-zag along their own batch's gradient."""
+from optimizers import SGD
+from scenes import Racer, Scene
+
+GROUP = "Noisy gradients"
+
+# Seed 003's three variants from (w, b) = (0, 0) with its learning rates. One epoch here
+# is one step: the seed ran 100 full-batch steps, 100 mini-batch steps (10 passes of 10
+# batches of 10) and 1,000 single-sample steps; all three run 1,000 steps here.
+SCENE = Scene(
+    surface="line_fit",
+    start=(0.0, 0.0),
+    optimizers=[
+        Racer(SGD(lr=0.1), label="all 100 (lr = 0.1)"),
+        Racer(SGD(lr=0.05), label="batches of 10 (lr = 0.05)", batch_size=10),
+        Racer(SGD(lr=0.01), label="one sample (lr = 0.01)", batch_size=1),
+    ],
+    epochs=1000,
+    seed=42,
+    title="Batch GD vs mini-batch vs single-sample SGD: MSE of y = w·x + b",
+)

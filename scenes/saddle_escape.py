@@ -1,0 +1,25 @@
+"""Escaping a saddle from near the origin (seed 000's test): GD lingers on the ridge; momentum, RMSprop and Adam leave fast."""
+import dataclasses
+
+import surfaces
+from optimizers import SGD, Adam, Momentum, RMSprop
+from scenes import Scene
+
+GROUP = "Valleys, saddles and pits"
+
+# z = x² − y², drawn close around the saddle point instead of seed 004's wide view.
+NEAR_SADDLE = dataclasses.replace(surfaces.SADDLE, domain=((-2.0, 2.0), (-2.0, 2.0)),
+                                  zlim=(-4.0, 4.0), view=(30, -60))
+
+SCENE = Scene(
+    surface=NEAR_SADDLE,
+    start=(1.0, 0.01),
+    optimizers={   # seed 000's four optimizers and learning rates
+        "GD (lr = 0.001)": SGD(lr=0.001),
+        "Momentum (lr = 0.001)": Momentum(lr=0.001, momentum=0.9),
+        "RMSprop (lr = 0.005)": RMSprop(lr=0.005, alpha=0.9),
+        "Adam (lr = 0.01)": Adam(lr=0.01),
+    },
+    epochs=3000,
+    title="Escaping z = x² − y² from (1, 0.01); momentum β = 0.9, RMSprop α = 0.9",
+)

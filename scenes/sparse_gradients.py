@@ -1,0 +1,21 @@
+"""Adagrad vs RMSprop on sparse gradients (seed 002): Adagrad's steps shrink for good; RMSprop forgets and jumps at each rare gradient."""
+from optimizers import Adagrad, RMSprop
+from scenes import Racer, Scene, every
+
+GROUP = "Adaptive steps"
+
+# Seed 002's exercise: lr 0.5, rho 0.9, eps 1e-8, 200 steps, a gradient that is 0 most of
+# the time. Here the sparsity is real: one sample per step from a data set whose x is 5
+# in 13 of 100 samples and 0 otherwise, so the gradient in w is 0 on most steps.
+SCENE = Scene(
+    surface="sparse_line_fit",
+    start=(0.0, 0.0),
+    optimizers=[
+        Racer(Adagrad(lr=0.5, eps=1e-8), label="Adagrad (lr = 0.5)", batch_size=1),
+        Racer(RMSprop(lr=0.5, alpha=0.9), label="RMSprop (lr = 0.5, ρ = 0.9)", batch_size=1),
+    ],
+    epochs=200,
+    show_epoch=every(2),
+    seed=42,
+    title="Sparse gradients: a rare feature, one sample a step (seed 002)",
+)

@@ -1,0 +1,21 @@
+"""Warm-up + cosine (seed 000's exercise): momentum at lr 0.003 diverges from a cold start but converges when eased in and annealed out."""
+from optimizers import Momentum
+from optimizers.schedules import warmup_cosine
+from scenes import Scene
+
+GROUP = "Learning rate"
+
+EPOCHS, WARMUP = 1000, 100
+
+SCENE = Scene(
+    surface="rosenbrock",
+    start=(-1.5, 2.5),
+    optimizers={
+        "constant lr = 0.003": Momentum(lr=0.003),
+        "constant lr = 0.001": Momentum(lr=0.001),
+        "warm-up + cosine, peak 0.003": Momentum(
+            lr=warmup_cosine(0.003, warmup=WARMUP, t_max=EPOCHS - WARMUP, start_factor=0.01)),
+    },
+    epochs=EPOCHS,
+    title="Warm-up + cosine schedule: momentum (β = 0.9) on Rosenbrock",
+)
