@@ -111,6 +111,37 @@ def decimate(x: np.ndarray, y: np.ndarray, columns: int, x_max: float | None = N
     return x[keep], y[keep]
 
 
+class EpochLine:
+    """One z-versus-epoch line, decimated once for the whole run, cut at any epoch.
+
+    The same points as `decimate(epochs[:last + 1], values[:last + 1], columns, x_max=N)`,
+    but complete columns are summarised once, so a frame costs its last column, not the
+    number of epochs it shows.
+    """
+
+    def __init__(self, values: np.ndarray, columns: int):
+        self.values, self.columns = values, columns
+        self.n = len(values) - 1  # x runs over epochs 0..n
+        self.dense = len(values) <= 4 * columns
+        if self.dense:
+            return
+        epochs = np.arange(len(values), dtype=float)
+        self.bucket = np.minimum((epochs * (columns / self.n)).astype(np.int64), columns - 1)
+        kept_x, _ = decimate(epochs, values, columns, x_max=self.n)
+        self.kept = kept_x.astype(np.int64)
+        self.bucket_start = np.searchsorted(self.bucket, np.arange(columns), side="left")
+
+    def upto(self, last: int) -> tuple[np.ndarray, np.ndarray]:
+        """Epochs and values of the line from epoch 0 to `last`, as drawn."""
+        if self.dense:
+            return np.arange(last + 1), self.values[: last + 1]
+        start = self.bucket_start[self.bucket[last]]
+        before = self.kept[: np.searchsorted(self.kept, start, side="left")]
+        tail_x, _ = decimate(np.arange(start, last + 1, dtype=float), self.values[start: last + 1], 1)
+        index = np.concatenate([before, tail_x.astype(np.int64)])
+        return index, self.values[index]
+
+
 def transform_z(values, surface):
     """Values as plotted: clipped to the z-limits, and log10 for a log-scaled surface."""
     z0, z1 = surface.zlim
@@ -127,6 +158,7 @@ class Renderer:
         self.frame_epochs = self.scene.frame_epochs
         self.fs = 10.5 * style.font_scale
         self.stride = max(1, run.epochs // TRAIL_POINTS)
+        self._epoch_lines: dict[tuple[int, int], EpochLine] = {}
         with self._theme():
             self.fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi)
             self.canvas = FigureCanvasAgg(self.fig)
@@ -309,11 +341,15 @@ class Renderer:
             out.append((np.concatenate([[start], inner, [end]]), alpha))
         return out
 
+    def _epoch_line(self, r: int, s: int) -> EpochLine:
+        key = (r, s)
+        if key not in self._epoch_lines:
+            self._epoch_lines[key] = EpochLine(self.run.values[:, r, s], int(self.style.width * 0.35))
+        return self._epoch_lines[key]
+
     def _snap_frame(self, frame_index: int, epoch: int) -> list:
         self._frame_index = frame_index
         run, surface, fs = self.run, self.surface, self.fs
-        columns = int(self.style.width * 0.35)
-        x_epochs = np.arange(epoch + 1)
         notes = []
         multi = run.positions.shape[2] > 1
         for r in range(len(run.labels)):
@@ -322,8 +358,7 @@ class Renderer:
             for s in range(run.positions.shape[2]):
                 diverged = run.diverged_at[r, s]
                 last = epoch if diverged == NEVER or diverged > epoch else diverged - 1
-                values = run.values[: last + 1, r, s]
-                self._add_line("z", self.ax_z, decimate(x_epochs[: last + 1], values, columns, x_max=run.epochs),
+                self._add_line("z", self.ax_z, self._epoch_line(r, s).upto(last),
                                color=st["color"], linestyle=st["linestyle"],
                                linewidth=1.2 if multi else 1.8, alpha=0.7 if multi else 1.0)
                 for index, alpha in self._trail_pieces(last):
@@ -334,7 +369,6 @@ class Renderer:
                     tip, z_tip = run.positions[epoch, r, s], transform_z(run.values[epoch, r, s], surface)
                     for kind, ax in self.position_axes:
                         self._draw_tip(kind, ax, tip, z_tip, st)
-                if last == epoch:
                     current.append(run.values[epoch, r, s])
                 elif not multi:
                     notes.append((r, diverged))

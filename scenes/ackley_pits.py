@@ -1,4 +1,7 @@
-"""Ackley from (2, 2) (seed 002): all four optimizers settle in the nearest pit; adaptive steps do not escape local minima."""
+"""Ackley from (2, 2): every optimizer settles in the nearest pit, adaptive or not.
+
+Seed 002's comparison: 200 steps at lr 0.05, kept in [−3, 3]².
+"""
 from optimizers import Adagrad, Adam, Momentum, RMSprop
 from scenes import Scene, every
 

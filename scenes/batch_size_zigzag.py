@@ -1,4 +1,7 @@
-"""Fitting a line (seed 003): full-batch GD glides to the least-squares fit; mini-batch and single-sample SGD zig-zag along their own batch's gradient."""
+"""Full-batch GD glides; mini-batch and single-sample SGD zig-zag along their own batch's gradient.
+
+Seed 003's line fit y = w·x + b on its data set, from (w, b) = (0, 0).
+"""
 from optimizers import SGD
 from scenes import Racer, Scene
 

@@ -1,4 +1,7 @@
-"""Himmelblau's four minima from a 7 × 7 grid of starts: where GD starts decides which minimum it reaches."""
+"""Himmelblau's four minima: where GD starts decides which one it reaches.
+
+49 starts on a 7 × 7 grid, all stepped in one batched simulation.
+"""
 from optimizers import SGD
 from scenes import Scene, every, grid
 

@@ -1,4 +1,7 @@
-"""Step size on f(x) = x² + 5 (seed 003): lr 0.01 crawls, 0.1 glides, 0.5 lands in one step, 0.9 overshoots back and forth."""
+"""Learning rate: 0.01 crawls, 0.1 glides, 0.5 lands in one step, 0.9 overshoots back and forth.
+
+Seed 003's comparison: GD on f(x) = x² + 5 from x = 8, 30 steps.
+"""
 from optimizers import SGD
 from scenes import Scene, every
 from surfaces import Surface

@@ -1,4 +1,7 @@
-"""Momentum's β on (θ − 3)² (seed 002): the closer β is to 1, the longer old gradients push, so θ overshoots further and swings longer."""
+"""The closer momentum's β is to 1, the further θ overshoots and the longer it swings.
+
+Seed 002's exercise: (θ − 3)² from θ = 0, lr 0.3, 60 steps.
+"""
 from optimizers import EMAMomentum
 from scenes import Scene, every
 

@@ -1,4 +1,7 @@
-"""Four optimizers on (θ − 3)² (seed 002): every one converges; they differ in speed and overshoot."""
+"""On (θ − 3)² every optimizer converges; they differ in speed and overshoot.
+
+Seed 002's 1-D comparison: 60 steps from θ = 0.
+"""
 from optimizers import Adagrad, Adam, EMAMomentum, RMSprop
 from scenes import Scene, every
 

@@ -1,4 +1,7 @@
-"""Rosenbrock from (−1.5, 0.5), 3,000 steps (seed 001): momentum reaches (1, 1); Adam at lr 0.01 still crawls the valley (loss 1.12)."""
+"""Rosenbrock from (−1.5, 0.5): momentum reaches (1, 1); Adam at lr 0.01 still crawls the valley.
+
+Seed 001's comparison: 3,000 steps; final losses 0.018139, 0.000000, 0.022272, 1.120996.
+"""
 from optimizers import SGD, Adam, Momentum, RMSprop
 from scenes import Scene
 

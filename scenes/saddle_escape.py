@@ -1,4 +1,7 @@
-"""Escaping a saddle from near the origin (seed 000's test): GD lingers on the ridge; momentum, RMSprop and Adam leave fast."""
+"""Near a saddle point GD lingers on the ridge; momentum, RMSprop and Adam leave fast.
+
+Seed 000's saddle test with its four optimizers: z = x² − y² from (1, 0.01).
+"""
 import dataclasses
 
 import surfaces

@@ -1,4 +1,7 @@
-"""Adagrad vs RMSprop on sparse gradients (seed 002): Adagrad's steps shrink for good; RMSprop forgets and jumps at each rare gradient."""
+"""Sparse gradients: Adagrad's steps shrink for good; RMSprop forgets and jumps at each rare one.
+
+Seed 002's exercise: lr 0.5, ρ = 0.9, 200 steps of one sample each.
+"""
 from optimizers import Adagrad, RMSprop
 from scenes import Racer, Scene, every
 

@@ -156,3 +156,15 @@ def test_frames_do_not_depend_on_the_number_of_processes(short_run):
     assert all(np.array_equal(a, b) for a, b in zip(renderer.render_frames(run, style, jobs=1),
                                                      renderer.render_frames(run, style, jobs=2)))
     assert len(one) == 6
+
+
+def test_epoch_line_cut_at_any_epoch_equals_decimating_the_cut_line():
+    rng = np.random.default_rng(3)
+    values = np.cumsum(rng.standard_normal(20_001))
+    line = renderer.EpochLine(values, columns=150)
+    epochs = np.arange(values.size, dtype=float)
+    for last in (600, 601, 7_777, 13_333, 20_000):
+        x, y = line.upto(last)
+        expected_x, expected_y = renderer.decimate(epochs[: last + 1], values[: last + 1], 150, x_max=20_000)
+        assert np.array_equal(x, expected_x) and np.array_equal(y, expected_y), last
+        assert x[-1] == last

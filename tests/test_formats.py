@@ -1,0 +1,99 @@
+"""Every output format opens in an independent decoder; output is deterministic."""
+import re
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+from PIL import Image
+
+import pipeline
+import renderer
+from optimizers import SGD, Adam
+from scenes import Scene, every
+
+SCENE = Scene("rosenbrock", start=(-1.5, 2.0), optimizers=[SGD(lr=1e-3), Adam(lr=0.05)], epochs=120,
+              show_epoch=every(6))  # 20 frames
+STYLE = renderer.Style(width=320, height=180)
+
+
+def render(tmp_path, name, **options):
+    return pipeline.render(SCENE, tmp_path / name, pipeline.Options(style=STYLE, **options))
+
+
+@pytest.mark.parametrize("fmt", ["gif", "webp"])
+def test_animated_images_open_with_pillow(tmp_path, fmt):
+    result = render(tmp_path, f"scene.{fmt}", fmt=fmt)
+    with Image.open(result.path) as image:
+        assert image.format == fmt.upper()
+        assert image.n_frames == 20 and image.size == (320, 180)
+        assert image.info.get("loop") == 0
+    assert result.bytes == result.path.stat().st_size
+
+
+def test_mp4_is_h264_yuv420p_with_the_frames_and_the_hold(tmp_path):
+    result = render(tmp_path, "scene.mp4", fmt="mp4", fps=10)
+    reader = imageio_ffmpeg.read_frames(str(result.path))
+    meta = next(reader)
+    reader.close()
+    assert meta["size"] == (320, 180)
+    assert meta["codec"].startswith("h264")
+    assert "yuv420p" in meta["pix_fmt"]
+    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(result.path))
+    assert frames == 20 + 19  # 20 frames, the last repeated for a 2 s hold at 10 fps
+    assert seconds == pytest.approx(3.9, abs=0.15)
+
+
+def test_mp4_with_odd_sides_is_padded_to_even(tmp_path):
+    result = pipeline.render(SCENE, tmp_path / "odd.mp4",
+                             pipeline.Options(fmt="mp4", style=renderer.Style(width=321, height=181)))
+    reader = imageio_ffmpeg.read_frames(str(result.path))
+    assert next(reader)["size"] == (322, 182)
+    reader.close()
+
+
+def test_png_is_a_poster_and_an_overview(tmp_path):
+    result = render(tmp_path, "poster.png", fmt="png")
+    assert result.extra_paths == (tmp_path / "poster-overview.png",)
+    for path in (result.path, *result.extra_paths):
+        with Image.open(path) as image:
+            assert image.format == "PNG" and image.size == (320, 180)
+
+
+def test_poster_is_the_last_frame_of_the_animation(tmp_path):
+    poster = render(tmp_path, "poster.png", fmt="png").path
+    frames = renderer.render_frames(pipeline.runner.simulate(SCENE), STYLE)
+    assert np.array_equal(np.asarray(Image.open(poster).convert("RGB")), frames[-1])
+
+
+@pytest.mark.parametrize("fmt", ["gif", "webp", "mp4"])
+def test_same_scene_same_bytes(tmp_path, fmt):
+    first = render(tmp_path, f"a.{fmt}", fmt=fmt).path.read_bytes()
+    second = render(tmp_path, f"b.{fmt}", fmt=fmt, jobs=2).path.read_bytes()
+    assert first == second
+
+
+def test_max_bytes_trims_until_it_fits_and_says_so(tmp_path):
+    options = dict(style=renderer.Style(width=480, height=270))
+    natural = pipeline.render(SCENE, tmp_path / "natural.gif", pipeline.Options(**options)).bytes
+    limit = int(natural * 0.7)
+    result = pipeline.render(SCENE, tmp_path / "fit.gif", pipeline.Options(max_bytes=limit, **options))
+    assert result.bytes <= limit
+    assert result.notes and re.search(r"to fit --max-bytes .*(every 2nd frame|shrank to)", result.notes[0])
+
+
+def test_max_bytes_that_cannot_be_met_is_an_error(tmp_path):
+    with pytest.raises(pipeline.FitError, match="cannot fit in 100 bytes"):
+        render(tmp_path, "tiny.gif", max_bytes=100)
+    assert not (tmp_path / "tiny.gif").exists()
+
+
+def test_format_comes_from_the_suffix_and_a_clash_is_a_usage_error(cli, tmp_path):
+    result = cli("saddle", "--epochs", "10", "--size", "160x90", "--out", tmp_path / "s.webp")
+    assert result.returncode == 0, result.stderr
+    assert Image.open(tmp_path / "s.webp").format == "WEBP"
+    clash = cli("saddle", "--format", "gif", "--out", tmp_path / "s.mp4")
+    assert clash.returncode == 2 and "does not end in .gif" in clash.stderr
+    unknown = cli("saddle", "--format", "avi")
+    assert unknown.returncode == 2 and "invalid choice: 'avi'" in unknown.stderr
+    suffix = cli("saddle", "--out", tmp_path / "s.avi")
+    assert suffix.returncode == 2 and "unknown output format 'avi'" in suffix.stderr
