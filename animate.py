@@ -196,7 +196,8 @@ def run(args, parser) -> int:
         raise UserError(f"cannot write {out}: {error.strerror or error}") from None
     if not args.quiet:
         note = f", {result.diverged} diverged" if result.diverged else ""
-        print(f"{result.path}: {result.frames} frames, {result.bytes:,} bytes, {result.seconds:.1f} s{note}")
+        seconds = time.perf_counter() - started
+        print(f"{result.path}: {result.frames} frames, {result.bytes:,} bytes, {seconds:.1f} s{note}")
         for path in result.extra_paths:
             print(f"{path}: overview")
         for line in result.notes:

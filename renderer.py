@@ -76,7 +76,7 @@ class Style:
     @property
     def font_scale(self) -> float:
         """Text grows with the frame so that it stays legible at half size."""
-        return float(np.clip(min(self.width / 960, self.height / 540) * 100 / self.dpi, 0.55, 2.0))
+        return float(np.clip(min(self.width / 960, self.height / 540), 0.55, 2.0))
 
 
 def racer_style(racer_index: int, theme: str = "light") -> dict:
@@ -313,7 +313,9 @@ class Renderer:
             point = np.asarray(point, dtype=float)
             with np.errstate(all="ignore"):
                 z = float(transform_z(surface.f(point), surface))
-            marker = dict(marker="o", markersize=7, markerfacecolor="white", markeredgecolor="black") \
+            start_size = 7 if len(self.scene.starts) <= 4 else 3.5  # a grid of starts must not hide the view
+            marker = dict(marker="o", markersize=start_size, markerfacecolor="white", markeredgecolor="black",
+                          markeredgewidth=1 if start_size > 4 else 0.6) \
                 if kind == "start" else dict(marker="*", markersize=14, color="gold", markeredgecolor="black")
             coords = ([point[0]], [point[1]], [z]) if three_d else \
                 (([point[0]], [z]) if surface.dim == 1 else ([point[0]], [point[1]]))

@@ -14,9 +14,9 @@ SCENE = Scene(
     surface="rosenbrock",
     start=(-1.5, 2.5),
     optimizers={
-        "constant lr = 0.003": Momentum(lr=0.003),
-        "constant lr = 0.001": Momentum(lr=0.001),
-        "warm-up + cosine, peak 0.003": Momentum(
+        "lr = 0.003": Momentum(lr=0.003),
+        "lr = 0.001": Momentum(lr=0.001),
+        "warm-up + cosine, 0.003": Momentum(
             lr=warmup_cosine(0.003, warmup=WARMUP, t_max=EPOCHS - WARMUP, start_factor=0.01)),
     },
     epochs=EPOCHS,

@@ -20,6 +20,7 @@ samples, else 0), so single-sample gradients in ``w`` are zero most of the time.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import autograd.numpy as anp
@@ -67,15 +68,11 @@ class LineFit(Surface):
         return anp.mean(residual**2, axis=1)
 
 
-def _mse(x: np.ndarray, y: np.ndarray):
-    """f(wb) = mean_i (w x_i + b - y_i)^2 for a point, a (2, K) batch or a (2, H, W) grid."""
-
-    def mse(wb):
-        w, b = wb
-        residual = anp.expand_dims(w, -1) * x + anp.expand_dims(b, -1) - y
-        return anp.mean(residual**2, axis=-1)
-
-    return mse
+def mean_squared_error(wb, x: np.ndarray, y: np.ndarray):
+    """mean_i (w x_i + b - y_i)^2 for a point, a (2, K) batch or a (2, H, W) grid of (w, b)."""
+    w, b = wb
+    residual = anp.expand_dims(w, -1) * x + anp.expand_dims(b, -1) - y
+    return anp.mean(residual**2, axis=-1)
 
 
 def line_fit(name: str, x, y, domain, *, zlim=None, view=(30, -60), description="") -> LineFit:
@@ -86,7 +83,7 @@ def line_fit(name: str, x, y, domain, *, zlim=None, view=(30, -60), description=
     loss is a convex quadratic, so it peaks at a corner).
     """
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    f = _mse(x, y)
+    f = functools.partial(mean_squared_error, x=x, y=y)  # a plain function of wb, and picklable
     (w_star, b_star), *_ = np.linalg.lstsq(np.stack([x, np.ones_like(x)], axis=1), y, rcond=None)
     minimum = (float(w_star), float(b_star))
     if zlim is None:
