@@ -21,6 +21,7 @@ FORMATS = ("gif", "mp4", "webp", "png")
 PRESETS = {"blog": (960, 540), "slides": (1280, 720), "square": (800, 800)}
 EXIT_SIGINT, EXIT_SIGTERM = 130, 143
 MAX_PIXELS = 4096
+MIN_FPS = 0.01
 
 
 class UserError(Exception):
@@ -61,6 +62,13 @@ def positive_float(text: str) -> float:
     return value
 
 
+def frames_per_second(text: str) -> float:
+    value = positive_float(text)
+    if value < MIN_FPS:  # a GIF frame lasts at most 655.35 s
+        raise argparse.ArgumentTypeError(f"expected at least {MIN_FPS} frames per second, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="animate.py",
@@ -84,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="override the scene's number of epochs")
     parser.add_argument("--max-epochs", metavar="N", type=positive_int,
                         help="lift the safety limit on epochs (default: 2,000,000)")
-    parser.add_argument("--fps", metavar="F", type=positive_float, default=10.0,
+    parser.add_argument("--fps", metavar="F", type=frames_per_second, default=10.0,
                         help="frames per second (default: 10; the last frame is held 2 s)")
     parser.add_argument("--format", choices=FORMATS, metavar="{gif,mp4,webp,png}",
                         help="gif (default), mp4 (H.264, plays in PowerPoint, Keynote, browsers), webp "
@@ -107,7 +115,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--force", action="store_true",
                         help="with `all`: render every scene, even those whose output is up to date")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary line")
+    parser.error = _usage_error  # one line, no usage block
     return parser
+
+
+def _usage_error(message: str):
+    """argparse's error, as one line: what is wrong and where to look; exit code 2."""
+    print(f"animate.py: error: {message} (python animate.py --help lists the options)", file=sys.stderr)
+    sys.exit(EXIT_USAGE)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,14 +139,50 @@ def main(argv: list[str] | None = None) -> int:
     except Terminated:
         print("animate.py: terminated; nothing was written", file=sys.stderr)
         return EXIT_SIGTERM
+    except Exception as error:  # user code (a scene's surface, schedule, ...) or a bug: one line
+        if _stop_signal is not None:  # C code (matplotlib, Pillow) can turn the stop into another error
+            stopped = "interrupted" if _stop_signal == signal.SIGINT else "terminated"
+            print(f"animate.py: {stopped}; nothing was written", file=sys.stderr)
+            return EXIT_SIGINT if _stop_signal == signal.SIGINT else EXIT_SIGTERM
+        print(f"animate.py: error: {describe_failure(error)}", file=sys.stderr)
+        return EXIT_ERROR
 
 
-class Terminated(Exception):
-    """SIGTERM, turned into an exception so that clean-up code runs."""
+def describe_failure(error: BaseException) -> str:
+    """One line for an unexpected error: its type and message, and the file and line of
+    the user's own code it came from (a scene file, its surface or schedule), if any."""
+    import traceback
+
+    program = Path(__file__).resolve().parent
+    where = ""
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename.startswith("<"):
+            continue
+        path = Path(frame.filename).resolve()
+        ours = program in path.parents and not (path.parent == program / "scenes" and not path.name.startswith("_"))
+        library = any(Path(prefix).resolve() in path.parents for prefix in (sys.prefix, sys.base_prefix))
+        if not ours and not library:
+            where = f" ({frame.filename}:{frame.lineno})"
+    text = " ".join(str(error).split())
+    return f"{error.__class__.__name__}{': ' + text if text else ''}{where}"
 
 
-def _on_sigterm(signum, frame):
-    raise Terminated()
+class Terminated(BaseException):
+    """SIGTERM, turned into an exception so that clean-up code runs. A BaseException, as
+    KeyboardInterrupt is, so that no library's `except Exception` swallows it."""
+
+
+_stop_signal = None  # SIGINT or SIGTERM once one has arrived
+
+
+def _on_stop_signal(signum, frame):
+    """Raise KeyboardInterrupt (SIGINT) or Terminated (SIGTERM) once; a second signal
+    does not interrupt the clean-up that the first one started."""
+    global _stop_signal
+    if _stop_signal is not None:
+        return
+    _stop_signal = signum
+    raise KeyboardInterrupt() if signum == signal.SIGINT else Terminated()
 
 
 def run(args, parser) -> int:
@@ -143,7 +194,9 @@ def run(args, parser) -> int:
     if not args.scene:
         parser.print_usage(sys.stderr)
         raise UserError("name a scene to render, e.g. `python animate.py saddle` (--list shows them)", EXIT_USAGE)
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    signal.signal(signal.SIGTERM, _on_stop_signal)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not if SIGINT is ignored
+        signal.signal(signal.SIGINT, _on_stop_signal)
     if args.scene == "all":
         return render_all(args)
     if args.force:

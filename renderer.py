@@ -28,12 +28,14 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 from celluloid import Camera  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.colors import to_hex, to_rgba  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
-from mpl_toolkits.mplot3d.art3d import Line3D  # noqa: E402
+from mpl_toolkits.mplot3d.art3d import Line3D, Line3DCollection  # noqa: E402
 
+from monotext import MonoText  # noqa: E402
 from runner import NEVER, Run  # noqa: E402
 
 VIEWS = ("3d", "contour", "both")
@@ -363,10 +365,11 @@ class Renderer:
                 self._add_line("z", self.ax_z, self._epoch_line(r, s).upto(last),
                                color=st["color"], linestyle=st["linestyle"],
                                linewidth=1.2 if multi else 1.8, alpha=0.7 if multi else 1.0)
-                for index, alpha in self._trail_pieces(last):
-                    path, z = run.positions[index, r, s], transform_z(run.values[index, r, s], surface)
+                pieces = [(run.positions[index, r, s], transform_z(run.values[index, r, s], surface), alpha)
+                          for index, alpha in self._trail_pieces(last)]
+                if pieces:
                     for kind, ax in self.position_axes:
-                        self._draw_path(kind, ax, path, z, st, alpha)
+                        self._draw_trail(kind, ax, pieces, st)
                 if last == epoch:
                     tip, z_tip = run.positions[epoch, r, s], transform_z(run.values[epoch, r, s], surface)
                     for kind, ax in self.position_axes:
@@ -375,10 +378,10 @@ class Renderer:
                 elif not multi:
                     notes.append((r, diverged))
             self._live_value(r, current, st, notes)
-        self.ax_z.text(0.97, 0.95, f"epoch {epoch:,}", transform=self.ax_z.transAxes, ha="right",
-                       va="top", fontsize=fs, family="monospace",
-                       bbox=dict(boxstyle="round,pad=0.25", facecolor=THEME_RC[self.style.theme]["axes.facecolor"],
-                                 alpha=0.85, linewidth=0))
+        background = to_rgba(THEME_RC[self.style.theme]["axes.facecolor"], 0.85)
+        self.ax_z.add_artist(MonoText(0.97, 0.95, f"epoch {epoch:,}", transform=self.ax_z.transAxes, ha="right",
+                                      va="top", size=fs, color=THEME_RC[self.style.theme]["text.color"],
+                                      background=background))
         return self.camera.snap()
 
     @staticmethod
@@ -395,9 +398,17 @@ class Renderer:
             line = Line2D(*coords, **props)
         ax.add_artist(line)
 
-    def _draw_path(self, kind, ax, path, z, st, alpha):
-        self._add_line(kind, ax, self._coords(kind, path, z), color=st["color"],
-                       linestyle=st["linestyle"], linewidth=1.8, alpha=alpha)
+    def _draw_trail(self, kind, ax, pieces, st):
+        """A trail as one collection: a polyline per piece, each with its own opacity."""
+        rgb = to_rgba(st["color"])[:3]
+        colors = [(*rgb, alpha) for _, _, alpha in pieces]
+        segments = [np.column_stack(self._coords(kind, path, z)) for path, z, _ in pieces]
+        if kind == "3d":
+            trail = Line3DCollection(segments, colors=colors, linewidths=1.8, linestyles=st["linestyle"],
+                                     axlim_clip=True)
+        else:
+            trail = LineCollection(segments, colors=colors, linewidths=1.8, linestyles=st["linestyle"])
+        ax.add_collection(trail, autolim=False)
 
     def _draw_tip(self, kind, ax, tip, z, st):
         self._add_line(kind, ax, [np.atleast_1d(c) for c in self._coords(kind, tip, z)],
@@ -409,15 +420,15 @@ class Renderer:
         y = self.legend_rows[r]
         if notes and notes[-1][0] == r:
             text = f"diverged at epoch {notes[-1][1]:,}"
-            bbox = dict(boxstyle="round,pad=0.2", facecolor=st["color"], linewidth=0, alpha=0.9)
-            self.ax_legend.text(0.98, y, text, ha="right", va="center", fontsize=self.fs * 0.85,
-                                color="white", weight="bold", bbox=bbox)
+            self.ax_legend.add_artist(MonoText(0.98, y, text, transform=self.ax_legend.transAxes, ha="right",
+                                               va="center", size=self.fs * 0.85, color="white", weight="bold",
+                                               background=to_rgba(st["color"], 0.95)))
             return
         if not current:
             return
         text = f"z = {_compact(current[0])}" if len(current) == 1 else f"median z = {_compact(np.median(current))}"
-        self.ax_legend.text(0.98, y, text, ha="right", va="center", fontsize=self.fs * 0.9,
-                            family="monospace", color=st["color"])
+        self.ax_legend.add_artist(MonoText(0.98, y, text, transform=self.ax_legend.transAxes, ha="right",
+                                           va="center", size=self.fs * 0.9, color=st["color"]))
 
     def frames(self, progress: Callable[[int], None] | None = None,
                indices: Sequence[int] | None = None) -> Iterator[np.ndarray]:

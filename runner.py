@@ -8,6 +8,7 @@ Nothing here draws.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Callable
 
@@ -46,10 +47,14 @@ class Run:
 def value_and_gradient(f, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """f and its gradient at each row of `points` (K, dim), in one autograd pass."""
     vjp, values = make_vjp(f)(points.T)
-    values = np.asarray(values, dtype=float)
+    try:
+        values = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise SurfaceError(f"the surface must give numbers, got {values!r:.60}") from None
     if values.shape != (points.shape[0],):
+        hint = " (a constant? write it in terms of xy, e.g. 0 * x + 3)" if values.shape == () else ""
         raise SurfaceError(f"the surface must give one number per point, got shape {values.shape} "
-                           f"for {points.shape[0]} points")
+                           f"for {points.shape[0]} points{hint}")
     return values, np.asarray(vjp(np.ones_like(values))).T
 
 
@@ -86,8 +91,11 @@ def simulate(scene: Scene, progress: Callable[[int], None] | None = None) -> Run
             gradients[row] = _batch_gradient(scene.surface, at[row], size, batch_rng)
         return gradients
 
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        # autograd warns of an f that ignores its input; the shape check says it better
+        warnings.filterwarnings("ignore", message="Output seems independent of input")
         start_values, gradients = value_and_gradient(f, points)
+    with np.errstate(all="ignore"):
         gradients = batch_gradients(points, gradients)
         if not np.all(np.isfinite(start_values)):
             bad = int(np.argmax(~np.isfinite(start_values)))

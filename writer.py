@@ -44,7 +44,9 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as error:
-        raise OutputError(f"cannot write to {target.parent}: {error.strerror or error}") from None
+        blocker = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+        reason = f"{blocker} is a file, not a directory" if blocker else error.strerror or error
+        raise OutputError(f"cannot write to {target.parent}: {reason}") from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:

@@ -56,7 +56,13 @@ class Optimizer:
         """The learning rate used by update number ``step`` (1-based): ``lr(step - 1)``."""
         lr = self.lr  # type: ignore[attr-defined]
         if callable(lr):
-            return float(lr(step - 1))
+            value = lr(step - 1)
+            if isinstance(value, np.ndarray) and value.ndim == 0:
+                value = value.item()
+            if not _is_real(value) or math.isnan(value) or value < 0:  # +inf: a run that diverges
+                raise ValueError(f"{type(self).__name__}: the lr schedule gave {value!r} for update "
+                                 f"{step}; a schedule must give numbers >= 0")
+            return float(value)
         return lr
 
     @property

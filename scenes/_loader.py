@@ -95,14 +95,15 @@ def load(name_or_path: str | os.PathLike) -> Scene:
         spec.loader.exec_module(module)
     except SyntaxError as error:
         raise SceneError(f"{path}:{error.lineno}: syntax error: {error.msg}") from None
-    except KeyboardInterrupt:
-        raise
     except BaseException as error:  # a scene file is user code: report any failure as one line
         if isinstance(error, SystemExit):
             raise SceneError(f"{path}: the scene called exit({error.code})") from None
+        if not isinstance(error, Exception):
+            raise  # Ctrl-C, or SIGTERM as the CLI raises it: a stop, not the scene's fault
         line = _line_in(path, error)
         where = f"{path}:{line}" if line else str(path)
-        raise SceneError(f"{where}: {error.__class__.__name__}: {error}") from None
+        message = " ".join(str(error).split())
+        raise SceneError(f"{where}: {error.__class__.__name__}: {message}") from None
     finally:
         sys.modules.pop(module_name, None)
     scene = getattr(module, "SCENE", None)
