@@ -264,7 +264,7 @@ class Renderer:
         tint = matplotlib.colormaps["viridis"](np.clip((zs - lo) / (hi - lo), 0, 1))
         background = np.array(to_rgba(THEME_RC[self.style.theme]["axes.facecolor"]))
         faces = 0.5 * tint + 0.5 * background
-        ax.plot_surface(xs, ys, zs, facecolors=faces, linewidth=0.25, edgecolor=(0.5, 0.5, 0.5, 0.25), antialiased=False,
+        ax.plot_surface(xs, ys, zs, facecolors=faces, linewidth=0, edgecolor="none", antialiased=False,
                         shade=False, rcount=self.style.mesh, ccount=self.style.mesh)
         (x0, x1), (y0, y1) = surface.domain
         ax.set_xlim(x0, x1)

@@ -97,3 +97,18 @@ def test_format_comes_from_the_suffix_and_a_clash_is_a_usage_error(cli, tmp_path
     assert unknown.returncode == 2 and "invalid choice: 'avi'" in unknown.stderr
     suffix = cli("saddle", "--out", tmp_path / "s.avi")
     assert suffix.returncode == 2 and "unknown output format 'avi'" in suffix.stderr
+
+
+@pytest.mark.parametrize("name", ["warmup_cosine", "noisy_sgd"])
+def test_schedule_and_noise_scenes_render_and_repeat_byte_for_byte(tmp_path, name):
+    import scenes
+
+    scene = scenes.load(name).with_options(epochs=150)
+    options = pipeline.Options(style=STYLE)
+    first = pipeline.render(scene, tmp_path / "first.gif", options)
+    second = pipeline.render(scene, tmp_path / "second.gif", options)
+    assert first.frames == len(scene.frame_epochs) == 26
+    assert first.path.read_bytes() == second.path.read_bytes()
+    if name == "noisy_sgd":
+        reseeded = pipeline.render(scene.with_options(seed=8), tmp_path / "reseeded.gif", options)
+        assert reseeded.path.read_bytes() != first.path.read_bytes()

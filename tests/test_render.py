@@ -168,3 +168,26 @@ def test_epoch_line_cut_at_any_epoch_equals_decimating_the_cut_line():
         expected_x, expected_y = renderer.decimate(epochs[: last + 1], values[: last + 1], 150, x_max=20_000)
         assert np.array_equal(x, expected_x) and np.array_equal(y, expected_y), last
         assert x[-1] == last
+
+
+def test_monotext_looks_like_matplotlib_text():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from monotext import MonoText
+
+    def ink(draw):
+        fig = Figure(figsize=(3, 0.6), dpi=100)
+        canvas = FigureCanvasAgg(fig)
+        draw(fig)
+        canvas.draw()
+        darkness = 255 - np.asarray(canvas.buffer_rgba())[:, :, :3].mean(axis=2)
+        columns, rows = np.flatnonzero(darkness.sum(axis=0) > 30), np.flatnonzero(darkness.sum(axis=1) > 30)
+        return darkness.sum(), columns[-1] - columns[0], (rows[0], rows[-1])
+
+    text = "z = -6.43e+31"
+    reference = ink(lambda fig: fig.text(0.1, 0.3, text, family="monospace", fontsize=10.5))
+    ours = ink(lambda fig: fig.add_artist(MonoText(0.1, 0.3, text, transform=fig.transFigure, size=10.5)))
+    assert abs(ours[0] - reference[0]) < 0.1 * reference[0]       # same amount of ink
+    assert abs(ours[1] - reference[1]) <= 3                        # same width, in pixels
+    assert all(abs(a - b) <= 2 for a, b in zip(ours[2], reference[2]))  # same baseline and height
