@@ -1,0 +1,638 @@
+"""Nothing a user does crashes the CLI or loses their work.
+
+Every case runs the real command line in a subprocess and checks the exit code, the one
+line on stderr (never a traceback) and the files left behind: an earlier good GIF at the
+target path survives every failure byte for byte, and no temporary file is left over.
+Where a case needs something to go wrong at a precise moment (a full disk, a signal
+during encoding) the CLI runs under a small wrapper script that patches one function and
+then calls `animate.main()`, as `python animate.py` does.
+"""
+import io
+import os
+import re
+import resource
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import warnings
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import renderer
+import surfaces
+import writer
+from conftest import ROOT
+from optimizers import SGD, Adam, Momentum, RMSprop
+from runner import NEVER, simulate
+from scenes import Racer, Scene, every
+
+TINY = ("--epochs", "6", "--size", "160x90")  # 4 frames of saddle: about a second
+
+
+# ----- helpers ------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def good_gif(tmp_path_factory):
+    """The bytes of a real, earlier GIF that every failure must leave as it was."""
+    path = tmp_path_factory.mktemp("good") / "good.gif"
+    done = subprocess.run([sys.executable, str(ROOT / "animate.py"), "saddle", *TINY, "-q", "--out", str(path)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return path.read_bytes()
+
+
+@pytest.fixture
+def target(tmp_path, good_gif):
+    """out/scene.gif, holding the earlier good GIF."""
+    path = tmp_path / "out" / "scene.gif"
+    path.parent.mkdir()
+    path.write_bytes(good_gif)
+    return path
+
+
+def assert_untouched(target, good_gif):
+    assert target.read_bytes() == good_gif
+    assert os.listdir(target.parent) == [target.name]  # no temporary file, nothing else
+
+
+def assert_one_line(result, code, pattern, prefix="animate.py: error: "):
+    """Exit `code`, nothing on stdout, and exactly one line on stderr matching `pattern`."""
+    assert result.returncode == code, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr and "Warning" not in result.stderr, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and result.stderr.endswith("\n"), result.stderr
+    assert lines[0].startswith(prefix), lines[0]
+    assert re.search(pattern, lines[0]), lines[0]
+
+
+def help_text(cli):
+    return cli("--help").stdout
+
+
+HEADER = '''"""A scene for a robustness test."""
+import autograd.numpy as anp
+from optimizers import SGD, Adam
+from optimizers.schedules import exponential_lr
+from scenes import Racer, Scene, every
+from surfaces import Surface
+'''
+
+
+def scene_file(tmp_path, body, name="bad.py"):
+    path = tmp_path / name
+    path.write_text(HEADER + textwrap.dedent(body))
+    return path
+
+
+def line_of(path, text):
+    """The 1-based number of the line of `path` that contains `text`."""
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+# ----- naming a scene ---------------------------------------------------------------------
+
+def test_unknown_scene_without_a_close_name_still_lists_the_scenes(cli):
+    result = cli("zzqqxx")
+    assert_one_line(result, 2, r"unknown scene 'zzqqxx'\. Known scenes: .*\bsaddle\b.*--list")
+    assert "Did you mean" not in result.stderr
+
+
+def test_a_bare_name_is_looked_up_only_in_scenes(cli, tmp_path):
+    """`python animate.py evil` never runs ./evil.py: loading a scene runs its code."""
+    ran = tmp_path / "it-ran"
+    (tmp_path / "evil.py").write_text(f"open({str(ran)!r}, 'w').close()\n")
+    assert_one_line(cli("evil", cwd=tmp_path), 2, r"unknown scene 'evil'")
+    assert not ran.exists()
+
+
+@pytest.mark.parametrize("name, pattern", [
+    ("../saddle", r"scene file not found: \.\./saddle"),
+    ("scenes/saddle", r"scene file not found: scenes/saddle$"),
+    ("scenes/../scenes/nope.py", r"scene file not found"),
+    ("scenes", None),  # a bare name that happens to be a folder: not a scene
+])
+def test_a_name_with_a_separator_or_dotdot_is_a_path_to_an_existing_py_file(cli, name, pattern):
+    if pattern is None:
+        assert_one_line(cli(name), 2, r"unknown scene 'scenes'")
+    else:
+        assert_one_line(cli(name), 1, pattern)
+
+
+def test_a_path_to_a_folder_or_a_non_py_file(cli, tmp_path):
+    assert_one_line(cli(tmp_path / "."), 1, r"is a directory, not a \.py file")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("SCENE = 1\n")
+    assert_one_line(cli(notes), 1, r"must be a \.py file")
+
+
+# ----- scene files that are broken --------------------------------------------------------
+
+BROKEN = {
+    "syntax error": ("SCENE = Scene('bowl', start=(1, 1),\n", r"bad\.py:\d+: syntax error: "),
+    "raises in a helper": ("def helper():\n    return 1 / 0  # boom\n\nSCENE = helper()\n",
+                           r"bad\.py:{boom}: ZeroDivisionError: division by zero$"),
+    "multi-line message": ("raise ValueError('first line\\nsecond line')  # boom\n",
+                           r"bad\.py:{boom}: ValueError: first line second line$"),
+    "missing import": ("import no_such_module_here  # boom\n",
+                       r"bad\.py:{boom}: ModuleNotFoundError: No module named 'no_such_module_here'"),
+    "endless recursion": ("def f():\n    return f()  # boom\nf()\n", r"bad\.py:{boom}: RecursionError"),
+    "exits": ("import sys\nsys.exit(0)\n", r"bad\.py: the scene called exit\(0\)"),
+    "no SCENE": ("scene = Scene('bowl', start=(1, 1), optimizers=[SGD(lr=0.1)])\n",
+                 r"bad\.py: defines no SCENE \(expected SCENE = Scene\(\.\.\.\)\)"),
+    "SCENE of the wrong type": ("SCENE = {'surface': 'bowl', 'start': (1, 1)}\n",
+                                r"bad\.py: SCENE must be a scenes\.Scene, got dict"),
+    "SCENE of the wrong shape": ("SCENE = [Scene('bowl', start=(1, 1), optimizers=[SGD(lr=0.1)])]\n",
+                                 r"bad\.py: SCENE must be a scenes\.Scene, got list"),
+    "SCENE is the class": ("SCENE = Scene\n", r"bad\.py: SCENE must be a scenes\.Scene, got type"),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_a_broken_scene_file_is_one_line_naming_the_file_and_line(cli, tmp_path, target, good_gif, case):
+    body, pattern = BROKEN[case]
+    path = scene_file(tmp_path, body)
+    if "{boom}" in pattern:
+        pattern = pattern.format(boom=line_of(path, "# boom") if "# boom" in body else line_of(path, "import no"))
+    assert_one_line(cli(path, "--out", target), 1, pattern)
+    assert_untouched(target, good_gif)
+
+
+# ----- invalid values -----------------------------------------------------------------
+
+def _scene(**fields):
+    args = dict(surface="'bowl'", start="(1.0, 1.0)", optimizers="[SGD(lr=0.1)]", epochs="6",
+                show_epoch="every(2)") | fields
+    return "SCENE = Scene(" + ", ".join(f"{k}={v}" for k, v in args.items()) + ")  # here\n"
+
+
+SQRT = "Surface(name='sqrt', f=lambda xy: anp.sqrt(xy[0]) + xy[1], domain=((-1, 1), (-1, 1)), zlim=(-2, 2))"
+PAIR = "Surface(name='pair', f=lambda xy: anp.stack([xy[0], xy[1]]), domain=((-1, 1), (-1, 1)), zlim=(-2, 2))"
+WORDS = "Surface(name='words', f=lambda xy: 'low', domain=((-1, 1), (-1, 1)), zlim=(-2, 2))"
+CONST = "Surface(name='flat', f=lambda xy: 3.0, domain=((-1, 1), (-1, 1)), zlim=(-2, 4))"
+
+INVALID = {
+    "lr = 0": (_scene(optimizers="[SGD(lr=0)]"), r"bad\.py:{here}: ValueError: SGD: lr must be a positive number"),
+    "lr < 0": (_scene(optimizers="[Adam(lr=-0.01)]"), r"Adam: lr must be a positive number or a schedule, got -0\.01"),
+    "lr not a number": (_scene(optimizers="[SGD(lr='fast')]"), r"SGD: lr must be .*got 'fast'"),
+    "lr is NaN": (_scene(optimizers="[SGD(lr=float('nan'))]"), r"SGD: lr must be .*got nan"),
+    "beta1 = 1": (_scene(optimizers="[Adam(betas=(1.0, 0.999))]"), r"Adam: betas must be a pair of numbers in \[0, 1\)"),
+    "beta2 < 0": (_scene(optimizers="[Adam(betas=(0.9, -0.5))]"), r"betas must be a pair of numbers in \[0, 1\), got \(0\.9, -0\.5\)"),
+    "betas not a pair": (_scene(optimizers="[Adam(betas=0.9)]"), r"betas must be a pair"),
+    "epochs = 0": (_scene(epochs="0"), r"bad\.py:{here}: ValueError: epochs must be a positive integer, got 0"),
+    "epochs < 0": (_scene(epochs="-10"), r"epochs must be a positive integer, got -10"),
+    "epochs not an integer": (_scene(epochs="2.5"), r"epochs must be a positive integer, got 2\.5"),
+    "epochs absurdly large": (_scene(epochs="10**12"),
+                              r"epochs=1,000,000,000,000 is over the limit of 2,000,000 .*lift it with --max-epochs"),
+    "start is NaN": (_scene(start="(float('nan'), 0.0)"), r"start points must be finite numbers"),
+    "start is inf": (_scene(start="[(1.0, 1.0), (0.0, float('-inf'))]"), r"start points must be finite numbers"),
+    "start of the wrong dimension": (_scene(start="(1.0, 2.0, 3.0)"), r"start must be a point of 2 numbers"),
+    "1-D start on a 2-D surface": (_scene(start="1.0"), r"start must be a point of 2 numbers"),
+    "no optimizers": (_scene(optimizers="[]"), r"optimizers is empty"),
+    "duplicate labels": (_scene(optimizers="[SGD(lr=0.1), SGD(lr=0.1)]"), r"duplicate optimizer labels \['SGD\(lr=0\.1\)'\]"),
+    "duplicate given labels": (_scene(optimizers="[Racer(SGD(lr=0.1), label='a'), Racer(Adam(), label='a')]"),
+                               r"duplicate optimizer labels \['a'\]"),
+    "unknown surface": (_scene(surface="'bowll'"), r"unknown surface 'bowll'; did you mean 'bowl'"),
+    "surface NaN at the start": (_scene(surface=SQRT, start="(-1.0, 0.0)"),
+                                 r"error: surface 'sqrt' gives nan at the start point \(-1\.0, 0\.0\)$"),
+    "surface gives a vector": (_scene(surface=PAIR, start="(0.5, 0.5)"), r"the surface must give one number per point"),
+    "surface gives a constant": (_scene(surface=CONST, start="(0.5, 0.5)"), r"one number per point.*a constant\?"),
+    "surface gives a string": (_scene(surface=WORDS, start="(0.5, 0.5)"), r"the surface must give numbers, got 'low'"),
+    "surface raises": ("def f(xy):\n    raise RuntimeError('no such loss')  # boom\n"
+                       + _scene(surface="Surface(name='f', f=f, domain=((-1, 1), (-1, 1)), zlim=(0, 1))"),
+                       r"error: RuntimeError: no such loss \(.*bad\.py:{boom}\)$"),
+    "schedule raises": ("def lr(k):\n    return 0.1 / (5 - k)  # boom\n" + _scene(optimizers="[SGD(lr=lr)]"),
+                        r"error: ZeroDivisionError: float division by zero \(.*bad\.py:{boom}\)$"),
+    "schedule gives lr < 0": (_scene(optimizers="[SGD(lr=lambda k: 0.1 if k < 4 else -0.1)]"),
+                              r"SGD: the lr schedule gave -0\.1 for update 5; a schedule must give numbers >= 0$"),
+    "schedule gives a string": (_scene(optimizers="[SGD(lr=lambda k: 'fast')]"), r"the lr schedule gave 'fast'"),
+    "show_epoch raises": ("def show(epoch):\n    return epoch % 0 == 0  # boom\n" + _scene(show_epoch="show"),
+                          r"error: ZeroDivisionError: integer modulo by zero \(.*bad\.py:{boom}\)$"),
+    "show_epoch shows nothing": (_scene(show_epoch="lambda epoch: False"),
+                                 r"the scene's show_epoch rule selects no epoch out of 6$"),
+}
+
+
+@pytest.mark.parametrize("case", INVALID)
+def test_an_invalid_value_is_one_line_saying_which_and_why(cli, tmp_path, target, good_gif, case):
+    body, pattern = INVALID[case]
+    path = scene_file(tmp_path, body)
+    for mark in ("here", "boom"):
+        pattern = pattern.replace("{%s}" % mark, str(line_of(path, f"# {mark}")) if f"# {mark}" in body else "")
+    assert_one_line(cli(path, "--size", "160x90", "--out", target), 1, pattern)
+    assert_untouched(target, good_gif)
+
+
+# ----- bad options ------------------------------------------------------------------
+
+@pytest.mark.parametrize("args, pattern", [
+    (("--size", "0x0"), r"argument --size: each side must be between 16 and 4096 pixels, got '0x0'"),
+    (("--size", "abc"), r"argument --size: expected WIDTHxHEIGHT in pixels, like 960x540, got 'abc'"),
+    (("--size", "100x"), r"expected WIDTHxHEIGHT"),
+    (("--fps", "-1"), r"argument --fps: expected a positive number, got '-1'"),
+    (("--fps", "nan"), r"argument --fps: expected a positive number, got 'nan'"),
+    (("--fps", "inf"), r"argument --fps: expected a positive number, got 'inf'"),
+    (("--fps", "0.001"), r"argument --fps: expected at least 0\.01 frames per second"),  # was a crash in the encoder
+    (("--epochs", "-3"), r"argument --epochs: expected a positive integer"),
+    (("--max-epochs", "0"), r"argument --max-epochs: expected a positive integer, got '0'"),
+    (("--no-such-option",), r"unrecognized arguments: --no-such-option"),
+])
+def test_a_bad_option_is_one_line_and_exit_2(cli, target, good_gif, args, pattern):
+    assert_one_line(cli("saddle", "--out", target, *args), 2, pattern + r".*--help")
+    assert_untouched(target, good_gif)
+
+
+def test_an_unknown_format_is_one_line_and_exit_2(cli, tmp_path, target, good_gif):
+    if "--format" not in help_text(cli):
+        pytest.skip("animate.py has no --format option yet")
+    assert_one_line(cli("saddle", *TINY, "--format", "avi", "--out", target), 2,
+                    r"argument --format: invalid choice: 'avi'")
+    assert_one_line(cli("saddle", *TINY, "--out", target.with_suffix(".avi")), 2, r"unknown output format 'avi'")
+    assert_untouched(target, good_gif)
+
+
+# ----- output ---------------------------------------------------------------------------
+
+def test_missing_output_folders_are_created(cli, tmp_path):
+    out = tmp_path / "a" / "b" / "c" / "scene.gif"
+    result = cli("saddle", *TINY, "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"{out}: 4 frames, ") and result.stderr == ""
+    with Image.open(out) as gif:
+        assert gif.n_frames == 4
+    assert os.listdir(out.parent) == ["scene.gif"]
+
+
+def test_output_under_a_file_is_refused(cli, tmp_path, target, good_gif):
+    blocker = tmp_path / "out" / "plain-file"
+    blocker.write_text("not a folder")
+    assert_one_line(cli("saddle", *TINY, "--out", blocker / "sub" / "scene.gif"), 1,
+                    r"cannot write to .*plain-file/sub: .*plain-file is a file, not a directory")
+    assert blocker.read_text() == "not a folder"
+    assert sorted(os.listdir(target.parent)) == ["plain-file", "scene.gif"] and target.read_bytes() == good_gif
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder anyway; "
+                    "test_a_read_only_location_as_any_user covers it")
+def test_a_read_only_folder(cli, target, good_gif):
+    target.parent.chmod(0o555)
+    try:
+        assert_one_line(cli("saddle", *TINY, "--out", target), 1, r"cannot write to .*out: Permission denied")
+    finally:
+        target.parent.chmod(0o755)
+    assert_untouched(target, good_gif)
+
+
+def test_a_read_only_location_as_any_user(cli):
+    """/sys refuses new files even to root."""
+    if not os.path.isdir("/sys/kernel"):
+        pytest.skip("no /sys here (not Linux)")
+    out = "/sys/kernel/animate-robustness-test.gif"
+    result = cli("saddle", *TINY, "--out", out)
+    if result.returncode == 0:
+        os.remove(out)
+        pytest.skip("/sys/kernel is writable here")
+    assert_one_line(result, 1, r"cannot write to /sys/kernel: (Permission denied|Operation not permitted|Read-only)")
+
+
+def test_a_file_size_limit_mid_write_keeps_the_earlier_file(cli, target, good_gif):
+    """RLIMIT_FSIZE makes the kernel refuse the write past 2 kB, as a full disk would (EFBIG);
+    Python ignores SIGXFSZ, so the write raises instead of killing the process."""
+    def limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))
+
+    result = cli("saddle", *TINY, "--out", target, preexec_fn=limit)
+    assert_one_line(result, 1, r"cannot write .*scene\.gif: File too large")
+    assert_untouched(target, good_gif)
+
+
+FULL_DISK = '''
+import errno, io, os, sys
+out_dir, root = os.path.abspath(sys.argv[1]), sys.argv[2]
+real_open = io.open
+
+
+class FullDisk:
+    """A file in out_dir that takes half of the first write, then the disk is full."""
+    def __init__(self, f):
+        self._f = f
+    def write(self, data):
+        self._f.write(bytes(data)[: len(data) // 2])
+        self._f.flush()
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    def __getattr__(self, name):
+        return getattr(self._f, name)
+    def __enter__(self):
+        return self
+    def __exit__(self, *exc):
+        self._f.close()
+
+
+def full_open(file, mode="r", *args, **kwargs):
+    f = real_open(file, mode, *args, **kwargs)
+    writing = any(c in mode for c in "wax+")
+    if writing and isinstance(file, (str, os.PathLike)) and os.path.dirname(os.path.abspath(file)) == out_dir:
+        return FullDisk(f)
+    return f
+
+
+io.open = full_open
+import builtins
+builtins.open = full_open
+sys.path.insert(0, root)
+sys.argv = [os.path.join(root, "animate.py")] + sys.argv[3:]
+import animate
+sys.exit(animate.main())
+'''
+
+
+def test_a_full_disk_mid_write_keeps_the_earlier_file(tmp_path, target, good_gif):
+    wrapper = tmp_path / "full_disk.py"
+    wrapper.write_text(FULL_DISK)
+    result = subprocess.run([sys.executable, str(wrapper), str(target.parent), str(ROOT), "saddle", *TINY,
+                             "--out", str(target)], capture_output=True, text=True, timeout=120)
+    assert_one_line(result, 1, r"cannot write .*scene\.gif: No space left on device")
+    assert_untouched(target, good_gif)
+
+
+# ----- interruption ---------------------------------------------------------------------
+
+PHASES = '''
+"""animate.main() with a marker file created once PHASE is under way (argv: ROOT MARKER PHASE ARGS...)."""
+import contextlib, os, sys, time
+root, marker, phase = sys.argv[1:4]
+sys.path.insert(0, root)
+import animate, renderer, runner, writer
+from PIL import GifImagePlugin, Image
+
+
+def ready():
+    with open(marker, "w"):
+        pass
+
+
+if phase == "simulate":  # a long real simulation, marked after 20 epochs
+    real_value_and_gradient, calls = runner.value_and_gradient, []
+
+    def counting(f, points):
+        calls.append(None)
+        if len(calls) == 20:
+            ready()
+        return real_value_and_gradient(f, points)
+    runner.value_and_gradient = counting
+elif phase == "render":  # marked after the second frame, with more to come from two processes
+    real_frames = renderer.Renderer.frames
+
+    def frames(self, *args, **kwargs):
+        for i, frame in enumerate(real_frames(self, *args, **kwargs)):
+            if i == 1:
+                ready()
+            yield frame
+    renderer.Renderer.frames = frames
+elif phase == "encode":  # inside Pillow's save of the GIF
+    real_save_all = Image.SAVE_ALL["GIF"]
+
+    def slow_save_all(im, fp, filename):
+        ready()
+        time.sleep(60)
+        return real_save_all(im, fp, filename)
+    Image.SAVE_ALL["GIF"] = slow_save_all
+elif phase == "write":  # the new file written next to the target, not yet renamed over it
+    real_atomic_path = writer.atomic_path
+
+    @contextlib.contextmanager
+    def slow_atomic_path(target):
+        with real_atomic_path(target) as tmp:
+            yield tmp
+            ready()
+            time.sleep(60)
+    writer.atomic_path = slow_atomic_path
+sys.argv = [os.path.join(root, "animate.py")] + sys.argv[4:]
+sys.exit(animate.main())
+'''
+
+
+def _processes_mentioning(text):
+    """Pids of live processes whose command line contains `text` (Linux /proc)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                    if text.encode() in handle.read():
+                        pids.append(int(entry))
+            except OSError:
+                pass
+    return pids
+
+
+def _default_sigint():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # even if whoever started pytest ignores Ctrl-C
+
+
+@pytest.mark.parametrize("phase", ["simulate", "render", "encode", "write"])
+@pytest.mark.parametrize("signum, code, word", [(signal.SIGINT, 130, "interrupted"),
+                                                (signal.SIGTERM, 143, "terminated")],
+                         ids=["SIGINT", "SIGTERM"])
+def test_a_signal_ends_it_within_a_second_and_writes_nothing(tmp_path, target, good_gif, phase, signum, code, word):
+    wrapper, marker = tmp_path / "phases.py", tmp_path / f"{phase}.ready"
+    wrapper.write_text(PHASES)
+    epochs = "1000000" if phase == "simulate" else "300"  # 300: 25 frames, rendered by 2 processes
+    process = subprocess.Popen([sys.executable, str(wrapper), str(ROOT), str(marker), phase, "saddle",
+                                "--epochs", epochs, "--size", "160x90", "--out", str(target)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=_default_sigint)
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, f"never reached {phase}"
+            time.sleep(0.01)
+        if phase == "write":
+            assert len(os.listdir(target.parent)) == 2  # the new file is there, beside the old one
+        sent = time.monotonic()
+        process.send_signal(signum)
+        out, err = process.communicate(timeout=10)
+        took = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == code, (process.returncode, err)
+    assert took < 1.0, f"took {took:.2f} s to stop"
+    assert out == "" and err == f"animate.py: {word}; nothing was written\n"
+    assert_untouched(target, good_gif)
+    if os.path.isdir("/proc"):
+        time.sleep(0.05)
+        assert _processes_mentioning(str(marker)) == []  # no render process left behind
+
+
+def _screen(output: str) -> list[str]:
+    """What a terminal shows after `output`: carriage returns overwrite, escapes are dropped."""
+    lines = []
+    for raw in re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", output).replace("\r\n", "\n").split("\n"):
+        line = ""
+        for piece_index, piece in enumerate(raw.split("\r")):
+            line = piece + line[len(piece):] if piece_index else piece
+        if line.strip():
+            lines.append(line.rstrip())
+    return lines
+
+
+def test_ctrl_c_at_a_terminal_leaves_one_line_and_no_progress_bar(tmp_path, target, good_gif):
+    pty = pytest.importorskip("pty")
+    import fcntl
+    import select
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    process = subprocess.Popen([sys.executable, str(ROOT / "animate.py"), "saddle", "--epochs", "1000000",
+                                "--size", "160x90", "--out", str(target)],
+                               stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, preexec_fn=_default_sigint)
+    os.close(slave)
+    seen = b""
+
+    def read(timeout):
+        nonlocal seen
+        ready, _, _ = select.select([master], [], [], timeout)
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the other end closed
+                return False
+            seen += chunk
+            return bool(chunk)
+        return False
+
+    try:
+        deadline = time.monotonic() + 60
+        while b"simulate" not in seen:
+            assert time.monotonic() < deadline and process.poll() is None, seen
+            read(0.1)
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=5)
+        while read(0.2):
+            pass
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(master)
+    assert process.returncode == 130
+    assert _screen(seen.decode(errors="replace")) == ["animate.py: interrupted; nothing was written"], seen
+    assert_untouched(target, good_gif)
+
+
+# ----- divergence -----------------------------------------------------------------------
+
+DIVERGERS = [SGD(lr=10.0), SGD(lr=100.0), Momentum(lr=10.0), Momentum(lr=100.0), Adam(lr=100.0),
+             RMSprop(lr=100.0)]
+
+
+@pytest.mark.parametrize("name", surfaces.names())
+def test_divergence_on_every_surface_renders_a_complete_gif_that_says_who_and_when(name):
+    surface = surfaces.get(name)
+    start = tuple(lo + 0.8 * (hi - lo) for lo, hi in surface.domain)
+    scene = Scene(surface, start=start[0] if surface.dim == 1 else start, optimizers=DIVERGERS, epochs=200,
+                  show_epoch=every(100))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no numpy (or other) warning escapes
+        run = simulate(scene)
+        picture = renderer.Renderer(run, renderer.Style(width=160, height=90))
+        frames = list(picture.frames())
+        data = writer.encode(frames, "gif", 10)
+    assert len(frames) == 2
+    for r in range(len(DIVERGERS)):
+        d = run.diverged_at[r, 0]
+        values, positions = run.values[:, r, 0], run.positions[:, r, 0]
+        if d == NEVER:
+            assert np.all(np.isfinite(values)) and np.all(np.isfinite(positions))
+            continue
+        assert 1 <= d <= 200
+        assert np.all(np.isfinite(values[:d])) and np.all(np.isfinite(positions[:d]))
+        assert np.all(np.isnan(values[d:])) and np.all(np.isnan(positions[d:]))
+        said = [text.get_text() for text in picture.ax_legend.texts]
+        assert f"diverged at epoch {d:,}" in said, (run.labels[r], d, said)
+    with Image.open(io.BytesIO(data)) as gif:
+        assert gif.n_frames == 2
+
+
+@pytest.mark.parametrize("surface", ["saddle", "rosenbrock"])
+def test_divergence_through_the_cli_is_quiet_and_reported(cli, tmp_path, surface):
+    path = scene_file(tmp_path, f"""
+        SCENE = Scene({surface!r}, start=[(0.5, 0.4), (-1.0, 1.5)], epochs=300, show_epoch=every(60),
+                      optimizers=[SGD(lr=10.0), SGD(lr=100.0), Adam(lr=10.0), Adam(lr=100.0)])
+        """, name="wild.py")
+    out = tmp_path / "wild.gif"
+    result = cli(path, "--size", "160x90", "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no numpy warnings on the terminal
+    assert re.fullmatch(rf"{re.escape(str(out))}: 5 frames, [\d,]+ bytes, [\d.]+ s, [1-8] diverged\n", result.stdout)
+    with Image.open(out) as gif:
+        assert gif.n_frames == 5
+
+
+# ----- concurrency ------------------------------------------------------------------
+
+def test_two_renders_of_the_same_scene_at_once_leave_one_complete_file(tmp_path):
+    out = tmp_path / "same.gif"
+    command = [sys.executable, str(ROOT / "animate.py"), "saddle", *TINY, "-q", "--out", str(out)]
+    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(2)]
+    results = [(p.wait(timeout=120), *p.communicate()) for p in processes]
+    assert results == [(0, "", "")] * 2
+    assert os.listdir(tmp_path) == ["same.gif"]
+    with Image.open(out) as gif:
+        assert gif.n_frames == 4
+        gif.seek(3)  # every frame decodes
+        gif.load()
+
+
+ALL = '''
+"""`python animate.py all ...` with scenes/ pointed at a folder of tiny scenes (argv: ROOT SCENES ARGS...)."""
+import os, sys
+root, scene_dir = sys.argv[1:3]
+sys.path.insert(0, root)
+from pathlib import Path
+import scenes._loader
+scenes._loader.SCENES_DIR = Path(scene_dir)
+import animate
+sys.argv = [os.path.join(root, "animate.py")] + sys.argv[3:]
+sys.exit(animate.main())
+'''
+
+TINY_SCENE = '''"""Tiny {n}."""
+from optimizers import SGD, Adam
+from scenes import Scene, every
+SCENE = Scene("bowl", start=({n}, 1.0), optimizers=[SGD(lr=0.1), Adam(lr=0.1)], epochs=8, show_epoch=every(2))
+'''
+
+
+def test_two_all_j2_at_once_leave_one_complete_file_per_scene(cli, tmp_path):
+    if not re.search(r"`?all`?", help_text(cli)) or "-j" not in help_text(cli):
+        pytest.skip("animate.py has no `all [-j N]` yet")
+    scene_dir = tmp_path / "scenes"
+    scene_dir.mkdir()
+    names = ["one", "two", "three", "four"]
+    for n, name in enumerate(names, 1):
+        (scene_dir / f"{name}.py").write_text(TINY_SCENE.format(n=n))
+    wrapper = tmp_path / "all.py"
+    wrapper.write_text(ALL)
+    command = [sys.executable, str(wrapper), str(ROOT), str(scene_dir), "all", "-j", "2", "--size", "96x54",
+               "--force", "-q"]
+    processes = [subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(2)]
+    results = [(p.wait(timeout=120), *p.communicate()) for p in processes]
+    assert results == [(0, "", "")] * 2
+    assert sorted(os.listdir(tmp_path / "output")) == sorted(f"{name}.gif" for name in names)
+    for name in names:
+        with Image.open(tmp_path / "output" / f"{name}.gif") as gif:
+            assert gif.n_frames == 4 and gif.size == (96, 54)
+            gif.seek(3)
+            gif.load()
