@@ -10,6 +10,17 @@ import numpy as np
 from .base import Optimizer, Schedule, as_array, frozen, lerp, zeros_like
 
 
+
+def _weight_decay(opt, x, g, lr):
+    """torch's two weight decays, as (gradient, extra update).
+
+    Coupled (L2): ``g <- g + wd*x``, no extra update. Decoupled (AdamW): ``g`` unchanged,
+    extra update ``-lr*wd*x``.
+    """
+    if opt.weight_decay != 0 and opt.decoupled_weight_decay:
+        return g, -lr * opt.weight_decay * x
+    return g + opt.weight_decay * x if opt.weight_decay != 0 else g, 0.0
+
 class AdamState(NamedTuple):
     step: int
     exp_avg: np.ndarray
@@ -40,12 +51,7 @@ class _AdamRule(Optimizer):
         lr = self.lr_at(step)
         beta1, beta2 = self.betas
         x, g = as_array(params), as_array(grads)
-        decay = None
-        if self.weight_decay != 0:
-            if self.decoupled_weight_decay:
-                decay = -lr * self.weight_decay * x
-            else:
-                g = g + self.weight_decay * x
+        g, decay = _weight_decay(self, x, g, lr)
         m = frozen(lerp(state.exp_avg, g, 1 - beta1))
         v = frozen(state.exp_avg_sq * beta2 + (1 - beta2) * g * g)
         v_max = state.max_exp_avg_sq
@@ -57,8 +63,7 @@ class _AdamRule(Optimizer):
         else:
             denom = np.sqrt(v) / bias_correction2_sqrt + self.eps
         updates = -step_size * m / denom
-        if decay is not None:
-            updates = updates + decay
+        updates = updates + decay
         return updates, AdamState(step, m, v, v_max)
 
 
@@ -252,12 +257,7 @@ class NAdam(Optimizer):
         lr = self.lr_at(step)
         beta1, beta2 = self.betas
         x, g = as_array(params), as_array(grads)
-        decay = None
-        if self.weight_decay != 0:
-            if self.decoupled_weight_decay:
-                decay = -lr * self.weight_decay * x
-            else:
-                g = g + self.weight_decay * x
+        g, decay = _weight_decay(self, x, g, lr)
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * self.momentum_decay))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * self.momentum_decay))
         mu_product = state.mu_product * mu
@@ -266,8 +266,7 @@ class NAdam(Optimizer):
         denom = np.sqrt(v / (1 - beta2**step)) + self.eps
         updates = ((-lr * (1.0 - mu) / (1.0 - mu_product)) * g / denom
                    + ((-lr * mu_next) / (1.0 - mu_product * mu_next)) * m / denom)
-        if decay is not None:
-            updates = updates + decay
+        updates = updates + decay
         return updates, NAdamState(step, m, v, mu_product)
 
 
@@ -333,12 +332,7 @@ class RAdam(Optimizer):
         lr = self.lr_at(step)
         beta1, beta2 = self.betas
         x, g = as_array(params), as_array(grads)
-        decay = None
-        if self.weight_decay != 0:
-            if self.decoupled_weight_decay:
-                decay = -lr * self.weight_decay * x
-            else:
-                g = g + self.weight_decay * x
+        g, decay = _weight_decay(self, x, g, lr)
         m = frozen(lerp(state.exp_avg, g, 1 - beta1))
         v = frozen(state.exp_avg_sq * beta2 + (1 - beta2) * g * g)
         bias_correction2 = 1 - beta2**step
@@ -352,7 +346,6 @@ class RAdam(Optimizer):
             updates = -(m_hat * lr * adaptive_lr * r)
         else:
             updates = -(m_hat * lr)
-        if decay is not None:
-            updates = updates + decay
+        updates = updates + decay
         return updates, RAdamState(step, m, v)
 
