@@ -13,6 +13,7 @@ import argparse
 import os
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -22,6 +23,7 @@ PRESETS = {"blog": (960, 540), "slides": (1280, 720), "square": (800, 800)}
 EXIT_SIGINT, EXIT_SIGTERM = 130, 143
 MAX_PIXELS = 4096
 MIN_FPS = 0.01
+MAX_FRAME_BYTES = 4 * 2**30  # the rendered frames are held in memory until encoded
 
 
 class UserError(Exception):
@@ -134,16 +136,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"animate.py: error: {error}", file=sys.stderr)
         return error.code
     except KeyboardInterrupt:
-        print("animate.py: interrupted; nothing was written", file=sys.stderr)
-        return EXIT_SIGINT
+        return _report_stop(signal.SIGINT)
     except Terminated:
-        print("animate.py: terminated; nothing was written", file=sys.stderr)
-        return EXIT_SIGTERM
+        return _report_stop(signal.SIGTERM)
     except Exception as error:  # user code (a scene's surface, schedule, ...) or a bug: one line
         if _stop_signal is not None:  # C code (matplotlib, Pillow) can turn the stop into another error
-            stopped = "interrupted" if _stop_signal == signal.SIGINT else "terminated"
-            print(f"animate.py: {stopped}; nothing was written", file=sys.stderr)
-            return EXIT_SIGINT if _stop_signal == signal.SIGINT else EXIT_SIGTERM
+            return _report_stop(_stop_signal)
         print(f"animate.py: error: {describe_failure(error)}", file=sys.stderr)
         return EXIT_ERROR
 
@@ -172,20 +170,47 @@ class Terminated(BaseException):
     KeyboardInterrupt is, so that no library's `except Exception` swallows it."""
 
 
-_stop_signal = None  # SIGINT or SIGTERM once one has arrived
+_stop_signal = None  # the first SIGINT or SIGTERM, once one has arrived
+_stop_reported = threading.Lock()  # held once the stop has been reported
+_watchdog = None
+
+
+def _disarm_watchdog() -> None:
+    """For code that caught the stop and reports it by itself (`all`)."""
+    if _watchdog is not None:
+        _watchdog.cancel()
 
 
 def _on_stop_signal(signum, frame):
-    """Raise KeyboardInterrupt (SIGINT) or Terminated (SIGTERM) once; a second signal
-    does not interrupt the clean-up that the first one started."""
-    global _stop_signal
-    if _stop_signal is not None:
-        return
-    _stop_signal = signum
+    """Raise KeyboardInterrupt (SIGINT) or Terminated (SIGTERM), so that clean-up runs.
+
+    A library may swallow even these (autograd's `wraps` catches BaseException), so the
+    first signal also starts a watchdog that ends the process if it still runs 0.5 s later.
+    """
+    global _stop_signal, _watchdog
+    if _stop_signal is None:
+        _stop_signal = signum
+        _watchdog = threading.Timer(0.5, lambda: os._exit(_report_stop(signum)))
+        _watchdog.daemon = True
+        _watchdog.start()
     raise KeyboardInterrupt() if signum == signal.SIGINT else Terminated()
 
 
+def _report_stop(signum) -> int:
+    """Say once (and only in the main process) that a signal stopped the render; its exit code."""
+    import multiprocessing
+
+    first = _stop_reported.acquire(blocking=False) if _stop_signal is not None else True  # vs the watchdog
+    if first and multiprocessing.parent_process() is None:
+        stopped = "interrupted" if signum == signal.SIGINT else "terminated"
+        print(f"animate.py: {stopped}; nothing was written", file=sys.stderr, flush=True)
+    return EXIT_SIGINT if signum == signal.SIGINT else EXIT_SIGTERM
+
+
 def run(args, parser) -> int:
+    signal.signal(signal.SIGTERM, _on_stop_signal)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not if SIGINT is ignored
+        signal.signal(signal.SIGINT, _on_stop_signal)
     import scenes
 
     if args.list:
@@ -194,9 +219,6 @@ def run(args, parser) -> int:
     if not args.scene:
         parser.print_usage(sys.stderr)
         raise UserError("name a scene to render, e.g. `python animate.py saddle` (--list shows them)", EXIT_USAGE)
-    signal.signal(signal.SIGTERM, _on_stop_signal)
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not if SIGINT is ignored
-        signal.signal(signal.SIGINT, _on_stop_signal)
     if args.scene == "all":
         return render_all(args)
     if args.force:
@@ -233,6 +255,11 @@ def run(args, parser) -> int:
     import writer
 
     width, height = args.size or PRESETS.get(args.preset, PRESETS["blog"])
+    held = (1 if fmt == "png" else frames_wanted) * width * height * 3  # the frames, held in memory
+    if held > MAX_FRAME_BYTES:
+        raise UserError(f"{frames_wanted:,} frames of {width}x{height} would take {held / 2**30:.1f} GiB of memory, "
+                        f"over the limit of {MAX_FRAME_BYTES / 2**30:.0f} GiB: show fewer epochs "
+                        "(Scene(show_epoch=every(k)) or --epochs) or use a smaller --size")
     options = pipeline.Options(fmt=fmt, fps=args.fps, max_bytes=args.max_bytes,
                                jobs=args.jobs or min(2, os.cpu_count() or 1),
                                style=renderer.Style(width=width, height=height, dpi=args.dpi,
@@ -312,6 +339,7 @@ def render_all(args) -> int:
                         text += f" (exit code {process.exitcode})"
                     print(f"animate.py: error: {name}: {text}", file=sys.stderr, flush=True)
     except (KeyboardInterrupt, Terminated) as stop:
+        _disarm_watchdog()  # caught here, and said below
         for name, process in running.values():
             process.terminate()
         for name, process in running.values():
@@ -401,13 +429,25 @@ class progress_bar:
         if not self.enabled:
             return None
         from tqdm import tqdm
-        self.bar = tqdm(total=self.total, desc=f"{self.phase:>8}", unit="", leave=False,
-                        file=sys.stderr, dynamic_ncols=True)
+        # delay: tqdm() itself then draws nothing, so a Ctrl-C inside it (before __exit__ can
+        # apply) leaves no bar behind on the terminal
+        unit = {"simulate": " epochs", "render": " frames"}.get(self.phase, "")
+        self.bar = tqdm(total=self.total, desc=f"{self.phase:>8}", leave=False, unit=unit,
+                        file=sys.stderr, dynamic_ncols=True, delay=0.1)
         return self.bar.update
 
     def __exit__(self, *exc):
         if self.bar is not None:
-            self.bar.close()
+            try:
+                self.bar.close()
+            finally:
+                if exc[0] is not None:  # stopped mid-draw, tqdm may not know it drew: wipe the line
+                    try:
+                        columns = os.get_terminal_size(sys.stderr.fileno()).columns
+                    except (OSError, ValueError):
+                        columns = 80
+                    sys.stderr.write("\r" + " " * (columns - 1) + "\r")
+                    sys.stderr.flush()
         return False
 
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from autograd import make_vjp
+# The undecorated core: autograd's public make_vjp runs `wraps` on every call, which catches
+# BaseException and so could swallow a Ctrl-C or SIGTERM arriving there.
+from autograd.core import make_vjp
 
 from scenes import Scene
 
@@ -46,7 +48,7 @@ class Run:
 
 def value_and_gradient(f, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """f and its gradient at each row of `points` (K, dim), in one autograd pass."""
-    vjp, values = make_vjp(f)(points.T)
+    vjp, values = make_vjp(f, points.T)
     try:
         values = np.asarray(values, dtype=float)
     except (TypeError, ValueError):

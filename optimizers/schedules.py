@@ -88,6 +88,14 @@ class _Schedule:
         object.__setattr__(self, name, int(value))
 
 
+
+def _power(base: float, exponent: int) -> float:
+    """``base ** exponent``, but inf past the float range (as torch gives), not OverflowError."""
+    try:
+        return base**exponent
+    except OverflowError:
+        return math.inf
+
 @dataclass(frozen=True, repr=False)
 class StepLR(_Schedule):
     """``lr * gamma ** (k // step_size)``: decay by ``gamma`` every ``step_size`` steps.
@@ -106,7 +114,7 @@ class StepLR(_Schedule):
         self._real("gamma", 0.0, lo_open=True)
 
     def _at(self, k: int) -> float:
-        return self.lr * self.gamma ** (k // self.step_size)
+        return self.lr * _power(self.gamma, k // self.step_size)
 
 
 @dataclass(frozen=True, repr=False)
@@ -122,7 +130,7 @@ class ExponentialLR(_Schedule):
         self._real("gamma", 0.0, lo_open=True)
 
     def _at(self, k: int) -> float:
-        return self.lr * self.gamma**k
+        return self.lr * _power(self.gamma, k)
 
 
 @dataclass(frozen=True, repr=False)
