@@ -24,6 +24,9 @@ from PIL import Image
 
 LAST_FRAME_HOLD_MS = 2000
 FORMATS = ("gif", "mp4", "webp", "png")
+# WebP key frames cost whole pictures; these animations are short and played from the
+# start, so only the first frame is one (about half the bytes).
+KEYFRAMES_NEVER = 10_000
 
 
 class OutputError(OSError):
@@ -109,7 +112,8 @@ def encode_webp(frames: Sequence[np.ndarray], fps: float, key_colors: Sequence[s
     images = [image.convert("RGB") for image in quantized(frames, key_colors)]
     buffer = io.BytesIO()
     images[0].save(buffer, format="WEBP", save_all=True, append_images=images[1:],
-                   duration=durations_ms(len(images), fps), loop=0, lossless=True, quality=20, method=1)
+                   duration=durations_ms(len(images), fps), loop=0, lossless=True, quality=50, method=4,
+                   kmin=KEYFRAMES_NEVER - 1, kmax=KEYFRAMES_NEVER)
     return buffer.getvalue()
 
 
