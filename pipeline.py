@@ -56,16 +56,18 @@ def render(scene: Scene, out: str | os.PathLike, options: Options = Options(),
            progress: Callable = _no_progress) -> Result:
     started = time.perf_counter()
     out = Path(out)
-    with progress("simulate", scene.epochs) as advance:
-        run = runner.simulate(scene, progress=advance)
     style, fps = options.style, options.fps
     indices = list(range(len(scene.frame_epochs)))
     if options.fmt == "png":
         indices = indices[-1:]  # a poster: only the last frame is drawn
+    # The render processes draw the static picture while the simulation runs.
+    with renderer.FramePool(scene, style, options.jobs if len(indices) > 1 else 1) as pool:
+        with progress("simulate", scene.epochs) as advance:
+            run = runner.simulate(scene, progress=advance)
+        with progress("render", len(indices)) as advance:
+            frames = pool.render(run, progress=advance, indices=indices)
     notes = []
     while True:
-        with progress("render", len(indices)) as advance:
-            frames = renderer.render_frames(run, style, jobs=options.jobs, progress=advance, indices=indices)
         with progress("encode", 1) as advance:
             data = writer.encode(frames, options.fmt, fps, renderer.key_colors(style, len(run.labels)))
             if advance:
@@ -73,7 +75,9 @@ def render(scene: Scene, out: str | os.PathLike, options: Options = Options(),
         if options.max_bytes is None or len(data) <= options.max_bytes:
             break
         if len(indices) > 16 and options.fmt in ("gif", "webp", "mp4"):
+            by_index = dict(zip(indices, frames))
             indices = indices[:-1][::2] + indices[-1:]
+            frames = [by_index[i] for i in indices]
             fps /= 2
             notes.append(f"kept every 2nd frame at {fps:g} fps")
             continue
@@ -83,6 +87,8 @@ def render(scene: Scene, out: str | os.PathLike, options: Options = Options(),
                            f"{style.width}x{style.height} with {len(indices)} frames")
         style = replace(style, width=width, height=height)
         notes.append(f"shrank to {width}x{height}")
+        with progress("render", len(indices)) as advance:
+            frames = renderer.render_frames(run, style, jobs=options.jobs, progress=advance, indices=indices)
     size = writer.write_bytes(data, out)
     extra = []
     if options.fmt == "png":

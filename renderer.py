@@ -15,7 +15,9 @@ surface function is only sampled to draw the surface itself.
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 from dataclasses import dataclass
@@ -37,6 +39,7 @@ from mpl_toolkits.mplot3d.art3d import Line3D, Line3DCollection  # noqa: E402
 
 from monotext import MonoText  # noqa: E402
 from runner import NEVER, Run  # noqa: E402
+from scenes import Scene  # noqa: E402
 
 VIEWS = ("3d", "contour", "both")
 THEMES = ("light", "dark")
@@ -152,15 +155,23 @@ def transform_z(values, surface):
 
 
 class Renderer:
-    """Builds the figure for a run once, then yields one RGB frame per sampled epoch."""
+    """Builds the static figure for a scene once, then yields one RGB frame per sampled epoch.
 
-    def __init__(self, run: Run, style: Style = Style()):
-        self.run, self.style = run, style
-        self.scene, self.surface = run.scene, run.scene.surface
+    Give it a `Run`, or a `Scene` now and the run later (`attach`): the static picture
+    needs only the scene, so it can be drawn while the simulation is still running.
+    """
+
+    def __init__(self, subject: Run | Scene, style: Style = Style()):
+        self.run = subject if isinstance(subject, Run) else None
+        self.scene = subject.scene if isinstance(subject, Run) else subject
+        self.style, self.surface = style, self.scene.surface
+        self.labels = tuple(racer.name for racer in self.scene.racers)
+        self.epochs = self.scene.epochs
         self.frame_epochs = self.scene.frame_epochs
         self.fs = 10.5 * style.font_scale
-        self.stride = max(1, run.epochs // TRAIL_POINTS)
+        self.stride = max(1, self.epochs // TRAIL_POINTS)
         self._epoch_lines: dict[tuple[int, int], EpochLine] = {}
+        self._background = None
         with self._theme():
             self.fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi)
             self.canvas = FigureCanvasAgg(self.fig)
@@ -169,6 +180,17 @@ class Renderer:
         # celluloid gives an artist created before the first snap() to frame 0; taking
         # that first snapshot now makes the static artists an explicit background.
         self.background_artists = self.camera.snap()
+
+    def attach(self, run: Run) -> None:
+        """The run whose frames to draw (its scene must be this renderer's)."""
+        self.run, self._epoch_lines = run, {}
+
+    def draw_background(self) -> None:
+        """Draw the static picture once and keep its pixels (before any moving artist)."""
+        if self._background is None:
+            with self._theme():
+                self.canvas.draw()
+                self._background = self.canvas.copy_from_bbox(self.fig.bbox)
 
     def _theme(self):
         return matplotlib.rc_context(THEME_RC[self.style.theme])
@@ -215,7 +237,7 @@ class Renderer:
 
     def _build_z_plot(self):
         ax, (z0, z1) = self.ax_z, self.surface.zlim
-        ax.set_xlim(0, self.run.epochs)
+        ax.set_xlim(0, self.epochs)
         if self.surface.log_z:
             ax.set_yscale("log")
         ax.set_ylim(z0, z1)
@@ -227,12 +249,12 @@ class Renderer:
         ax.xaxis.get_major_locator().set_params(nbins=4)
 
     def _build_legend(self):
-        ax, n = self.ax_legend, len(self.run.labels)
+        ax, n = self.ax_legend, len(self.labels)
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
         self.legend_rows = 0.86 - np.arange(n) * min(0.24, 0.76 / max(n - 1, 1))
         fs = self.fs * (0.95 if n <= 4 else 0.8)
-        for r, label in enumerate(self.run.labels):
+        for r, label in enumerate(self.labels):
             st = racer_style(r, self.style.theme)
             y = self.legend_rows[r]
             ax.add_line(Line2D([0.05, 0.17], [y, y], linewidth=2, color=st["color"], linestyle=st["linestyle"]))
@@ -433,21 +455,19 @@ class Renderer:
     def frames(self, progress: Callable[[int], None] | None = None,
                indices: Sequence[int] | None = None) -> Iterator[np.ndarray]:
         """Yield frames (height, width, 3) uint8, all or only those at `indices`."""
+        if self.run is None:
+            raise ValueError("no run to draw: Renderer(run) or attach(run) first")
         indices = range(len(self.frame_epochs)) if indices is None else indices
+        self.draw_background()
         with self._theme():
-            snaps = [self._snap_frame(i, self.frame_epochs[i]) for i in indices]
-            for artist in (a for snap in snaps for a in snap):
-                artist.set_visible(False)
-            self.canvas.draw()
-            background = self.canvas.copy_from_bbox(self.fig.bbox)
-            for snap in snaps:
-                self.canvas.restore_region(background)
+            for i in indices:
+                snap = self._snap_frame(i, self.frame_epochs[i])
+                self.canvas.restore_region(self._background)
                 for artist in snap:
-                    artist.set_visible(True)
                     if hasattr(artist, "do_3d_projection"):
                         artist.do_3d_projection()
                     artist.axes.draw_artist(artist)
-                    artist.set_visible(False)
+                    artist.set_visible(False)  # drawn; keep it out of any later full draw
                 yield np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
                 if progress is not None:
                     progress(1)
@@ -506,57 +526,108 @@ def key_colors(style: Style, n_racers: int) -> list[str]:
 
 def render_frames(run: Run, style: Style, jobs: int = 1, progress: Callable[[int], None] | None = None,
                   indices: Sequence[int] | None = None) -> list[np.ndarray]:
-    """The frames of a run (all, or those at `indices`), rendered in up to `jobs` processes.
+    """The frames of a run (all, or those at `indices`), in up to `jobs` processes."""
+    with FramePool(run.scene, style, jobs) as pool:
+        return pool.render(run, progress=progress, indices=indices)
 
-    Each process builds the same figure and draws a contiguous share of the frames, so
-    the pixels, and the file bytes, do not depend on `jobs`.
+
+class FramePool:
+    """Processes that draw a scene's static picture at once, then frames when a run comes.
+
+    Started before the simulation, each forked process builds and draws the figure while
+    the simulation runs; `render(run)` then gives each a contiguous share of the frames.
+    Every process draws the same figure, so the pixels, and the file bytes, do not depend
+    on `jobs`. With one job, or without `fork`, everything happens in this process.
     """
-    indices = list(range(len(run.scene.frame_epochs)) if indices is None else indices)
-    jobs = max(1, min(jobs, len(indices) // 8))
-    if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return list(Renderer(run, style).frames(progress=progress, indices=indices))
-    chunks = np.array_split(np.array(indices), jobs)
-    context = multiprocessing.get_context("fork")
-    workers = []
-    try:
-        for chunk in chunks[1:]:
-            receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_render_share, args=(run, style, chunk, sender), daemon=True)
-            process.start()
-            sender.close()
-            workers.append((process, receiver, len(chunk)))
-        frames = list(Renderer(run, style).frames(progress=progress, indices=chunks[0]))
-        shape = frames[0].shape
-        for process, receiver, expected in workers:
-            for _ in range(expected):
+
+    def __init__(self, scene: Scene, style: Style, jobs: int = 1):
+        self.scene, self.style, self.workers = scene, style, []
+        jobs = max(1, min(jobs, len(scene.frame_epochs) // 8))
+        if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        context = multiprocessing.get_context("fork")
+        try:
+            for _ in range(jobs):
+                parent_end, child_end = context.Pipe()
+                parent_ends = [connection for _, connection in self.workers] + [parent_end]
+                process = context.Process(target=_frame_worker, args=(scene, style, child_end, parent_ends),
+                                          daemon=True)
+                process.start()
+                child_end.close()
+                self.workers.append((process, parent_end))
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> "FramePool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def render(self, run: Run, progress: Callable[[int], None] | None = None,
+               indices: Sequence[int] | None = None) -> list[np.ndarray]:
+        indices = list(range(len(run.scene.frame_epochs)) if indices is None else indices)
+        if not self.workers:
+            return list(Renderer(run, self.style).frames(progress=progress, indices=indices))
+        chunks = np.array_split(np.array(indices, dtype=int), len(self.workers))
+        for (_, connection), chunk in zip(self.workers, chunks):
+            connection.send((run.positions, run.values, run.diverged_at, chunk.tolist()))
+        # Read whichever process has a frame ready: a pipe holds less than one frame, so
+        # reading the processes one after the other would make them take turns.
+        shares = {connection: [] for _, connection in self.workers}
+        expected = {connection: len(chunk) for (_, connection), chunk in zip(self.workers, chunks)}
+        pending = [connection for connection in shares if expected[connection]]
+        while pending:
+            for connection in multiprocessing.connection.wait(pending):
                 try:
-                    message = receiver.recv_bytes()
+                    message = connection.recv_bytes()
                 except EOFError:
                     raise RuntimeError("a render process died without a frame") from None
                 if message.startswith(b"ERROR:"):
                     raise RuntimeError(f"a render process failed: {message[6:].decode(errors='replace')}")
-                frames.append(np.frombuffer(message, dtype=np.uint8).reshape(shape))
+                height, width = np.frombuffer(message[:8], dtype=np.int32)
+                shares[connection].append(np.frombuffer(message, dtype=np.uint8, offset=8).reshape(height, width, 3))
+                if len(shares[connection]) == expected[connection]:
+                    pending.remove(connection)
                 if progress is not None:
                     progress(1)
-            process.join()
-        return frames
-    finally:
-        for process, receiver, _ in workers:
-            receiver.close()
+        return [frame for _, connection in self.workers for frame in shares[connection]]
+
+    def close(self) -> None:
+        for process, connection in self.workers:
+            with contextlib.suppress(OSError):
+                connection.close()
             if process.is_alive():
                 process.terminate()
-                process.join()
+            process.join()
+        self.workers = []
 
 
-def _render_share(run: Run, style: Style, indices, sender) -> None:
-    """In a forked process: render some frames and send their bytes back."""
+def _frame_worker(scene: Scene, style: Style, connection, parent_ends) -> None:
+    """In a forked process: draw the static picture, then frames for each run sent.
+
+    It ends when the parent closes its end of the pipe, or exits in any way: the parent's
+    ends copied into this process by fork are closed first, so that the pipe can close.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for end in parent_ends:
+        end.close()
     try:
-        for frame in Renderer(run, style).frames(indices=indices):
-            sender.send_bytes(frame.tobytes())
+        picture = Renderer(scene, style)
+        picture.draw_background()
+        while True:
+            positions, values, diverged_at, indices = connection.recv()
+            picture.attach(Run(scene=scene, labels=picture.labels, positions=positions, values=values,
+                               diverged_at=diverged_at))
+            for frame in picture.frames(indices=indices):
+                header = np.array(frame.shape[:2], dtype=np.int32).tobytes()
+                connection.send_bytes(header + frame.tobytes())
+    except EOFError:  # the parent is done with us
+        pass
     except BaseException as error:  # report to the parent; a traceback here helps no user
-        sender.send_bytes(f"ERROR:{error.__class__.__name__}: {error}".encode())
+        with contextlib.suppress(OSError):
+            connection.send_bytes(f"ERROR:{error.__class__.__name__}: {error}".encode())
     finally:
-        sender.close()
         os._exit(0)
