@@ -105,10 +105,12 @@ def simulate(scene: Scene, progress: Callable[[int], None] | None = None) -> Run
                                f"point {tuple(points[bad].tolist())}")
         positions[0], values[0] = points, start_values
         report_every = max(1, scene.epochs // 200)
+        clipping = bool(np.any(np.isfinite(clip)))
+        all_alive = True
         for epoch in range(1, scene.epochs + 1):
             if rng is not None:
                 gradients = gradients + noise_sd[:, None] * rng.standard_normal(gradients.shape)
-            if np.any(np.isfinite(clip)):
+            if clipping:
                 norms = np.sqrt(np.sum(gradients * gradients, axis=1))
                 gradients = gradients * np.minimum(1.0, clip / norms)[:, None]
             stepped = points.copy()
@@ -119,14 +121,18 @@ def simulate(scene: Scene, progress: Callable[[int], None] | None = None) -> Run
                 stepped = np.clip(stepped, lo, hi)
             current, gradients = value_and_gradient(f, stepped)
             gradients = batch_gradients(stepped, gradients)
-            finite = np.isfinite(current) & np.all(np.isfinite(stepped), axis=1)
-            newly_diverged = alive & ~finite
-            diverged_at[newly_diverged] = epoch
-            alive &= finite
-            # A diverged trajectory stops where it was: no NaN reaches the next gradient call.
-            points = np.where(alive[:, None], stepped, points)
-            positions[epoch] = np.where(alive[:, None], stepped, np.nan)
-            values[epoch] = np.where(alive, current, np.nan)
+            if all_alive and np.isfinite(current.sum() + stepped.sum()):  # the common case, cheaply
+                points = positions[epoch] = stepped
+                values[epoch] = current
+            else:
+                finite = np.isfinite(current) & np.all(np.isfinite(stepped), axis=1)
+                diverged_at[alive & ~finite] = epoch
+                alive &= finite
+                all_alive = bool(alive.all())
+                # A diverged trajectory stops where it was: no NaN reaches the next gradient call.
+                points = np.where(alive[:, None], stepped, points)
+                positions[epoch] = np.where(alive[:, None], stepped, np.nan)
+                values[epoch] = np.where(alive, current, np.nan)
             if progress is not None and epoch % report_every == 0:
                 progress(report_every)
     if progress is not None and scene.epochs % report_every:
