@@ -535,22 +535,32 @@ class FramePool:
     """Processes that draw a scene's static picture at once, then frames when a run comes.
 
     Started before the simulation, each forked process builds and draws the figure while
-    the simulation runs; `render(run)` then gives each a contiguous share of the frames.
-    Every process draws the same figure, so the pixels, and the file bytes, do not depend
-    on `jobs`. With one job, or without `fork`, everything happens in this process.
+    the simulation runs; `render(run)` then sends each the run and a contiguous share of
+    the frames. A run too big to send cheaply (over EAGER_LIMIT numbers) is not sent: the
+    processes start only when it is done, and inherit it. Every process draws the same
+    figure, so the pixels, and the file bytes, do not depend on `jobs`. With one job, or
+    without `fork`, everything happens in this process.
     """
+
+    EAGER_LIMIT = 1_000_000
 
     def __init__(self, scene: Scene, style: Style, jobs: int = 1):
         self.scene, self.style, self.workers = scene, style, []
-        jobs = max(1, min(jobs, len(scene.frame_epochs) // 8))
-        if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
-            return
+        self.jobs = max(1, min(jobs, len(scene.frame_epochs) // 8))
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self.jobs = 1
+        numbers = (scene.epochs + 1) * len(scene.racers) * len(scene.starts) * (scene.surface.dim + 1)
+        self.send_run = numbers <= self.EAGER_LIMIT
+        if self.jobs > 1 and self.send_run:
+            self._start(scene)
+
+    def _start(self, subject: Scene | Run) -> None:
         context = multiprocessing.get_context("fork")
         try:
-            for _ in range(jobs):
+            for _ in range(self.jobs):
                 parent_end, child_end = context.Pipe()
                 parent_ends = [connection for _, connection in self.workers] + [parent_end]
-                process = context.Process(target=_frame_worker, args=(scene, style, child_end, parent_ends),
+                process = context.Process(target=_frame_worker, args=(subject, self.style, child_end, parent_ends),
                                           daemon=True)
                 process.start()
                 child_end.close()
@@ -568,11 +578,14 @@ class FramePool:
     def render(self, run: Run, progress: Callable[[int], None] | None = None,
                indices: Sequence[int] | None = None) -> list[np.ndarray]:
         indices = list(range(len(run.scene.frame_epochs)) if indices is None else indices)
-        if not self.workers:
+        if self.jobs == 1:
             return list(Renderer(run, self.style).frames(progress=progress, indices=indices))
+        if not self.workers:
+            self._start(run)  # they inherit the run
+        arrays = (run.positions, run.values, run.diverged_at) if self.send_run else None
         chunks = np.array_split(np.array(indices, dtype=int), len(self.workers))
         for (_, connection), chunk in zip(self.workers, chunks):
-            connection.send((run.positions, run.values, run.diverged_at, chunk.tolist()))
+            connection.send((arrays, chunk.tolist()))
         # Read whichever process has a frame ready: a pipe holds less than one frame, so
         # reading the processes one after the other would make them take turns.
         shares = {connection: [] for _, connection in self.workers}
@@ -604,7 +617,7 @@ class FramePool:
         self.workers = []
 
 
-def _frame_worker(scene: Scene, style: Style, connection, parent_ends) -> None:
+def _frame_worker(subject: Scene | Run, style: Style, connection, parent_ends) -> None:
     """In a forked process: draw the static picture, then frames for each run sent.
 
     It ends when the parent closes its end of the pipe, or exits in any way: the parent's
@@ -615,12 +628,14 @@ def _frame_worker(scene: Scene, style: Style, connection, parent_ends) -> None:
     for end in parent_ends:
         end.close()
     try:
-        picture = Renderer(scene, style)
+        picture = Renderer(subject, style)
         picture.draw_background()
         while True:
-            positions, values, diverged_at, indices = connection.recv()
-            picture.attach(Run(scene=scene, labels=picture.labels, positions=positions, values=values,
-                               diverged_at=diverged_at))
+            arrays, indices = connection.recv()
+            if arrays is not None:
+                positions, values, diverged_at = arrays
+                picture.attach(Run(scene=picture.scene, labels=picture.labels, positions=positions,
+                                   values=values, diverged_at=diverged_at))
             for frame in picture.frames(indices=indices):
                 header = np.array(frame.shape[:2], dtype=np.int32).tobytes()
                 connection.send_bytes(header + frame.tobytes())

@@ -1,6 +1,7 @@
 """The `Scene` record: what to animate, declared, never executed here."""
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from dataclasses import dataclass, field, replace
@@ -132,9 +133,9 @@ class Scene:
         if self.bounds is not None:
             object.__setattr__(self, "bounds", _as_bounds(self.bounds, self.starts))
 
-    @property
+    @functools.cached_property
     def frame_epochs(self) -> list[int]:
-        """The epochs drawn as frames, in order."""
+        """The epochs drawn as frames, in order (worked out once: a million epochs take a while)."""
         return [epoch for epoch in range(self.epochs) if self.show_epoch(epoch)]
 
     def with_options(self, **changes) -> "Scene":
