@@ -103,7 +103,8 @@ def decimate(x: np.ndarray, y: np.ndarray, columns: int, x_max: float | None = N
     if n <= 4 * columns:
         return x, y
     x_max = x[-1] if x_max is None else x_max
-    bucket = np.minimum(((x - x[0]) * (columns / max(x_max - x[0], 1e-300))).astype(np.int64), columns - 1)
+    # Multiplying before dividing makes this floor(i * columns / n) exactly for integer x.
+    bucket = np.minimum(((x - x[0]) * columns / max(x_max - x[0], 1e-300)).astype(np.int64), columns - 1)
     starts = np.flatnonzero(np.r_[True, bucket[1:] != bucket[:-1]])
     ends = np.r_[starts[1:], n] - 1
     keep = np.zeros(n, dtype=bool)
@@ -130,17 +131,26 @@ class EpochLine:
         self.dense = len(values) <= 4 * columns
         if self.dense:
             return
-        epochs = np.arange(len(values), dtype=float)
-        self.bucket = np.minimum((epochs * (columns / self.n)).astype(np.int64), columns - 1)
-        kept_x, _ = decimate(epochs, values, columns, x_max=self.n)
-        self.kept = kept_x.astype(np.int64)
-        self.bucket_start = np.searchsorted(self.bucket, np.arange(columns), side="left")
+        # Column b holds the epochs i with i * columns // n == b (the last one also holds n).
+        self.bucket_start = -((-np.arange(columns) * self.n) // columns)
+        ends = np.append(self.bucket_start[1:], self.n + 1)
+        kept = []
+        for start, end in zip(self.bucket_start, ends):  # a loop over columns, not epochs
+            segment = values[start:end]
+            finite = np.isfinite(segment)
+            keep = np.zeros(end - start, dtype=bool)
+            keep[0] = keep[-1] = True
+            if finite.any():
+                low, high = segment[finite].min(), segment[finite].max()
+                keep |= finite & ((segment == low) | (segment == high))
+            kept.append(start + np.flatnonzero(keep))
+        self.kept = np.concatenate(kept)
 
     def upto(self, last: int) -> tuple[np.ndarray, np.ndarray]:
         """Epochs and values of the line from epoch 0 to `last`, as drawn."""
         if self.dense:
             return np.arange(last + 1), self.values[: last + 1]
-        start = self.bucket_start[self.bucket[last]]
+        start = self.bucket_start[min(last * self.columns // self.n, self.columns - 1)]
         before = self.kept[: np.searchsorted(self.kept, start, side="left")]
         tail_x, _ = decimate(np.arange(start, last + 1, dtype=float), self.values[start: last + 1], 1)
         index = np.concatenate([before, tail_x.astype(np.int64)])
