@@ -17,8 +17,9 @@ import threading
 import time
 from pathlib import Path
 
+from writer import FORMATS  # light: numpy and Pillow only
+
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
-FORMATS = ("gif", "mp4", "webp", "png")
 PRESETS = {"blog": (960, 540), "slides": (1280, 720), "square": (800, 800)}
 EXIT_SIGINT, EXIT_SIGTERM = 130, 143
 MAX_PIXELS = 4096
@@ -261,7 +262,7 @@ def run(args, parser) -> int:
                         f"over the limit of {MAX_FRAME_BYTES / 2**30:.0f} GiB: show fewer epochs "
                         "(Scene(show_epoch=every(k)) or --epochs) or use a smaller --size")
     options = pipeline.Options(fmt=fmt, fps=args.fps, max_bytes=args.max_bytes,
-                               jobs=args.jobs or min(2, os.cpu_count() or 1),
+                               **({"jobs": args.jobs} if args.jobs else {}),
                                style=renderer.Style(width=width, height=height, dpi=args.dpi,
                                                     theme=args.theme, view=args.view))
     show_progress = not args.quiet and sys.stderr.isatty()

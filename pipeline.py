@@ -20,7 +20,6 @@ import runner
 import writer
 from scenes import Scene
 
-PRESETS = {"blog": (960, 540), "slides": (1280, 720), "square": (800, 800)}
 MIN_SIDE = 160  # --max-bytes never shrinks a picture below this
 
 

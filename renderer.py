@@ -189,7 +189,7 @@ class Renderer:
             self._build_static()
         # celluloid gives an artist created before the first snap() to frame 0; taking
         # that first snapshot now makes the static artists an explicit background.
-        self.background_artists = self.camera.snap()
+        self.camera.snap()
 
     def attach(self, run: Run) -> None:
         """The run whose frames to draw (its scene must be this renderer's)."""
