@@ -49,7 +49,7 @@ COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#00
 DASHES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h")
 TRAIL_POINTS = 600       # a trail keeps about this many points, plus its exact tip
-FADE_FRAMES = 4          # a trail segment fades over this many frames ...
+FADE_FRAMES = 3          # a trail segment fades over this many frames ...
 FADE_FLOOR = 0.3         # ... down to this opacity
 
 THEME_RC = {
@@ -60,6 +60,9 @@ THEME_RC = {
              "axes.labelcolor": "#e8e8e8", "axes.edgecolor": "#9a9a9a", "xtick.color": "#cfcfcf",
              "ytick.color": "#cfcfcf", "grid.color": "#5a5a5a"},
 }
+# Path simplification starts once a line has 128 points and then redraws its old part a
+# little differently: a growing line must keep its old pixels for the GIF's differences.
+STEADY_RC = {"path.simplify": False}
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,7 @@ class Renderer:
         self.fs = 10.5 * style.font_scale
         self.stride = max(1, self.epochs // TRAIL_POINTS)
         self._epoch_lines: dict[tuple[int, int], EpochLine] = {}
+        self._number_width_cache = None
         self._background = None
         with self._theme():
             self.fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi)
@@ -193,7 +197,7 @@ class Renderer:
 
     def attach(self, run: Run) -> None:
         """The run whose frames to draw (its scene must be this renderer's)."""
-        self.run, self._epoch_lines = run, {}
+        self.run, self._epoch_lines, self._number_width_cache = run, {}, None
 
     def draw_background(self) -> None:
         """Draw the static picture once and keep its pixels (before any moving artist)."""
@@ -203,7 +207,7 @@ class Renderer:
                 self._background = self.canvas.copy_from_bbox(self.fig.bbox)
 
     def _theme(self):
-        return matplotlib.rc_context(THEME_RC[self.style.theme])
+        return matplotlib.rc_context({**THEME_RC[self.style.theme], **STEADY_RC})
 
     # -- static picture ---------------------------------------------------------------
     def _layout(self) -> tuple[tuple, tuple, list[tuple[str, tuple]]]:
@@ -213,7 +217,9 @@ class Renderer:
             {"3d": ["3d"], "contour": ["contour"], "both": ["contour", "3d"]}[style.view]
         if wide:
             left = 0.27 if len(kinds) == 2 else 0.33
-            z_rect, legend_rect = (0.085, 0.36, left, 0.52), (0.01, 0.0, left + 0.07, 0.25)
+            # The legend sits above the z plot: with the live values near the top, where
+            # runs start, a GIF frame's changed rectangle stays short in the early frames.
+            z_rect, legend_rect = (0.085, 0.12, left, 0.52), (0.01, 0.68, left + 0.07, 0.23)
             if len(kinds) == 2:
                 rects = {"contour": (0.43, 0.12, 0.25, 0.76), "3d": (0.69, 0.07, 0.30, 0.84)}
             else:
@@ -271,6 +277,17 @@ class Renderer:
             ax.add_line(Line2D([0.11], [y], marker=st["marker"], markersize=fs * 0.7, color=st["color"],
                                markeredgecolor=self._edge))
             ax.text(0.2, y, label, va="center", fontsize=fs)
+        layout = self.canvas.get_renderer()
+        box = ax.get_window_extent(layout)
+        self._labels_end = max(((t.get_window_extent(layout).x1 - box.x0) / box.width for t in ax.texts), default=0)
+
+    def _live_text(self, y: float, text: str, **props) -> None:
+        """A text of the legend's live column: right-aligned at the legend's right edge, or
+        further right where the longest label would touch it."""
+        artist = MonoText(0, y, text, transform=self.ax_legend.transAxes, ha="right", va="center", **props)
+        width = artist.extent(self.style.dpi)[0] / self.ax_legend.get_window_extent().width
+        artist.x = max(0.98, self._labels_end + 0.04 + width)
+        self.ax_legend.add_artist(artist)
 
     @property
     def _edge(self):
@@ -390,7 +407,6 @@ class Renderer:
         multi = run.positions.shape[2] > 1
         for r in range(len(run.labels)):
             st = racer_style(r, self.style.theme)
-            current = []
             for s in range(run.positions.shape[2]):
                 diverged = run.diverged_at[r, s]
                 last = epoch if diverged == NEVER or diverged > epoch else diverged - 1
@@ -406,14 +422,15 @@ class Renderer:
                     tip, z_tip = run.positions[epoch, r, s], transform_z(run.values[epoch, r, s], surface)
                     for kind, ax in self.position_axes:
                         self._draw_tip(kind, ax, tip, z_tip, st)
-                    current.append(run.values[epoch, r, s])
                 elif not multi:
                     notes.append((r, diverged))
-            self._live_value(r, current, st, notes)
+            self._live_value(r, epoch, st, notes)
         background = to_rgba(THEME_RC[self.style.theme]["axes.facecolor"], 0.85)
-        self.ax_z.add_artist(MonoText(0.97, 0.95, f"epoch {epoch:,}", transform=self.ax_z.transAxes, ha="right",
+        # The count right-aligned in a field as wide as it gets: the word stays put.
+        counter = f"epoch {epoch:>{len(f'{self.frame_epochs[-1]:,}')},}"
+        self.ax_z.add_artist(MonoText(0.97, 0.95, counter, transform=self.ax_z.transAxes, ha="right",
                                       va="top", size=fs, color=THEME_RC[self.style.theme]["text.color"],
-                                      background=background))
+                                      background=background, crisp=True))
         return self.camera.snap()
 
     @staticmethod
@@ -447,20 +464,36 @@ class Renderer:
                        marker=st["marker"], markersize=8.5, color=st["color"],
                        markeredgecolor=self._edge, linestyle="")
 
-    def _live_value(self, r, current, st, notes):
+    def _live_number(self, r: int, epoch: int) -> str | None:
+        """Racer r's z at `epoch` as the legend shows it (a median over several starts),
+        or None once every start has diverged."""
+        diverged = self.run.diverged_at[r]
+        values = self.run.values[epoch, r][(diverged == NEVER) | (diverged > epoch)]
+        if not len(values):
+            return None
+        return _compact(values[0] if len(diverged) == 1 else np.median(values))
+
+    def _number_width(self) -> int:
+        """The widest live number of the run: the live column is laid out for it."""
+        if self._number_width_cache is None:
+            self._number_width_cache = max((len(text) for r in range(len(self.labels)) for epoch in self.frame_epochs
+                                            if (text := self._live_number(r, epoch)) is not None), default=0)
+        return self._number_width_cache
+
+    def _live_value(self, r, epoch, st, notes):
         """The legend's live column: this racer's z now, or when it diverged."""
         y = self.legend_rows[r]
         if notes and notes[-1][0] == r:
-            text = f"diverged at epoch {notes[-1][1]:,}"
-            self.ax_legend.add_artist(MonoText(0.98, y, text, transform=self.ax_legend.transAxes, ha="right",
-                                               va="center", size=self.fs * 0.85, color="white", weight="bold",
-                                               background=to_rgba(st["color"], 0.95)))
+            self._live_text(y, f"diverged at epoch {notes[-1][1]:,}", size=self.fs * 0.85, color="white",
+                            weight="bold", background=to_rgba(st["color"], 0.95))
             return
-        if not current:
+        number = self._live_number(r, epoch)
+        if number is None:
             return
-        text = f"z = {_compact(current[0])}" if len(current) == 1 else f"median z = {_compact(np.median(current))}"
-        self.ax_legend.add_artist(MonoText(0.98, y, text, transform=self.ax_legend.transAxes, ha="right",
-                                           va="center", size=self.fs * 0.9, color=st["color"]))
+        name = "z" if self.run.positions.shape[2] == 1 else "median z"
+        # Left-aligned in a column as wide as the widest number: "z =" never moves.
+        text = f"{name} = {number:<{self._number_width()}}"
+        self._live_text(y, text, size=self.fs * 0.9, color=st["color"], crisp=True)
 
     def frames(self, progress: Callable[[int], None] | None = None,
                indices: Sequence[int] | None = None) -> Iterator[np.ndarray]:
@@ -521,9 +554,15 @@ def _divergence_note(run: Run, r: int) -> str:
 
 
 def _compact(value: float) -> str:
+    """A live value for the legend: three significant digits, whole numbers up to 99,999."""
     value = float(value)
-    if value == 0 or 1e-3 <= abs(value) < 1e5:
-        return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+    if value == 0:
+        return "0"
+    rounded = float(f"{value:.3g}")
+    if 1e-3 <= abs(rounded) < 1e3:
+        return f"{rounded:.3g}"
+    if 1e3 <= abs(rounded) < 1e5:
+        return f"{value:,.0f}"
     return f"{value:.3g}"
 
 

@@ -1,8 +1,8 @@
 """Frames to a file, atomically: the target is either the old file or the complete new one.
 
 Formats:
-- gif: one palette shared by all frames (so Pillow stores only what changed, unchanged
-  pixels as transparency), no dithering (flat colours stay flat), loops forever, the last
+- gif: one palette shared by all frames, stored once (so Pillow stores only the
+  rectangle that changed, unchanged pixels in it as a transparent index), no dithering (flat colours stay flat), loops forever, the last
   frame held by its duration.
 - webp: animated, lossless over the GIF's palette-reduced frames, loops forever, same timing.
 - mp4: H.264 in yuv420p (what PowerPoint, Keynote and browsers play), by the ffmpeg that
@@ -70,12 +70,12 @@ def _umask() -> int:
     return mask
 
 
-def shared_palette(frames: Sequence[np.ndarray], key_colors: Sequence[str] = (), colors: int = 128) -> Image.Image:
+def shared_palette(frames: Sequence[np.ndarray], key_colors: Sequence[str] = (), colors: int = 127) -> Image.Image:
     """One palette for the whole animation, fitted on the first, middle and last frames.
 
     `key_colors` ("#rrggbb") are added exactly, so that lines and text keep their colour.
-    Fewer than 256 colours leave an index free for "unchanged" pixels in frame differences;
-    128 keep the codes short with no visible loss on these flat-coloured pictures.
+    127 colours show no visible loss on these flat-coloured pictures and leave the
+    128th entry of the GIF's table free to mean "unchanged".
     """
     keys = [bytes.fromhex(color.lstrip("#")) for color in dict.fromkeys(c.lower() for c in key_colors)]
     picks = sorted({0, len(frames) // 2, len(frames) - 1})
@@ -101,10 +101,23 @@ def quantized(frames: Sequence[np.ndarray], key_colors: Sequence[str] = ()) -> l
 
 def encode_gif(frames: Sequence[np.ndarray], fps: float, key_colors: Sequence[str] = ()) -> bytes:
     images = quantized(frames, key_colors)
+    # One more table entry, a colour no pixel has, is the index for "unchanged" in the
+    # frame differences. Giving Pillow the table keeps it global, not copied per frame.
+    table = images[0].getpalette()
+    unchanged = len(table) // 3
+    table += _absent_color(table)
+    for image in images:
+        image.putpalette(table)
     buffer = io.BytesIO()
     images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:],
-                   duration=durations_ms(len(images), fps), loop=0, optimize=True, disposal=1)
+                   duration=durations_ms(len(images), fps), loop=0, optimize=True, disposal=1,
+                   palette=bytes(table), transparency=unchanged)
     return buffer.getvalue()
+
+
+def _absent_color(table: list[int]) -> list[int]:
+    present = {tuple(table[i:i + 3]) for i in range(0, len(table), 3)}
+    return list(next(c for c in ((255, 0, 255 - k) for k in range(256)) if c not in present))
 
 
 def encode_webp(frames: Sequence[np.ndarray], fps: float, key_colors: Sequence[str] = ()) -> bytes:

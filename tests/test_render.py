@@ -1,4 +1,5 @@
 """Rendering a short scene, the line decimation, and the atomic GIF writer."""
+import io
 import os
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import renderer
 import writer
 from optimizers import SGD, Adam
 from runner import simulate
+import scenes
 from scenes import Scene, every
 
 
@@ -176,3 +178,88 @@ def test_monotext_looks_like_matplotlib_text():
     assert abs(ours[0] - reference[0]) < 0.1 * reference[0]       # same amount of ink
     assert abs(ours[1] - reference[1]) <= 3                        # same width, in pixels
     assert all(abs(a - b) <= 2 for a, b in zip(ours[2], reference[2]))  # same baseline and height
+
+
+def _gif_images(data: bytes) -> tuple[int, list[tuple[bool, int | None]]]:
+    """A GIF's global table size and, per image, (has a local table, transparent index).
+
+    A parser of its own, so that the structure is checked independently of Pillow.
+    """
+    assert data[:6] == b"GIF89a"
+    flags = data[10]
+    table = 2 ** ((flags & 7) + 1) if flags & 0x80 else 0
+    pos, images, transparent = 13 + 3 * table, [], None
+    while data[pos] != 0x3B:
+        if data[pos] == 0x21:  # extension: a graphic control extension says the transparent index
+            if data[pos + 1] == 0xF9:
+                transparent = data[pos + 6] if data[pos + 3] & 1 else None
+            pos += 2
+            while data[pos]:
+                pos += data[pos] + 1
+            pos += 1
+        else:
+            assert data[pos] == 0x2C
+            local = bool(data[pos + 9] & 0x80)
+            pos += 10 + (3 * 2 ** ((data[pos + 9] & 7) + 1) if local else 0) + 1
+            while data[pos]:
+                pos += data[pos] + 1
+            pos += 1
+            images.append((local, transparent))
+            transparent = None
+    return table, images
+
+
+def test_gif_stores_its_palette_once_and_unchanged_pixels_as_one_spare_index(frames):
+    data = writer.encode_gif(frames, fps=10)
+    table, images = _gif_images(data)
+    assert table and len(images) == len(frames)
+    assert not any(local for local, _ in images)  # no copy of the palette per frame
+    palette = writer.quantized(frames)[0].getpalette()
+    spare = {index for _, index in images[1:]}
+    assert spare == {len(palette) // 3}  # the entry after the fitted colours, no pixel's colour
+    with Image.open(io.BytesIO(data)) as gif:
+        for index, (decoded, expected) in enumerate(zip(ImageSequence.Iterator(gif), writer.quantized(frames))):
+            assert np.array_equal(np.asarray(decoded.convert("RGB")), np.asarray(expected.convert("RGB"))), index
+
+
+def test_a_growing_z_line_keeps_its_old_pixels():
+    """Only the end of a long z line changes between frames (no re-simplified old part)."""
+    scene = Scene("bowl", start=(1.5, -1.0), optimizers=[SGD(lr=0.001), Adam(lr=0.002)], epochs=3000,
+                  show_epoch=every(150))
+    picture = renderer.Renderer(simulate(scene), renderer.Style(width=480, height=270))
+    frames = list(picture.frames())
+    box = picture.ax_z.get_window_extent()
+    rows = slice(round(270 - box.y1 + 0.25 * box.height), round(270 - box.y0) - 1)  # below the counter
+    columns = slice(round(box.x0) + 2, round(box.x1) - 1)
+    for k in range(1, len(frames)):
+        changed = np.flatnonzero((frames[k][rows, columns] != frames[k - 1][rows, columns]).any(axis=(0, 2)))
+        tip = picture.ax_z.transData.transform((scene.frame_epochs[k - 1], 0))[0] - columns.start
+        assert changed.size and changed.min() >= tip - 4, (k, changed.min(), tip)
+
+
+def test_live_values_keep_their_column_with_three_significant_digits():
+    from monotext import MonoText
+
+    scene = scenes.load("saddle")  # SGD runs off to -6.43e+31, Adam ends at -674
+    picture = renderer.Renderer(simulate(scene), renderer.Style(width=480, height=270))
+    for _ in picture.frames():
+        pass
+    texts = [a.get_text() for a in picture.ax_legend.artists if isinstance(a, MonoText)]
+    assert len(texts) == 3 * len(scene.frame_epochs)
+    assert len({len(text) for text in texts}) == 1 and all(text.startswith("z = ") for text in texts)
+    assert {"z = -6.43e+31", "z = -674     "} <= set(texts)  # widths differ; the column does not
+
+
+@pytest.mark.parametrize("value, shown", [(0.0, "0"), (430.0, "430"), (-674.25, "-674"), (12.34, "12.3"),
+                                          (0.012345, "0.0123"), (999.7, "1,000"), (5240.3, "5,240"),
+                                          (0.00099996, "0.001"), (-6.43e31, "-6.43e+31"), (7.891e-31, "7.89e-31")])
+def test_live_values_show_three_significant_digits(value, shown):
+    assert renderer._compact(value) == shown
+
+
+def test_crisp_monotext_is_one_bit_ink():
+    from monotext import MonoText
+
+    image = MonoText(0, 0, "epoch 3,750", transform=None, size=10.5, crisp=True).image(dpi=100)
+    assert set(np.unique(image[..., 3])) == {0, 255}
+    assert (image[..., 3] == 255).sum() > 100
