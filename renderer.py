@@ -16,6 +16,7 @@ surface function is only sampled to draw the surface itself.
 from __future__ import annotations
 
 import contextlib
+import math
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -74,8 +75,11 @@ class Style:
     theme: str = "light"
     view: str = "3d"
     mesh: int = 36
+    orbit: float = 0.0  # degrees the 3-D view turns (azimuth) from the first frame to the last
 
     def __post_init__(self):
+        if not math.isfinite(self.orbit):
+            raise ValueError(f"orbit must be a finite number of degrees, got {self.orbit!r}")
         if self.theme not in THEMES:
             raise ValueError(f"theme must be one of {', '.join(THEMES)}, got {self.theme!r}")
         if self.view not in VIEWS:
@@ -199,12 +203,36 @@ class Renderer:
         """The run whose frames to draw (its scene must be this renderer's)."""
         self.run, self._epoch_lines, self._number_width_cache = run, {}, None
 
+    @property
+    def _orbiting(self) -> list:
+        """The 3-D axes that turn from frame to frame (none without an orbit)."""
+        return [ax for kind, ax in self.position_axes if kind == "3d"] if self.style.orbit else []
+
     def draw_background(self) -> None:
-        """Draw the static picture once and keep its pixels (before any moving artist)."""
+        """Draw the static picture once and keep its pixels (before any moving artist).
+
+        A turning 3-D view is not part of it: each frame draws that view anew.
+        """
         if self._background is None:
             with self._theme():
+                for ax in self._orbiting:
+                    ax.set_visible(False)
                 self.canvas.draw()
                 self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+                for ax in self._orbiting:
+                    ax.set_visible(True)
+
+    def _turn(self, frame_index: int, snap: list) -> None:
+        """Draw each orbiting 3-D view, static part only, at this frame's azimuth."""
+        elevation, azimuth = self.surface.view[:2]
+        turned = azimuth + self.style.orbit * frame_index / max(len(self.frame_epochs) - 1, 1)
+        for artist in snap:
+            artist.set_visible(False)
+        for ax in self._orbiting:
+            ax.view_init(elevation, turned)
+            self.fig.draw_artist(ax)
+        for artist in snap:
+            artist.set_visible(True)
 
     def _theme(self):
         return matplotlib.rc_context({**THEME_RC[self.style.theme], **STEADY_RC})
@@ -506,6 +534,8 @@ class Renderer:
             for i in indices:
                 snap = self._snap_frame(i, self.frame_epochs[i])
                 self.canvas.restore_region(self._background)
+                if self._orbiting:
+                    self._turn(i, snap)
                 for artist in snap:
                     if hasattr(artist, "do_3d_projection"):
                         artist.do_3d_projection()

@@ -263,3 +263,27 @@ def test_crisp_monotext_is_one_bit_ink():
     image = MonoText(0, 0, "epoch 3,750", transform=None, size=10.5, crisp=True).image(dpi=100)
     assert set(np.unique(image[..., 3])) == {0, 255}
     assert (image[..., 3] == 255).sum() > 100
+
+
+def test_an_orbit_turns_the_3d_view_and_keeps_the_rest():
+    scene = Scene("saddle", start=(-14.0, 0.01), optimizers=[SGD(lr=0.005), Adam(lr=0.05)], epochs=40,
+                  show_epoch=every(10))
+    run = simulate(scene)
+    still = renderer.Renderer(run, renderer.Style(width=320, height=180))
+    turning = renderer.Renderer(run, renderer.Style(width=320, height=180, orbit=60))
+    fixed, turned = list(still.frames()), list(turning.frames())
+    assert np.array_equal(fixed[0], turned[0])  # the orbit starts from the surface's own view
+    ax = next(ax for kind, ax in turning.position_axes if kind == "3d")
+    assert ax.azim == pytest.approx(scene.surface.view[1] + 60)
+    left = slice(0, int(320 * 0.33))  # the legend and most of the z plot: not turned
+    for a, b in zip(fixed, turned):
+        assert np.array_equal(a[:, left], b[:, left])
+    moved = (turned[-1][:, left.stop:] != fixed[-1][:, left.stop:]).any(axis=2).mean()
+    assert moved > 0.2  # the surface itself is seen from elsewhere, not only the markers
+    assert all(np.array_equal(a, b) for a, b in
+               zip(turned, renderer.render_frames(run, renderer.Style(width=320, height=180, orbit=60), jobs=2)))
+
+
+def test_an_orbit_must_be_a_finite_angle():
+    with pytest.raises(ValueError, match="orbit"):
+        renderer.Style(orbit=float("nan"))

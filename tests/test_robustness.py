@@ -245,6 +245,8 @@ def test_too_many_frames_for_memory_is_refused_before_any_work(cli, target, good
     (("--fps", "0.001"), r"argument --fps: expected at least 0\.01 frames per second"),  # was a crash in the encoder
     (("--epochs", "-3"), r"argument --epochs: expected a positive integer"),
     (("--max-epochs", "0"), r"argument --max-epochs: expected a positive integer, got '0'"),
+    (("--orbit", "nan"), r"argument --orbit: expected degrees between -3600 and 3600, got 'nan'"),
+    (("--orbit", "ten"), r"argument --orbit: expected a number of degrees, got 'ten'"),
     (("--no-such-option",), r"unrecognized arguments: --no-such-option"),
 ])
 def test_a_bad_option_is_one_line_and_exit_2(cli, target, good_gif, args, pattern):
