@@ -24,6 +24,7 @@ PRESETS = {"blog": (960, 540), "slides": (1280, 720), "square": (800, 800)}
 EXIT_SIGINT, EXIT_SIGTERM = 130, 143
 MAX_PIXELS = 4096
 MIN_FPS = 0.01
+MIN_DPI, MAX_DPI = 50, 150
 MAX_ORBIT = 3600  # ten turns: more would only spin
 MAX_FRAME_BYTES = 4 * 2**30  # the rendered frames are held in memory until encoded
 
@@ -63,6 +64,13 @@ def positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
     if not (0 < value < float("inf")):
         raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+def dots_per_inch(text: str) -> int:
+    value = positive_int(text)
+    if not MIN_DPI <= value <= MAX_DPI:  # beyond, the text no longer fits the layout
+        raise argparse.ArgumentTypeError(f"expected {MIN_DPI} to {MAX_DPI} dots per inch, got {text!r}")
     return value
 
 
@@ -123,11 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
                              "negative turns the other way). The view is then redrawn every frame: rendering "
                              "is slower and a GIF about ten times larger (an MP4 much less). No effect "
                              "without a 3-D view")
-    parser.add_argument("--dpi", type=positive_int, default=100,
-                        help="dots per inch: larger makes text and lines bigger at the same size (default: 100)")
+    parser.add_argument("--dpi", type=dots_per_inch, default=100,
+                        help=f"dots per inch, {MIN_DPI} to {MAX_DPI}: larger makes text and lines bigger at the "
+                             "same size (default: 100); a larger --size also makes them bigger")
     parser.add_argument("--max-bytes", metavar="N", type=positive_int,
-                        help="keep the file under N bytes, dropping every other frame, then shrinking the "
-                             "picture, until it fits (says what it did)")
+                        help="keep the file under N bytes: every 2nd frame (while 30 frames are left), then "
+                             "a smaller picture, then fewer frames again, until it fits (says what it did)")
     parser.add_argument("--jobs", "-j", metavar="N", type=positive_int,
                         help="render in N processes (default: up to 2); the output is the same for any N. "
                              "With `all`: N scenes at once, each in one process (default: the number of CPUs)")
@@ -294,7 +303,8 @@ def run(args, parser) -> int:
     if not args.quiet:
         note = f", {result.diverged} diverged" if result.diverged else ""
         seconds = time.perf_counter() - started
-        print(f"{result.path}: {result.frames} frames, {result.bytes:,} bytes, {seconds:.1f} s{note}")
+        frames = f"{result.frames} frame{'' if result.frames == 1 else 's'}"
+        print(f"{result.path}: {frames}, {result.bytes:,} bytes, {seconds:.1f} s{note}")
         for path in result.extra_paths:
             print(f"{path}: overview")
         for line in result.notes:
@@ -397,10 +407,23 @@ def _render_one(args, name: str, sender) -> None:
 
 
 def source_files() -> list[Path]:
-    """The program's own source: what every rendered scene depends on besides its file."""
+    """The program's own source: every module a render imports, less the scene files.
+
+    (Not every .py file in the folder: a user's own scene saved there is not the program.)
+    """
+    import pipeline  # noqa: F401  (it imports all that a render runs)
+
     root = Path(__file__).resolve().parent
-    return sorted([*root.glob("*.py"), *root.glob("surfaces/**/*.py"), *root.glob("optimizers/**/*.py"),
-                   *root.glob("scenes/_*.py")])
+
+    def is_program(path: Path) -> bool:
+        parts = path.relative_to(root).parts
+        if parts[0].startswith(".") or parts[0] in ("tests", "docs", "bench") or "site-packages" in parts:
+            return False  # a virtual environment, or code that a render does not run
+        return parts[0] != "scenes" or path.name.startswith("_")
+
+    loaded = {Path(module.__file__).resolve() for module in list(sys.modules.values())
+              if isinstance(getattr(module, "__file__", None), str)}
+    return sorted(path for path in loaded if root in path.parents and path.suffix == ".py" and is_program(path))
 
 
 def is_up_to_date(out: Path, scene_file: Path) -> bool:

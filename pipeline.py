@@ -20,7 +20,9 @@ import runner
 import writer
 from scenes import Scene
 
-MIN_SIDE = 160  # --max-bytes never shrinks a picture below this
+MIN_SIDE = 160  # --max-bytes never shrinks a picture below this ...
+SMOOTH_FRAMES = 30  # ... nor drops frames below this before it has tried shrinking ...
+MIN_FRAMES = 8  # ... nor below this at all
 
 
 class FitError(ValueError):
@@ -65,7 +67,7 @@ def render(scene: Scene, out: str | os.PathLike, options: Options = Options(),
             run = runner.simulate(scene, progress=advance)
         with progress("render", len(indices)) as advance:
             frames = pool.render(run, progress=advance, indices=indices)
-    notes = []
+    kept_every, shrunk = 1, False
     while True:
         with progress("encode", 1) as advance:
             data = writer.encode(frames, options.fmt, fps, renderer.key_colors(style, len(run.labels)))
@@ -73,19 +75,22 @@ def render(scene: Scene, out: str | os.PathLike, options: Options = Options(),
                 advance(1)
         if options.max_bytes is None or len(data) <= options.max_bytes:
             break
-        if len(indices) > 16 and options.fmt in ("gif", "webp", "mp4"):
-            by_index = dict(zip(indices, frames))
-            indices = indices[:-1][::2] + indices[-1:]
-            frames = [by_index[i] for i in indices]
-            fps /= 2
-            notes.append(f"kept every 2nd frame at {fps:g} fps")
-            continue
+        # Fewer frames first, while the motion stays smooth; then a smaller picture; then,
+        # only if the picture can shrink no more, fewer frames again.
+        fewer = indices[:-1][::2] + indices[-1:]
         width, height = int(style.width * 0.8) // 2 * 2, int(style.height * 0.8) // 2 * 2
-        if min(width, height) < MIN_SIDE:
+        can_shrink = min(width, height) >= MIN_SIDE
+        if options.fmt in ("gif", "webp", "mp4") and len(fewer) >= (SMOOTH_FRAMES if can_shrink else MIN_FRAMES):
+            by_index = dict(zip(indices, frames))
+            indices, frames = fewer, [by_index[i] for i in fewer]
+            fps /= 2
+            kept_every *= 2
+            continue
+        if not can_shrink:
             raise FitError(f"cannot fit in {options.max_bytes:,} bytes: {len(data):,} bytes even at "
                            f"{style.width}x{style.height} with {len(indices)} frames")
         style = replace(style, width=width, height=height)
-        notes.append(f"shrank to {width}x{height}")
+        shrunk = True
         with progress("render", len(indices)) as advance:
             frames = renderer.render_frames(run, style, jobs=options.jobs, progress=advance, indices=indices)
     size = writer.write_bytes(data, out)
@@ -94,6 +99,8 @@ def render(scene: Scene, out: str | os.PathLike, options: Options = Options(),
         overview = out.with_name(f"{out.stem}-overview{out.suffix}")
         writer.write_bytes(writer.encode_png(renderer.Renderer(run, style).overview()), overview)
         extra.append(overview)
+    notes = ([f"kept every {kept_every}{'nd' if kept_every == 2 else 'th'} frame at {fps:g} fps"] if kept_every > 1
+             else []) + ([f"shrank to {style.width}x{style.height}"] if shrunk else [])
     if notes:
         notes = [f"to fit --max-bytes {options.max_bytes:,}: " + ", ".join(notes)]
     diverged = int(np.sum(run.diverged_at != runner.NEVER))

@@ -50,7 +50,7 @@ COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#00
 DASHES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h")
 TRAIL_POINTS = 600       # a trail keeps about this many points, plus its exact tip
-FADE_FRAMES = 3          # a trail segment fades over this many frames ...
+FADE_FRAMES = 2          # a trail segment fades over this many frames ...
 FADE_FLOOR = 0.3         # ... down to this opacity
 
 THEME_RC = {
@@ -247,9 +247,9 @@ class Renderer:
             left = 0.27 if len(kinds) == 2 else 0.33
             # The legend sits above the z plot: with the live values near the top, where
             # runs start, a GIF frame's changed rectangle stays short in the early frames.
-            z_rect, legend_rect = (0.085, 0.12, left, 0.52), (0.01, 0.68, left + 0.07, 0.23)
+            z_rect, legend_rect = (0.09, 0.12, left - 0.005, 0.52), (0.01, 0.68, left + 0.07, 0.23)
             if len(kinds) == 2:
-                rects = {"contour": (0.43, 0.12, 0.25, 0.76), "3d": (0.69, 0.07, 0.30, 0.84)}
+                rects = {"contour": (0.43, 0.12, 0.24, 0.76), "3d": (0.68, 0.07, 0.28, 0.84)}
             else:
                 flat = (left + 0.16, 0.12, 0.80 - left, 0.76)
                 rects = {"3d": (left + 0.1, 0.04, 0.9 - left, 0.88), "contour": flat, "curve": flat}
@@ -264,8 +264,7 @@ class Renderer:
 
     def _build_static(self):
         fig = self.fig
-        title = self.scene.title or f"{self.surface.name}: {self.surface.description}"
-        fig.text(0.5, 0.985, title, ha="center", va="top", fontsize=self.fs * 1.3, weight="bold")
+        self._add_title(fig)
         z_rect, legend_rect, views = self._layout()
         self.ax_z = fig.add_axes(z_rect)
         self.ax_legend = fig.add_axes(legend_rect)
@@ -279,6 +278,19 @@ class Renderer:
         self._build_z_plot()
         self._build_legend()
 
+    def _add_title(self, fig: Figure) -> None:
+        """The scene's title (or the surface's name and description), made to fit the width:
+        smaller, down to 70%, then cut with an ellipsis."""
+        text = self.scene.title or f"{self.surface.name}: {self.surface.description}"
+        title = fig.text(0.5, 0.985, text, ha="center", va="top", fontsize=self.fs * 1.3, weight="bold")
+        layout, room = fig.canvas.get_renderer(), 0.97 * fig.bbox.width
+        width = title.get_window_extent(layout).width
+        if width > room:
+            title.set_fontsize(self.fs * 1.3 * max(0.7, room / width))
+        while title.get_window_extent(layout).width > room and len(text) > 1:
+            text = text[:-1]
+            title.set_text(text.rstrip(" ,;:—-") + "…")
+
     def _build_z_plot(self):
         ax, (z0, z1) = self.ax_z, self.surface.zlim
         ax.set_xlim(0, self.epochs)
@@ -286,7 +298,7 @@ class Renderer:
             ax.set_yscale("log")
         ax.set_ylim(z0, z1)
         ax.set_xlabel("epoch", fontsize=self.fs)
-        ax.set_ylabel("z" + (" (log scale)" if self.surface.log_z else ""), fontsize=self.fs)
+        ax.set_ylabel("z" + (" (log scale)" if self.surface.log_z else ""), fontsize=self.fs, labelpad=1)
         ax.tick_params(labelsize=self.fs * 0.85)
         ax.grid(True, alpha=0.35)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
@@ -488,9 +500,14 @@ class Renderer:
         ax.add_collection(trail, autolim=False)
 
     def _draw_tip(self, kind, ax, tip, z, st):
-        self._add_line(kind, ax, [np.atleast_1d(c) for c in self._coords(kind, tip, z)],
-                       marker=st["marker"], markersize=8.5, color=st["color"],
-                       markeredgecolor=self._edge, linestyle="")
+        """The racer's marker; hollow, on the edge of the view, once it is outside the view."""
+        low, high = np.array(self.surface.domain, dtype=float).T
+        inside = np.clip(tip, low, high)
+        outside = not np.array_equal(inside, tip) or z in self._zlim_plotted()
+        self._add_line(kind, ax, [np.atleast_1d(c) for c in self._coords(kind, inside, z)],
+                       marker=st["marker"], markersize=8.5, color=st["color"], linestyle="",
+                       **(dict(markerfacecolor="none", markeredgewidth=1.6) if outside
+                          else dict(markeredgecolor=self._edge)))
 
     def _live_number(self, r: int, epoch: int) -> str | None:
         """Racer r's z at `epoch` as the legend shows it (a median over several starts),
@@ -550,8 +567,7 @@ class Renderer:
         with self._theme():
             fig = Figure(figsize=self.fig.get_size_inches(), dpi=self.style.dpi)
             canvas = FigureCanvasAgg(fig)
-            title = self.scene.title or f"{self.surface.name}: {self.surface.description}"
-            fig.text(0.5, 0.985, title, ha="center", va="top", fontsize=self.fs * 1.3, weight="bold")
+            self._add_title(fig)
             ax = fig.add_axes((0.08, 0.1, 0.62, 0.8))
             (self._build_curve if self.surface.dim == 1 else self._build_contour)(ax)
             self._frame_index = len(self.frame_epochs) + FADE_FRAMES
@@ -597,10 +613,13 @@ def _compact(value: float) -> str:
 
 
 def key_colors(style: Style, n_racers: int) -> list[str]:
-    """Colours that must survive palette reduction exactly: racers, text, background."""
+    """Colours that must survive palette reduction exactly: racers, text, background, and
+    the greys of antialiased text (else its edges may take a tint from the surface)."""
     rc = THEME_RC[style.theme]
     colors = [racer_style(r, style.theme)["color"] for r in range(n_racers)]
-    return [to_hex(c) for c in colors + [rc["figure.facecolor"], rc["text.color"], "black", "white"]]
+    paper, ink = np.array(to_rgba(rc["figure.facecolor"])[:3]), np.array(to_rgba(rc["xtick.color"])[:3])
+    greys = [tuple(share * ink + (1 - share) * paper) for share in np.arange(1, 8) / 8]
+    return [to_hex(c) for c in colors + [rc["figure.facecolor"], rc["text.color"], "black", "white"] + greys]
 
 
 def render_frames(run: Run, style: Style, jobs: int = 1, progress: Callable[[int], None] | None = None,

@@ -23,5 +23,5 @@ SCENE = Scene(
     epochs=200,
     bounds=((-3.0, 3.0), (-3.0, 3.0)),
     show_epoch=every(4),
-    title="Ackley from (2, 2), kept in [−3, 3]²; β = ρ = 0.9 (seed 002)",
+    title="Ackley from (2, 2), kept in [−3, 3]²; β = ρ = 0.9",
 )

@@ -16,5 +16,5 @@ SCENE = Scene(
     },
     epochs=60,
     show_epoch=every(1),
-    title="Adam vs AdamW (λ = 0.01) on (θ − 3)² (seed 002)",
+    title="Adam vs AdamW (λ = 0.01) on (θ − 3)²",
 )

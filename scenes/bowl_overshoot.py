@@ -17,5 +17,5 @@ SCENE = Scene(
     },
     epochs=30,
     show_epoch=every(1),
-    title="The bowl x² + y² from (5, 5); momentum β = 0.9 (seed 003)",
+    title="The bowl x² + y² from (5, 5); momentum β = 0.9",
 )

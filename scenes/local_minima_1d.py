@@ -13,5 +13,5 @@ SCENE = Scene(
     optimizers={"GD (lr = 0.01)": SGD(lr=0.01)},
     epochs=100,
     show_epoch=every(2),
-    title="Different starts, different minima: x⁴ − 5x³ + 4x² + 3x (seed 003)",
+    title="Different starts, different minima: x⁴ − 5x³ + 4x² + 3x",
 )

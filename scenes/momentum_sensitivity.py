@@ -14,5 +14,5 @@ SCENE = Scene(
     optimizers={f"β = {beta}": EMAMomentum(lr=0.3, beta=beta) for beta in (0.0, 0.5, 0.9, 0.99)},
     epochs=60,
     show_epoch=every(1),
-    title="Momentum sensitivity (lr = 0.3) on (θ − 3)² (seed 002)",
+    title="Momentum sensitivity (lr = 0.3) on (θ − 3)²",
 )

@@ -20,5 +20,5 @@ SCENE = Scene(
     },
     epochs=60,
     show_epoch=every(1),
-    title="Four optimizers on (θ − 3)²; momentum β = 0.9, RMSprop ρ = 0.9 (seed 002)",
+    title="Four optimizers on (θ − 3)²; momentum β = 0.9, RMSprop ρ = 0.9",
 )

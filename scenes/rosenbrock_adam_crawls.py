@@ -19,5 +19,5 @@ SCENE = Scene(
         "Adam (lr = 0.01)": Adam(lr=0.01),
     },
     epochs=3000,
-    title="Rosenbrock from (−1.5, 0.5); momentum β = 0.9, RMSprop α = 0.9 (seed 001)",
+    title="Rosenbrock from (−1.5, 0.5); momentum β = 0.9, RMSprop α = 0.9",
 )

@@ -19,5 +19,5 @@ SCENE = Scene(
         "Adam (lr = 0.01)": Adam(lr=0.01),
     },
     epochs=5000,
-    title="Rosenbrock from (−1, 1); momentum β = 0.9, RMSprop α = 0.9 (seed 000)",
+    title="Rosenbrock from (−1, 1); momentum β = 0.9, RMSprop α = 0.9",
 )

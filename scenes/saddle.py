@@ -1,4 +1,4 @@
-"""Saddle race: SGD, Adam and RMSprop leave the ridge of z = x² − y² (seed 004)."""
+"""Saddle race: SGD, Adam and RMSprop leave the ridge of z = x² − y²."""
 from optimizers import SGD, Adam, RMSprop
 from scenes import Scene
 

@@ -20,5 +20,5 @@ SCENE = Scene(
     epochs=200,
     show_epoch=every(2),
     seed=42,
-    title="Sparse gradients: a rare feature, one sample a step (seed 002)",
+    title="Sparse gradients: a rare feature, one sample a step",
 )

@@ -9,6 +9,7 @@ from PIL import Image
 import pipeline
 import renderer
 from optimizers import SGD, Adam
+import scenes
 from scenes import Scene, every
 
 SCENE = Scene("rosenbrock", start=(-1.5, 2.0), optimizers=[SGD(lr=1e-3), Adam(lr=0.05)], epochs=120,
@@ -112,3 +113,15 @@ def test_schedule_and_noise_scenes_render_and_repeat_byte_for_byte(tmp_path, nam
     if name == "noisy_sgd":
         reseeded = pipeline.render(scene.with_options(seed=8), tmp_path / "reseeded.gif", options)
         assert reseeded.path.read_bytes() != first.path.read_bytes()
+
+
+def test_max_bytes_shrinks_the_picture_before_it_drops_below_30_frames(tmp_path):
+    scene = SCENE.with_options(epochs=4000, show_epoch=scenes.show_epoch)  # 62 frames
+    options = dict(style=renderer.Style(width=480, height=270))
+    natural = pipeline.render(scene, tmp_path / "natural.gif", pipeline.Options(**options))
+    assert natural.frames == 62
+    result = pipeline.render(scene, tmp_path / "fit.gif", pipeline.Options(max_bytes=int(natural.bytes * 0.6),
+                                                                           **options))
+    assert result.bytes <= natural.bytes * 0.6
+    assert result.frames == 32  # halved once, then smaller: not a slide show
+    assert re.fullmatch(r"to fit --max-bytes [\d,]+: kept every 2nd frame at 5 fps, shrank to \d+x\d+", result.notes[0])

@@ -287,3 +287,36 @@ def test_an_orbit_turns_the_3d_view_and_keeps_the_rest():
 def test_an_orbit_must_be_a_finite_angle():
     with pytest.raises(ValueError, match="orbit"):
         renderer.Style(orbit=float("nan"))
+
+
+def test_a_racer_that_leaves_the_view_stays_on_its_edge_hollow():
+    scene = Scene("saddle", start=(14.0, 1.0), optimizers=[SGD(lr=0.05), Adam(lr=0.01)], epochs=60,
+                  show_epoch=every(10))
+    picture = renderer.Renderer(simulate(scene), renderer.Style(width=320, height=180, view="contour"))
+    for _ in picture.frames():
+        pass
+    ax = next(ax for kind, ax in picture.position_axes if kind == "contour")
+    (x0, x1), (y0, y1) = scene.surface.domain
+    sgd = [line for line in ax.lines if line.get_marker() == renderer.MARKERS[0] and line.get_color() == renderer.COLORS[0]]
+    hollow = [line for line in sgd if line.get_markerfacecolor() == "none"]
+    assert hollow and len(hollow) < len(sgd)  # solid while inside, hollow once outside
+    for line in hollow:
+        (x,), (y,) = line.get_data()
+        assert x0 <= x <= x1 and y0 <= y <= y1 and (x in (x0, x1) or y in (y0, y1))
+    adam = [line for line in ax.lines if line.get_marker() == renderer.MARKERS[1]]
+    assert adam and all(line.get_markerfacecolor() != "none" for line in adam)
+
+
+def test_tick_labels_stay_grey_in_the_gif(tmp_path):
+    """Antialiased text must not borrow a tint from the surface in the shared palette."""
+    scene = scenes.load("saddle").with_options(epochs=300)
+    style = renderer.Style(width=1280, height=720)
+    picture = renderer.Renderer(simulate(scene), style)
+    frames = list(picture.frames(indices=[0, len(scene.frame_epochs) - 1]))
+    with Image.open(io.BytesIO(writer.encode_gif(frames, 10, renderer.key_colors(style, 3)))) as gif:
+        gif.seek(1)
+        decoded = np.asarray(gif.convert("RGB")).astype(int)
+    box = picture.ax_z.get_window_extent()
+    labels = decoded[round(720 - box.y1): round(720 - box.y0), : round(box.x0) - 2]  # left of the z plot
+    ink, tinted = labels.min(axis=2) < 230, labels.max(axis=2) - labels.min(axis=2) > 12
+    assert ink.sum() > 500 and (ink & tinted).sum() < 0.02 * ink.sum()  # was a quarter, some glyphs purple
