@@ -51,7 +51,7 @@ DASHES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h")
 TRAIL_POINTS = 600       # a trail keeps about this many points, plus its exact tip
 FADE_FRAMES = 2          # a trail segment fades over this many frames ...
-FADE_FLOOR = 0.3         # ... down to this opacity
+FADE_FLOOR = 0.5         # ... down to this opacity
 
 THEME_RC = {
     "light": {"figure.facecolor": "white", "axes.facecolor": "white", "text.color": "#1a1a1a",
