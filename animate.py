@@ -136,7 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "same size (default: 100); a larger --size also makes them bigger")
     parser.add_argument("--max-bytes", metavar="N", type=positive_int,
                         help="keep the file under N bytes: every 2nd frame (while 30 frames are left), then "
-                             "a smaller picture, then fewer frames again, until it fits (says what it did)")
+                             "smaller pictures (down to 160 pixels a side), then fewer frames again, until it "
+                             "fits (says what it did)")
     parser.add_argument("--jobs", "-j", metavar="N", type=positive_int,
                         help="render in N processes (default: up to 2); the output is the same for any N. "
                              "With `all`: N scenes at once, each in one process (default: the number of CPUs)")

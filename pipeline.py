@@ -20,9 +20,11 @@ import runner
 import writer
 from scenes import Scene
 
-MIN_SIDE = 160  # --max-bytes never shrinks a picture below this ...
-SMOOTH_FRAMES = 30  # ... nor drops frames below this before it has tried shrinking ...
-MIN_FRAMES = 8  # ... nor below this at all
+# --max-bytes: every 2nd frame while SMOOTH_FRAMES are left, then smaller pictures down to
+# MIN_SIDE, then every 2nd frame again down to MIN_FRAMES.
+MIN_SIDE = 160
+SMOOTH_FRAMES = 30
+MIN_FRAMES = 8
 
 
 class FitError(ValueError):
@@ -75,8 +77,6 @@ def render(scene: Scene, out: str | os.PathLike, options: Options = Options(),
                 advance(1)
         if options.max_bytes is None or len(data) <= options.max_bytes:
             break
-        # Fewer frames first, while the motion stays smooth; then a smaller picture; then,
-        # only if the picture can shrink no more, fewer frames again.
         fewer = indices[:-1][::2] + indices[-1:]
         width, height = int(style.width * 0.8) // 2 * 2, int(style.height * 0.8) // 2 * 2
         can_shrink = min(width, height) >= MIN_SIDE
@@ -99,8 +99,8 @@ def render(scene: Scene, out: str | os.PathLike, options: Options = Options(),
         overview = out.with_name(f"{out.stem}-overview{out.suffix}")
         writer.write_bytes(writer.encode_png(renderer.Renderer(run, style).overview()), overview)
         extra.append(overview)
-    notes = ([f"kept every {kept_every}{'nd' if kept_every == 2 else 'th'} frame at {fps:g} fps"] if kept_every > 1
-             else []) + ([f"shrank to {style.width}x{style.height}"] if shrunk else [])
+    notes = ([f"kept 1 frame in {kept_every} at {fps:g} fps"] if kept_every > 1 else []) \
+        + ([f"shrank to {style.width}x{style.height}"] if shrunk else [])
     if notes:
         notes = [f"to fit --max-bytes {options.max_bytes:,}: " + ", ".join(notes)]
     diverged = int(np.sum(run.diverged_at != runner.NEVER))

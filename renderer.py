@@ -52,6 +52,7 @@ MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h")
 TRAIL_POINTS = 600       # a trail keeps about this many points, plus its exact tip
 FADE_FRAMES = 2          # a trail segment fades over this many frames ...
 FADE_FLOOR = 0.5         # ... down to this opacity
+GAP = 0.04               # between a legend label and the live column, in legend widths
 
 THEME_RC = {
     "light": {"figure.facecolor": "white", "axes.facecolor": "white", "text.color": "#1a1a1a",
@@ -310,24 +311,59 @@ class Renderer:
         ax.set_ylim(0, 1)
         self.legend_rows = 0.86 - np.arange(n) * min(0.24, 0.76 / max(n - 1, 1))
         fs = self.fs * (0.95 if n <= 4 else 0.8)
+        texts = []
         for r, label in enumerate(self.labels):
             st = racer_style(r, self.style.theme)
             y = self.legend_rows[r]
             ax.add_line(Line2D([0.05, 0.17], [y, y], linewidth=2, color=st["color"], linestyle=st["linestyle"]))
             ax.add_line(Line2D([0.11], [y], marker=st["marker"], markersize=fs * 0.7, color=st["color"],
                                markeredgecolor=self._edge))
-            ax.text(0.2, y, label, va="center", fontsize=fs)
-        layout = self.canvas.get_renderer()
+            texts.append(ax.text(0.2, y, label, va="center", fontsize=fs))
+        self._fit_labels(texts, fs)
+
+    def _fit_labels(self, texts: list, fs: float) -> None:
+        """Leave room right of the labels for the live column at its widest: smaller labels
+        (down to 75%), then cut ones with an ellipsis. The column may use the free space
+        between the legend and a view to its right."""
+        ax, layout = self.ax_legend, self.canvas.get_renderer()
         box = ax.get_window_extent(layout)
-        self._labels_end = max(((t.get_window_extent(layout).x1 - box.x0) / box.width for t in ax.texts), default=0)
+        right = 0.995 * self.fig.bbox.width
+        for _, view in self.position_axes:
+            other = view.get_window_extent(layout)
+            if other.x0 > box.x0 and other.y1 > box.y0 and other.y0 < box.y1:
+                right = min(right, other.x0 - 4)
+        self._column_limit = (right - box.x0) / box.width
+        widest = "median z = " if len(self.scene.starts) > 1 else "z = "
+        reserve = self._live_extent(widest + "-6.43e+31") / box.width
+        room = self._column_limit - reserve - GAP - 0.2
+
+        def ends() -> list[float]:
+            return [(t.get_window_extent(layout).x1 - box.x0) / box.width - 0.2 for t in texts]
+
+        if texts and max(ends()) > room:
+            for t in texts:
+                t.set_fontsize(fs * max(0.75, room / max(ends())))
+        for t, end in zip(texts, ends()):
+            text = t.get_text()
+            while end > room and len(text) > 1:
+                text = text[:-1]
+                t.set_text(text.rstrip(" ,=(") + "…")
+                end = (t.get_window_extent(layout).x1 - box.x0) / box.width - 0.2
+        self._labels_end = 0.2 + max(ends(), default=0)
+
+    def _live_extent(self, text: str, **props) -> float:
+        """The width in pixels of a live-column text."""
+        props = {"size": self.fs * 0.9, "crisp": True, **props}
+        return MonoText(0, 0, text, transform=None, **props).extent(self.style.dpi)[0]
 
     def _live_text(self, y: float, text: str, **props) -> None:
         """A text of the legend's live column: right-aligned at the legend's right edge, or
-        further right where the longest label would touch it."""
-        artist = MonoText(0, y, text, transform=self.ax_legend.transAxes, ha="right", va="center", **props)
-        width = artist.extent(self.style.dpi)[0] / self.ax_legend.get_window_extent().width
-        artist.x = max(0.98, self._labels_end + 0.04 + width)
-        self.ax_legend.add_artist(artist)
+        further right (up to the next view) where the longest label would touch it."""
+        props = {"size": self.fs * 0.9, **props}
+        width = self._live_extent(text, **props) / self.ax_legend.get_window_extent().width
+        x = min(max(0.98, self._labels_end + GAP + width), self._column_limit)
+        self.ax_legend.add_artist(MonoText(x, y, text, transform=self.ax_legend.transAxes, ha="right",
+                                           va="center", **props))
 
     @property
     def _edge(self):
@@ -500,10 +536,14 @@ class Renderer:
         ax.add_collection(trail, autolim=False)
 
     def _draw_tip(self, kind, ax, tip, z, st):
-        """The racer's marker; hollow, on the edge of the view, once it is outside the view."""
+        """The racer's marker; hollow, on the edge of the view, once it has left the domain.
+
+        (A height beyond the z-limits is not "left": the surface is cut there too, and the
+        marker sits on the cut.)
+        """
         low, high = np.array(self.surface.domain, dtype=float).T
         inside = np.clip(tip, low, high)
-        outside = not np.array_equal(inside, tip) or z in self._zlim_plotted()
+        outside = not np.array_equal(inside, tip)
         self._add_line(kind, ax, [np.atleast_1d(c) for c in self._coords(kind, inside, z)],
                        marker=st["marker"], markersize=8.5, color=st["color"], linestyle="",
                        **(dict(markerfacecolor="none", markeredgewidth=1.6) if outside
@@ -530,7 +570,7 @@ class Renderer:
         y = self.legend_rows[r]
         if notes and notes[-1][0] == r:
             self._live_text(y, f"diverged at epoch {notes[-1][1]:,}", size=self.fs * 0.85, color="white",
-                            weight="bold", background=to_rgba(st["color"], 0.95))
+                            weight="bold", background=to_rgba(st["color"], 0.95), crisp=False)
             return
         number = self._live_number(r, epoch)
         if number is None:
@@ -538,7 +578,7 @@ class Renderer:
         name = "z" if self.run.positions.shape[2] == 1 else "median z"
         # Left-aligned in a column as wide as the widest number: "z =" never moves.
         text = f"{name} = {number:<{self._number_width()}}"
-        self._live_text(y, text, size=self.fs * 0.9, color=st["color"], crisp=True)
+        self._live_text(y, text, color=st["color"], crisp=True)
 
     def frames(self, progress: Callable[[int], None] | None = None,
                indices: Sequence[int] | None = None) -> Iterator[np.ndarray]:

@@ -252,7 +252,7 @@ ACKLEY = Surface(
     minima=((0.0, 0.0),),
     min_value=0.0,
     view=(35, -60),
-    description="Egg-crate of local minima around one deep funnel (seed 002): escaping small traps.",
+    description="Egg-crate of local minima around one deep funnel: escaping small traps.",
 )
 
 RASTRIGIN = Surface(

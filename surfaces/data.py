@@ -116,7 +116,7 @@ LINE_FIT = line_fit(
     "line_fit", *seed003_data(),
     domain=((-0.5, 3.0), (-0.5, 4.0)),
     view=(60, -100),
-    description="MSE of a line fit y = w x + b over (w, b) on seeded data (seed 003): "
+    description="MSE of a line fit y = w x + b over (w, b) on seeded data: "
                 "full-batch vs mini-batch vs single-sample SGD.",
 )
 

@@ -68,7 +68,7 @@ PARABOLA_1D = Surface(
     zlim=(-0.5, 12.5),
     minima=((3.0,),),
     min_value=0.0,
-    description="1-D quadratic (seed 002): every optimizer converges; compare speed and overshoot.",
+    description="1-D quadratic: every optimizer converges; compare speed and overshoot.",
 )
 
 QUARTIC_1D = Surface(
@@ -82,7 +82,7 @@ QUARTIC_1D = Surface(
     # with f(3) = 81 - 135 + 36 + 9 = -9.0, both exact in float64.
     minima=((3.0,),),
     min_value=-9.0,
-    description="1-D curve with two valleys (seed 003): start left of x = 1 and GD stops in the shallow one.",
+    description="1-D curve with two valleys: start left of x = 1 and GD stops in the shallow one.",
 )
 
 BOWL = Surface(
@@ -124,7 +124,7 @@ SADDLE = Surface(
     domain=((-5.0, 25.0), (-5.0, 25.0)),
     zlim=(-650.0, 550.0),
     view=(30, 130),
-    description="Hyperbolic paraboloid (seed 004): plain SGD lingers near the ridge, adaptive methods escape.",
+    description="Hyperbolic paraboloid: plain SGD lingers near the ridge, adaptive methods escape.",
 )
 
 MONKEY_SADDLE = Surface(

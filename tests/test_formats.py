@@ -79,7 +79,7 @@ def test_max_bytes_trims_until_it_fits_and_says_so(tmp_path):
     limit = int(natural * 0.7)
     result = pipeline.render(SCENE, tmp_path / "fit.gif", pipeline.Options(max_bytes=limit, **options))
     assert result.bytes <= limit
-    assert result.notes and re.search(r"to fit --max-bytes .*(every 2nd frame|shrank to)", result.notes[0])
+    assert result.notes and re.search(r"to fit --max-bytes .*(kept 1 frame in 2|shrank to)", result.notes[0])
 
 
 def test_max_bytes_that_cannot_be_met_is_an_error(tmp_path):
@@ -124,4 +124,4 @@ def test_max_bytes_shrinks_the_picture_before_it_drops_below_30_frames(tmp_path)
                                                                            **options))
     assert result.bytes <= natural.bytes * 0.6
     assert result.frames == 32  # halved once, then smaller: not a slide show
-    assert re.fullmatch(r"to fit --max-bytes [\d,]+: kept every 2nd frame at 5 fps, shrank to \d+x\d+", result.notes[0])
+    assert re.fullmatch(r"to fit --max-bytes [\d,]+: kept 1 frame in 2 at 5 fps, shrank to \d+x\d+", result.notes[0])

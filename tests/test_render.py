@@ -307,6 +307,40 @@ def test_a_racer_that_leaves_the_view_stays_on_its_edge_hollow():
     assert adam and all(line.get_markerfacecolor() != "none" for line in adam)
 
 
+def test_a_racer_at_the_floor_of_a_log_scale_is_not_outside():
+    """Near Rosenbrock's minimum z falls below the log axis' floor: still in view, solid."""
+    scene = Scene("rosenbrock", start=(0.9, 0.8), optimizers=[Adam(lr=0.01)], epochs=400, show_epoch=every(100))
+    run = simulate(scene)
+    assert run.values[-1, 0, 0] < scene.surface.zlim[0]
+    picture = renderer.Renderer(run, renderer.Style(width=320, height=180))
+    for _ in picture.frames():
+        pass
+    ax = next(ax for kind, ax in picture.position_axes if kind == "3d")
+    tips = [line for line in ax.lines if line.get_marker() == renderer.MARKERS[0] and line.get_color() == renderer.COLORS[0]]
+    assert len(tips) == 4 and all(line.get_markerfacecolor() != "none" for line in tips)
+
+
+@pytest.mark.parametrize("view", ["3d", "both"])
+def test_long_labels_leave_room_for_the_widest_live_value(view):
+    from monotext import MonoText
+
+    scene = Scene("saddle", start=(20.0, 0.5), epochs=30, show_epoch=every(10),
+                  optimizers={"a rather long label for a racer, lr = 0.001": SGD(lr=0.001),
+                              "short": SGD(lr=2.0)})  # the second runs off far: -6e+31-like values
+    picture = renderer.Renderer(simulate(scene), renderer.Style(width=480, height=270, view=view))
+    for _ in picture.frames():
+        pass
+    layout = picture.canvas.get_renderer()
+    labels = [t.get_window_extent(layout) for t in picture.ax_legend.texts]
+    values = [a for a in picture.ax_legend.artists if isinstance(a, MonoText)]
+    views = [ax.get_window_extent(layout) for _, ax in picture.position_axes]
+    for value in values:
+        x1 = picture.ax_legend.transAxes.transform((value.x, value.y))[0]
+        x0 = x1 - value.extent(picture.style.dpi)[0]
+        assert all(x0 > label.x1 for label in labels)  # no overlap with any label
+        assert all(x1 <= view.x0 for view in views)  # nor with the position view
+
+
 def test_tick_labels_stay_grey_in_the_gif(tmp_path):
     """Antialiased text must not borrow a tint from the surface in the shared palette."""
     scene = scenes.load("saddle").with_options(epochs=300)
