@@ -524,15 +524,20 @@ class Renderer:
         ax.add_artist(line)
 
     def _draw_trail(self, kind, ax, pieces, st):
-        """A trail as one collection: a polyline per piece, each with its own opacity."""
+        """A trail as one collection: a polyline per piece, each with its own opacity.
+
+        With many starts the trails are thinner and fainter, so that they do not hide the view.
+        """
+        many = len(self.scene.starts) > 4
         rgb = to_rgba(st["color"])[:3]
-        colors = [(*rgb, alpha) for _, _, alpha in pieces]
+        colors = [(*rgb, alpha * (0.6 if many else 1.0)) for _, _, alpha in pieces]
         segments = [np.column_stack(self._coords(kind, path, z)) for path, z, _ in pieces]
+        width = 1.2 if many else 1.8
         if kind == "3d":
-            trail = Line3DCollection(segments, colors=colors, linewidths=1.8, linestyles=st["linestyle"],
+            trail = Line3DCollection(segments, colors=colors, linewidths=width, linestyles=st["linestyle"],
                                      axlim_clip=True)
         else:
-            trail = LineCollection(segments, colors=colors, linewidths=1.8, linestyles=st["linestyle"])
+            trail = LineCollection(segments, colors=colors, linewidths=width, linestyles=st["linestyle"])
         ax.add_collection(trail, autolim=False)
 
     def _draw_tip(self, kind, ax, tip, z, st):
