@@ -602,7 +602,11 @@ class Renderer:
                     if hasattr(artist, "do_3d_projection"):
                         artist.do_3d_projection()
                     artist.axes.draw_artist(artist)
-                    artist.set_visible(False)  # drawn; keep it out of any later full draw
+                    artist.remove()  # drawn: the figure keeps only its static artists
+                # A fresh camera, its first snapshot the static picture again, so that
+                # the next snapshot's cost does not grow with the frames already drawn.
+                self.camera = Camera(self.fig)
+                self.camera.snap()
                 yield np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
                 if progress is not None:
                     progress(1)
@@ -768,6 +772,8 @@ def _frame_worker(subject: Scene | Run, style: Style, connection, parent_ends) -
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with contextlib.suppress(OSError):
+        os.nice(5)  # the static picture is drawn while the parent simulates: let that go first
     for end in parent_ends:
         end.close()
     try:

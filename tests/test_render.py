@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.lines import Line2D
 from PIL import Image, ImageSequence
 
 import renderer
@@ -12,6 +13,7 @@ import writer
 from optimizers import SGD, Adam
 from runner import simulate
 import scenes
+from conftest import render_recording
 from scenes import Scene, every
 
 
@@ -242,9 +244,8 @@ def test_live_values_keep_their_column_with_three_significant_digits():
 
     scene = scenes.load("saddle")  # SGD runs off to -6.43e+31, Adam ends at -674
     picture = renderer.Renderer(simulate(scene), renderer.Style(width=480, height=270))
-    for _ in picture.frames():
-        pass
-    texts = [a.get_text() for a in picture.ax_legend.artists if isinstance(a, MonoText)]
+    texts = [a.get_text() for a in render_recording(picture)[1]
+             if isinstance(a, MonoText) and a.get_transform() is picture.ax_legend.transAxes]
     assert len(texts) == 3 * len(scene.frame_epochs)
     assert len({len(text) for text in texts}) == 1 and all(text.startswith("z = ") for text in texts)
     assert {"z = -6.43e+31", "z = -674     "} <= set(texts)  # widths differ; the column does not
@@ -293,17 +294,17 @@ def test_a_racer_that_leaves_the_view_stays_on_its_edge_hollow():
     scene = Scene("saddle", start=(14.0, 1.0), optimizers=[SGD(lr=0.05), Adam(lr=0.01)], epochs=60,
                   show_epoch=every(10))
     picture = renderer.Renderer(simulate(scene), renderer.Style(width=320, height=180, view="contour"))
-    for _ in picture.frames():
-        pass
+    drawn = render_recording(picture)[1]
     ax = next(ax for kind, ax in picture.position_axes if kind == "contour")
+    lines = [artist for artist in drawn if isinstance(artist, Line2D) and artist.get_marker() not in ("None", "")]
     (x0, x1), (y0, y1) = scene.surface.domain
-    sgd = [line for line in ax.lines if line.get_marker() == renderer.MARKERS[0] and line.get_color() == renderer.COLORS[0]]
+    sgd = [line for line in lines if line.get_marker() == renderer.MARKERS[0] and line.get_color() == renderer.COLORS[0]]
     hollow = [line for line in sgd if line.get_markerfacecolor() == "none"]
     assert hollow and len(hollow) < len(sgd)  # solid while inside, hollow once outside
     for line in hollow:
         (x,), (y,) = line.get_data()
         assert x0 <= x <= x1 and y0 <= y <= y1 and (x in (x0, x1) or y in (y0, y1))
-    adam = [line for line in ax.lines if line.get_marker() == renderer.MARKERS[1]]
+    adam = [line for line in lines if line.get_marker() == renderer.MARKERS[1]]
     assert adam and all(line.get_markerfacecolor() != "none" for line in adam)
 
 
@@ -313,10 +314,8 @@ def test_a_racer_at_the_floor_of_a_log_scale_is_not_outside():
     run = simulate(scene)
     assert run.values[-1, 0, 0] < scene.surface.zlim[0]
     picture = renderer.Renderer(run, renderer.Style(width=320, height=180))
-    for _ in picture.frames():
-        pass
-    ax = next(ax for kind, ax in picture.position_axes if kind == "3d")
-    tips = [line for line in ax.lines if line.get_marker() == renderer.MARKERS[0] and line.get_color() == renderer.COLORS[0]]
+    tips = [line for line in render_recording(picture)[1] if isinstance(line, Line2D)
+            and line.get_marker() == renderer.MARKERS[0] and line.get_color() == renderer.COLORS[0]]
     assert len(tips) == 4 and all(line.get_markerfacecolor() != "none" for line in tips)
 
 
@@ -328,11 +327,10 @@ def test_long_labels_leave_room_for_the_widest_live_value(view):
                   optimizers={"a rather long label for a racer, lr = 0.001": SGD(lr=0.001),
                               "short": SGD(lr=2.0)})  # the second runs off far: -6e+31-like values
     picture = renderer.Renderer(simulate(scene), renderer.Style(width=480, height=270, view=view))
-    for _ in picture.frames():
-        pass
+    drawn = render_recording(picture)[1]
     layout = picture.canvas.get_renderer()
     labels = [t.get_window_extent(layout) for t in picture.ax_legend.texts]
-    values = [a for a in picture.ax_legend.artists if isinstance(a, MonoText)]
+    values = [a for a in drawn if isinstance(a, MonoText) and a.get_transform() is picture.ax_legend.transAxes]
     views = [ax.get_window_extent(layout) for _, ax in picture.position_axes]
     for value in values:
         x1 = picture.ax_legend.transAxes.transform((value.x, value.y))[0]

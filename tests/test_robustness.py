@@ -24,7 +24,7 @@ from PIL import Image
 import renderer
 import surfaces
 import writer
-from conftest import ROOT
+from conftest import ROOT, render_recording
 from optimizers import SGD, Adam, Momentum, RMSprop
 from runner import NEVER, simulate
 from scenes import Scene, every
@@ -572,7 +572,7 @@ def test_divergence_on_every_surface_renders_a_complete_gif_that_says_who_and_wh
         warnings.simplefilter("error")  # no numpy (or other) warning escapes
         run = simulate(scene)
         picture = renderer.Renderer(run, renderer.Style(width=160, height=90))
-        frames = list(picture.frames())
+        frames, drawn = render_recording(picture)
         data = writer.encode(frames, "gif", 10)
     assert len(frames) == 2
     for r in range(len(DIVERGERS)):
@@ -585,7 +585,7 @@ def test_divergence_on_every_surface_renders_a_complete_gif_that_says_who_and_wh
         assert np.all(np.isfinite(values[:d])) and np.all(np.isfinite(positions[:d]))
         assert np.all(np.isnan(values[d:])) and np.all(np.isnan(positions[d:]))
         if d <= scene.frame_epochs[-1]:  # (the last frame shows epoch 100, not the run's end)
-            said = [a.get_text() for a in picture.fig.findobj() if callable(getattr(a, "get_text", None))]
+            said = [a.get_text() for a in drawn if callable(getattr(a, "get_text", None))]
             assert f"diverged at epoch {d:,}" in said, (run.labels[r], d, said)
     with Image.open(io.BytesIO(data)) as gif:
         assert gif.n_frames == 2
