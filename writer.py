@@ -2,8 +2,8 @@
 
 Formats:
 - gif: one palette shared by all frames, stored once (so Pillow stores only the
-  rectangle that changed, unchanged pixels in it as a transparent index), no dithering (flat colours stay flat), loops forever, the last
-  frame held by its duration.
+  rectangle that changed, unchanged pixels in it as a transparent index), no dithering
+  (flat colours stay flat), loops forever, the last frame held by its duration.
 - webp: animated, lossless over the GIF's palette-reduced frames, loops forever, same timing.
 - mp4: H.264 in yuv420p (what PowerPoint, Keynote and browsers play), by the ffmpeg that
   the imageio-ffmpeg package ships; the last frame is repeated for the hold.

@@ -298,7 +298,8 @@ def test_a_racer_that_leaves_the_view_stays_on_its_edge_hollow():
     ax = next(ax for kind, ax in picture.position_axes if kind == "contour")
     lines = [artist for artist in drawn if isinstance(artist, Line2D) and artist.get_marker() not in ("None", "")]
     (x0, x1), (y0, y1) = scene.surface.domain
-    sgd = [line for line in lines if line.get_marker() == renderer.MARKERS[0] and line.get_color() == renderer.COLORS[0]]
+    sgd = [line for line in lines
+           if line.get_marker() == renderer.MARKERS[0] and line.get_color() == renderer.COLORS[0]]
     hollow = [line for line in sgd if line.get_markerfacecolor() == "none"]
     assert hollow and len(hollow) < len(sgd)  # solid while inside, hollow once outside
     for line in hollow:
