@@ -47,24 +47,25 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def positive_int(text: str) -> int:
+def _number(text: str, convert, expected: str, valid, out_of_range: str | None = None):
+    """`text` as a number (`convert`: int or float), or an argparse error that says what
+    was expected: `expected` if it is no number, `out_of_range` (or `expected`) if `valid`
+    refuses it."""
     try:
-        value = int(text)
+        value = convert(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+    if not valid(value):
+        raise argparse.ArgumentTypeError(f"expected {out_of_range or expected}, got {text!r}")
     return value
+
+
+def positive_int(text: str) -> int:
+    return _number(text, int, "a positive integer", lambda value: value > 0)
 
 
 def positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-    if not (0 < value < float("inf")):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
+    return _number(text, float, "a positive number", lambda value: 0 < value < float("inf"))
 
 
 def dots_per_inch(text: str) -> int:
@@ -75,13 +76,8 @@ def dots_per_inch(text: str) -> int:
 
 
 def degrees(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of degrees, got {text!r}") from None
-    if not abs(value) <= MAX_ORBIT:
-        raise argparse.ArgumentTypeError(f"expected degrees between -{MAX_ORBIT} and {MAX_ORBIT}, got {text!r}")
-    return value
+    return _number(text, float, "a number of degrees", lambda value: abs(value) <= MAX_ORBIT,
+                   f"degrees between -{MAX_ORBIT} and {MAX_ORBIT}")
 
 
 def frames_per_second(text: str) -> float:

@@ -53,6 +53,7 @@ TRAIL_POINTS = 600       # a trail keeps about this many points, plus its exact 
 FADE_FRAMES = 2          # a trail segment fades over this many frames ...
 FADE_FLOOR = 0.5         # ... down to this opacity
 GAP = 0.04               # between a legend label and the live column, in legend widths
+WIDEST_NUMBER = "-1.23e-100"  # the widest text `_compact` gives
 
 THEME_RC = {
     "light": {"figure.facecolor": "white", "axes.facecolor": "white", "text.color": "#1a1a1a",
@@ -333,8 +334,8 @@ class Renderer:
             if other.x0 > box.x0 and other.y1 > box.y0 and other.y0 < box.y1:
                 right = min(right, other.x0 - 4)
         self._column_limit = (right - box.x0) / box.width
-        widest = "median z = " if len(self.scene.starts) > 1 else "z = "
-        reserve = self._live_extent(widest + "-6.43e+31") / box.width
+        widest = ("median z = " if len(self.scene.starts) > 1 else "z = ") + WIDEST_NUMBER
+        reserve = self._live_extent(widest) / box.width
         room = self._column_limit - reserve - GAP - 0.2
 
         def ends() -> list[float]:
@@ -580,7 +581,7 @@ class Renderer:
         number = self._live_number(r, epoch)
         if number is None:
             return
-        name = "z" if self.run.positions.shape[2] == 1 else "median z"
+        name = "z" if len(self.scene.starts) == 1 else "median z"
         # Left-aligned in a column as wide as the widest number: "z =" never moves.
         text = f"{name} = {number:<{self._number_width()}}"
         self._live_text(y, text, color=st["color"], crisp=True)

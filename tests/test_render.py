@@ -353,3 +353,9 @@ def test_tick_labels_stay_grey_in_the_gif(tmp_path):
     labels = decoded[round(720 - box.y1): round(720 - box.y0), : round(box.x0) - 2]  # left of the z plot
     ink, tinted = labels.min(axis=2) < 230, labels.max(axis=2) - labels.min(axis=2) > 12
     assert ink.sum() > 500 and (ink & tinted).sum() < 0.02 * ink.sum()  # was a quarter, some glyphs purple
+
+
+def test_no_live_value_is_wider_than_the_room_kept_for_it():
+    values = [sign * 10.0 ** e * m for sign in (1, -1) for e in range(-320, 308) for m in (1.0, 1.234, 9.996)]
+    values += [float("inf"), -float("inf"), float("nan"), 5e-324, 99_999.4, -99_999.6]
+    assert max(len(renderer._compact(v)) for v in values) == len(renderer.WIDEST_NUMBER)
