@@ -68,11 +68,9 @@ def positive_float(text: str) -> float:
     return _number(text, float, "a positive number", lambda value: 0 < value < float("inf"))
 
 
-def dots_per_inch(text: str) -> int:
-    value = positive_int(text)
-    if not MIN_DPI <= value <= MAX_DPI:  # beyond, the text no longer fits the layout
-        raise argparse.ArgumentTypeError(f"expected {MIN_DPI} to {MAX_DPI} dots per inch, got {text!r}")
-    return value
+def dots_per_inch(text: str) -> int:  # beyond the bounds, the text no longer fits the layout
+    return _number(text, int, "a positive integer", lambda value: MIN_DPI <= value <= MAX_DPI,
+                   f"{MIN_DPI} to {MAX_DPI} dots per inch")
 
 
 def degrees(text: str) -> float:

@@ -360,11 +360,11 @@ class Renderer:
     def _live_text(self, y: float, text: str, **props) -> None:
         """A text of the legend's live column: right-aligned at the legend's right edge, or
         further right (up to the next view) where the longest label would touch it."""
-        props = {"size": self.fs * 0.9, **props}
-        width = self._live_extent(text, **props) / self.ax_legend.get_window_extent().width
-        x = min(max(0.98, self._labels_end + GAP + width), self._column_limit)
-        self.ax_legend.add_artist(MonoText(x, y, text, transform=self.ax_legend.transAxes, ha="right",
-                                           va="center", **props))
+        artist = MonoText(0, y, text, transform=self.ax_legend.transAxes, ha="right", va="center",
+                          **{"size": self.fs * 0.9, **props})
+        width = artist.extent(self.style.dpi)[0] / self.ax_legend.get_window_extent().width
+        artist.x = min(max(0.98, self._labels_end + GAP + width), self._column_limit)
+        self.ax_legend.add_artist(artist)
 
     @property
     def _edge(self):
