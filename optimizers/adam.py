@@ -10,17 +10,6 @@ import numpy as np
 from .base import Optimizer, Schedule, as_array, frozen, lerp, zeros_like
 
 
-
-def _weight_decay(opt, x, g, lr):
-    """torch's two weight decays, as (gradient, extra update).
-
-    Coupled (L2): ``g <- g + wd*x``, no extra update. Decoupled (AdamW): ``g`` unchanged,
-    extra update ``-lr*wd*x``.
-    """
-    if opt.weight_decay != 0 and opt.decoupled_weight_decay:
-        return g, -lr * opt.weight_decay * x
-    return g + opt.weight_decay * x if opt.weight_decay != 0 else g, 0.0
-
 class AdamState(NamedTuple):
     step: int
     exp_avg: np.ndarray
@@ -51,7 +40,7 @@ class _AdamRule(Optimizer):
         lr = self.lr_at(step)
         beta1, beta2 = self.betas
         x, g = as_array(params), as_array(grads)
-        g, decay = _weight_decay(self, x, g, lr)
+        g, decay = self._weight_decay(x, g, lr)
         m = frozen(lerp(state.exp_avg, g, 1 - beta1))
         v = frozen(state.exp_avg_sq * beta2 + (1 - beta2) * g * g)
         v_max = state.max_exp_avg_sq
@@ -185,8 +174,7 @@ class Adamax(Optimizer):
         step = state.step + 1
         beta1, beta2 = self.betas
         x, g = as_array(params), as_array(grads)
-        if self.weight_decay != 0:
-            g = g + self.weight_decay * x
+        g, _ = self._weight_decay(x, g, 0.0)
         m = frozen(lerp(state.exp_avg, g, 1 - beta1))
         u = frozen(np.maximum(state.exp_inf * beta2, np.abs(g) + self.eps))
         clr = self.lr_at(step) / (1 - beta1**step)
@@ -257,7 +245,7 @@ class NAdam(Optimizer):
         lr = self.lr_at(step)
         beta1, beta2 = self.betas
         x, g = as_array(params), as_array(grads)
-        g, decay = _weight_decay(self, x, g, lr)
+        g, decay = self._weight_decay(x, g, lr)
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * self.momentum_decay))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * self.momentum_decay))
         mu_product = state.mu_product * mu
@@ -332,7 +320,7 @@ class RAdam(Optimizer):
         lr = self.lr_at(step)
         beta1, beta2 = self.betas
         x, g = as_array(params), as_array(grads)
-        g, decay = _weight_decay(self, x, g, lr)
+        g, decay = self._weight_decay(x, g, lr)
         m = frozen(lerp(state.exp_avg, g, 1 - beta1))
         v = frozen(state.exp_avg_sq * beta2 + (1 - beta2) * g * g)
         bias_correction2 = 1 - beta2**step

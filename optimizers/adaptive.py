@@ -59,8 +59,7 @@ class Adagrad(Optimizer):
                ) -> tuple[np.ndarray, AdagradState]:
         step = state.step + 1
         x, g = as_array(params), as_array(grads)
-        if self.weight_decay != 0:
-            g = g + self.weight_decay * x
+        g, _ = self._weight_decay(x, g, 0.0)  # coupled: no extra update
         clr = self.lr_at(step) / (1 + (step - 1) * self.lr_decay)
         G = frozen(state.sum + g * g)
         return -clr * g / (np.sqrt(G) + self.eps), AdagradState(step, G)
@@ -129,8 +128,7 @@ class RMSprop(Optimizer):
         step = state.step + 1
         lr = self.lr_at(step)
         x, g = as_array(params), as_array(grads)
-        if self.weight_decay != 0:
-            g = g + self.weight_decay * x
+        g, _ = self._weight_decay(x, g, 0.0)  # coupled: no extra update
         v = frozen(state.square_avg * self.alpha + (1 - self.alpha) * g * g)
         g_avg = state.grad_avg
         if self.centered:
@@ -195,8 +193,7 @@ class Adadelta(Optimizer):
                ) -> tuple[np.ndarray, AdadeltaState]:
         step = state.step + 1
         x, g = as_array(params), as_array(grads)
-        if self.weight_decay != 0:
-            g = g + self.weight_decay * x
+        g, _ = self._weight_decay(x, g, 0.0)  # coupled: no extra update
         v = frozen(state.square_avg * self.rho + (1 - self.rho) * g * g)
         delta = np.sqrt(state.acc_delta + self.eps) / np.sqrt(v + self.eps) * g
         u = frozen(state.acc_delta * self.rho + (1 - self.rho) * delta * delta)

@@ -27,6 +27,8 @@ from typing import Any
 
 import numpy as np
 
+import validation
+
 Schedule = Callable[[int], float]
 """A learning-rate schedule: 0-based step index -> learning rate."""
 
@@ -82,6 +84,20 @@ class Optimizer:
                 shown.append(f"{f.name}={format_value(value)}")
         return f"{type(self).__name__}({', '.join(shown)})"
 
+    def _weight_decay(self, x: np.ndarray, g: np.ndarray, lr: float) -> tuple[np.ndarray, Any]:
+        """torch's two weight decays, as (gradient, extra update), in one form for all.
+
+        Coupled (L2, the default): ``g <- g + weight_decay*x``, no extra update.
+        Decoupled (AdamW, Lion, ``decoupled_weight_decay=True``): ``g`` unchanged, extra
+        update ``-lr*weight_decay*x``.
+        """
+        decay = self.weight_decay  # type: ignore[attr-defined]
+        if decay == 0:
+            return g, 0.0
+        if getattr(self, "decoupled_weight_decay", False):
+            return g, -lr * decay * x
+        return g + decay * x, 0.0
+
     # -- validation -----------------------------------------------------------------
 
     def _validate(self) -> None:
@@ -89,9 +105,8 @@ class Optimizer:
         lr = self.lr  # type: ignore[attr-defined]
         if callable(lr) and not isinstance(lr, type):
             return
-        if not _is_real(lr) or not math.isfinite(lr) or lr <= 0:
-            self._fail("lr", "a positive number or a schedule", lr)
-        self._set("lr", float(lr))
+        self._set("lr", validation.real("lr", lr, 0, lo_open=True, owner=type(self).__name__,
+                                        expected="a positive number or a schedule"))
 
     def _fail(self, name: str, expected: str, value: Any) -> None:
         raise ValueError(
@@ -103,10 +118,9 @@ class Optimizer:
     def _check_real(self, name: str, lo: float = 0.0, hi: float = math.inf, *,
                     lo_open: bool = False, hi_open: bool = False) -> None:
         """Require a finite real number in the interval; store it as a float."""
-        value = getattr(self, name)
-        if not _is_real(value) or not _in_range(value, lo, hi, lo_open, hi_open):
-            self._fail(name, _describe(lo, hi, lo_open, hi_open), value)
-        self._set(name, float(value))
+        self._set(name, validation.real(name, getattr(self, name), lo, hi, lo_open=lo_open, hi_open=hi_open,
+                                        owner=type(self).__name__,
+                                        expected=_describe(lo, hi, lo_open, hi_open)))
 
     def _check_bool(self, name: str) -> None:
         value = getattr(self, name)
@@ -120,13 +134,12 @@ class Optimizer:
         expected = "a pair of numbers in [0, 1)"
         if isinstance(value, (str, bytes)) or not _is_pair(value):
             self._fail(name, expected, value)
-        if not all(_is_real(b) and _in_range(b, 0.0, 1.0, False, True) for b in value):
+        if not all(_is_real(b) and validation.in_interval(b, 0.0, 1.0, hi_open=True) for b in value):
             self._fail(name, expected, value)
         self._set(name, tuple(float(b) for b in value))
 
 
-def _is_real(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+_is_real = validation.is_real
 
 
 def _is_pair(value: Any) -> bool:
@@ -136,19 +149,11 @@ def _is_pair(value: Any) -> bool:
         return False
 
 
-def _in_range(x: float, lo: float, hi: float, lo_open: bool, hi_open: bool) -> bool:
-    if not math.isfinite(x):
-        return False
-    above = x > lo if lo_open else x >= lo
-    below = x < hi if hi_open else x <= hi
-    return above and below
-
-
 def _describe(lo: float, hi: float, lo_open: bool, hi_open: bool) -> str:
+    """As torch's messages read: "a finite number >= 0", "a number in [0, 1)"."""
     if hi == math.inf:
         return f"a finite number {'>' if lo_open else '>='} {format_value(lo)}"
-    left, right = "(" if lo_open else "[", ")" if hi_open else "]"
-    return f"a number in {left}{format_value(lo)}, {format_value(hi)}{right}"
+    return validation.describe(lo, hi, lo_open, hi_open)
 
 
 def _same(a: Any, b: Any) -> bool:

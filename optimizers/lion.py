@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 
@@ -43,6 +43,7 @@ class Lion(Optimizer):
     lr: float | Schedule = 1e-4
     betas: tuple[float, float] = (0.9, 0.99)
     weight_decay: float = 0.0
+    decoupled_weight_decay: ClassVar[bool] = True
 
     def _validate(self) -> None:
         super()._validate()
@@ -57,8 +58,7 @@ class Lion(Optimizer):
         beta1, beta2 = self.betas
         x, g, m = as_array(params), as_array(grads), state.exp_avg
         c = beta1 * m + (1 - beta1) * g
-        direction = np.sign(c)
-        if self.weight_decay != 0:
-            direction = direction + self.weight_decay * x
+        lr = self.lr_at(step)
+        _, decay = self._weight_decay(x, g, lr)
         m = frozen(beta2 * m + (1 - beta2) * g)
-        return -self.lr_at(step) * direction, LionState(step, m)
+        return -lr * np.sign(c) + decay, LionState(step, m)

@@ -23,6 +23,8 @@ import numbers
 from dataclasses import dataclass
 from typing import Any
 
+import validation
+
 from .base import format_value
 
 __all__ = ["step_lr", "exponential_lr", "cosine_annealing_lr", "linear_lr",
@@ -39,9 +41,7 @@ class _Schedule:
         self._validate()
 
     def __call__(self, k: int) -> float:
-        if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 0:
-            raise ValueError(f"{self._short_name}: step must be an integer >= 0, got {k!r}")
-        return self._at(int(k))
+        return self._at(validation.integer("step", k, 0, owner=self._short_name, expected="an integer >= 0"))
 
     def _at(self, k: int) -> float:
         raise NotImplementedError
@@ -66,26 +66,15 @@ class _Schedule:
 
     def _real(self, name: str, lo: float, hi: float = math.inf, *,
               lo_open: bool = False, hi_open: bool = False) -> None:
-        value = getattr(self, name)
-        ok = (isinstance(value, numbers.Real) and not isinstance(value, bool)
-              and math.isfinite(value)
-              and (value > lo if lo_open else value >= lo)
-              and (value < hi if hi_open else value <= hi))
-        if not ok:
-            if hi == math.inf:
-                expected = f"a finite number {'>' if lo_open else '>='} {format_value(lo)}"
-            else:
-                expected = (f"a number in {'(' if lo_open else '['}{format_value(lo)}, "
-                            f"{format_value(hi)}{')' if hi_open else ']'}")
-            self._fail(name, expected, value)
-        object.__setattr__(self, name, float(value))
+        expected = (f"a finite number {'>' if lo_open else '>='} {format_value(lo)}" if hi == math.inf
+                    else validation.describe(lo, hi, lo_open, hi_open))
+        object.__setattr__(self, name, validation.real(name, getattr(self, name), lo, hi, lo_open=lo_open,
+                                                       hi_open=hi_open, owner=self._short_name,
+                                                       expected=expected))
 
     def _int(self, name: str, lo: int) -> None:
-        value = getattr(self, name)
-        if (isinstance(value, bool) or not isinstance(value, numbers.Integral)
-                or value < lo):
-            self._fail(name, f"an integer >= {lo}", value)
-        object.__setattr__(self, name, int(value))
+        object.__setattr__(self, name, validation.integer(name, getattr(self, name), lo, owner=self._short_name,
+                                                          expected=f"an integer >= {lo}"))
 
 
 

@@ -63,8 +63,7 @@ class SGD(Optimizer):
     def update(self, grads, state: SGDState, params) -> tuple[np.ndarray, SGDState]:
         step = state.step + 1
         x, g = as_array(params), as_array(grads)
-        if self.weight_decay != 0:
-            g = g + self.weight_decay * x
+        g, _ = self._weight_decay(x, g, 0.0)  # coupled: no extra update
         b = state.momentum_buffer
         if self.momentum != 0:
             if state.step == 0:

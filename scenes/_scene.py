@@ -10,6 +10,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 import surfaces
+import validation
 from optimizers import Optimizer
 
 #: Upper bound on epochs unless a scene or the CLI (`--max-epochs`) lifts it: the run keeps
@@ -127,8 +128,7 @@ class Scene:
             raise ValueError(f"title must be a string, got {self.title!r}")
         _check_non_negative("noise", self.noise)
         _check_positive("clip_norm", self.clip_norm, allow_none=True)
-        if not isinstance(self.seed, numbers.Integral) or isinstance(self.seed, bool) or self.seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}")
+        validation.integer("seed", self.seed, 0)
         _check_batches(self.racers, surface)
         if self.bounds is not None:
             object.__setattr__(self, "bounds", _as_bounds(self.bounds, self.starts))
@@ -215,24 +215,15 @@ def _as_starts(start, dim: int) -> np.ndarray:
     return points
 
 
-def _is_number(value) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-
-
 def _check_positive_int(name, value):
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    validation.integer(name, value, 1)
 
 
 def _check_positive(name, value, allow_none=False):
-    if value is None and allow_none:
-        return
-    if not _is_number(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive number, got {value!r}")
+    if not (value is None and allow_none):
+        validation.real(name, value, 0, lo_open=True)
 
 
 def _check_non_negative(name, value, allow_none=False):
-    if value is None and allow_none:
-        return
-    if not _is_number(value) or value < 0:
-        raise ValueError(f"{name} must be a non-negative number, got {value!r}")
+    if not (value is None and allow_none):
+        validation.real(name, value, 0)

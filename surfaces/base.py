@@ -19,9 +19,10 @@ renderer should draw ``log_z``.
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 from typing import Callable
+
+import validation
 
 __all__ = ["Surface", "UnknownSurface"]
 
@@ -31,7 +32,7 @@ class UnknownSurface(LookupError):
 
 
 def _finite(v) -> bool:
-    return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
+    return validation.is_real(v) and math.isfinite(v)
 
 
 def _interval(value, what: str) -> tuple[float, float]:
