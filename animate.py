@@ -1,11 +1,22 @@
 #!/usr/bin/env python3
 """Animate optimizers racing across a loss surface.
 
+From the shell:
+
     python animate.py saddle              # writes output/saddle.gif
     python animate.py path/to/my_scene.py # any file that defines SCENE = Scene(...)
     python animate.py --list              # the built-in scenes
 
+From Python or a notebook beside this file:
+
+    import animate
+    movie = animate.render("saddle", size=(640, 360))   # an Animation, shown inline in Jupyter
+    movie.save("saddle.mp4")                            # gif, mp4, webp, png or csv by suffix
+
 A scene file is Python code and loading it runs that code, as `make` runs a Makefile.
+This module is the command line: it parses options, calls the library (`animation`) and
+reports. Importing it changes nothing: signal handlers are installed only while `main`
+runs, and put back after.
 """
 from __future__ import annotations
 
@@ -17,16 +28,18 @@ import threading
 import time
 from pathlib import Path
 
-from writer import FORMATS  # light: numpy and Pillow only
+import batch
+import style as looks
+import validation
+from animation import MIN_FPS, Animation, FitError, OptionError, Saved, render
+from scenes import Racer, Scene, SceneError, UnknownScene, every, grid, show_epoch
+from writer import FORMATS
+
+__all__ = ["Animation", "Racer", "Saved", "Scene", "every", "grid", "main", "render", "show_epoch"]
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
-PRESETS = {"blog": (960, 540), "slides": (1280, 720), "square": (800, 800)}
 EXIT_SIGINT, EXIT_SIGTERM = 130, 143
-MAX_PIXELS = 4096
-MIN_FPS = 0.01
-MIN_DPI, MAX_DPI = 50, 150
-MAX_ORBIT = 3600  # ten turns: more would only spin
-MAX_FRAME_BYTES = 4 * 2**30  # the rendered frames are held in memory until encoded
+FLAGS = {"max_epochs": "--max-epochs", "size": "--size", "epochs": "--epochs"}
 
 
 class UserError(Exception):
@@ -37,45 +50,49 @@ class UserError(Exception):
         self.code = code
 
 
+# -- parsing: text to values; the library's own checks say what is allowed -----------------
+
+def _number(text: str, convert, expected: str, check=None, out_of_range: str | None = None):
+    """`text` as a number (`convert`: int or float), checked by the library's `check`; an
+    argparse error that says what was expected otherwise."""
+    try:
+        value = convert(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+    try:
+        return check(value) if check else value
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected {out_of_range or expected}, got {text!r}") from None
+
+
 def parse_size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(part) for part in text.lower().split("x"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT in pixels, like 960x540, got {text!r}") from None
-    if not (16 <= width <= MAX_PIXELS and 16 <= height <= MAX_PIXELS):
-        raise argparse.ArgumentTypeError(f"each side must be between 16 and {MAX_PIXELS} pixels, got {text!r}")
-    return width, height
-
-
-def _number(text: str, convert, expected: str, valid, out_of_range: str | None = None):
-    """`text` as a number (`convert`: int or float), or an argparse error that says what
-    was expected: `expected` if it is no number, `out_of_range` (or `expected`) if `valid`
-    refuses it."""
     try:
-        value = convert(text)
+        return looks.check_size(width, height)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
-    if not valid(value):
-        raise argparse.ArgumentTypeError(f"expected {out_of_range or expected}, got {text!r}")
-    return value
+        raise argparse.ArgumentTypeError(f"each side must be between {looks.MIN_SIDE} and {looks.MAX_SIDE} "
+                                         f"pixels, got {text!r}") from None
 
 
 def positive_int(text: str) -> int:
-    return _number(text, int, "a positive integer", lambda value: value > 0)
+    return _number(text, int, "a positive integer", lambda value: validation.integer("N", value, 1))
 
 
 def positive_float(text: str) -> float:
-    return _number(text, float, "a positive number", lambda value: 0 < value < float("inf"))
+    return _number(text, float, "a positive number", lambda value: validation.real("N", value, 0, lo_open=True))
 
 
-def dots_per_inch(text: str) -> int:  # beyond the bounds, the text no longer fits the layout
-    return _number(text, int, "a positive integer", lambda value: MIN_DPI <= value <= MAX_DPI,
-                   f"{MIN_DPI} to {MAX_DPI} dots per inch")
+def dots_per_inch(text: str) -> int:
+    return _number(text, int, "a positive integer", looks.check_dpi,
+                   f"{looks.MIN_DPI} to {looks.MAX_DPI} dots per inch")
 
 
 def degrees(text: str) -> float:
-    return _number(text, float, "a number of degrees", lambda value: abs(value) <= MAX_ORBIT,
-                   f"degrees between -{MAX_ORBIT} and {MAX_ORBIT}")
+    return _number(text, float, "a number of degrees", looks.check_orbit,
+                   f"degrees between -{looks.MAX_ORBIT} and {looks.MAX_ORBIT}")
 
 
 def frames_per_second(text: str) -> float:
@@ -88,13 +105,13 @@ def frames_per_second(text: str) -> float:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="animate.py",
-        description="Animate optimizers racing across a loss surface and write a GIF (or MP4, WebP, PNG).",
+        description="Animate optimizers racing across a loss surface and write a GIF (or MP4, WebP, PNG, CSV).",
         epilog="Scenes are Python files in scenes/ (or anywhere, given by path) that define "
                "SCENE = Scene(...); loading one runs its code. See README.md for writing your own. "
                "`python animate.py all [-j N] [--force]` renders every built-in scene to "
                "output/<scene>.<format>, N at a time, with the other options applied to each. It skips "
-               "a scene whose output is up to date: newer than the scene file and than every source "
-               "file of the program (*.py at the top level and in surfaces/, optimizers/, and scenes/_*.py). "
+               "a scene whose output is up to date: newer than the scene file and than every module "
+               "of the program that a render imports (not the tests, not other scene files). "
                "Options are not remembered: after changing --size, --theme, ... use --force. Each "
                "failure is one line and the rest still render; the exit code is 1 if any failed.",
     )
@@ -110,15 +127,16 @@ def build_parser() -> argparse.ArgumentParser:
                         help="lift the safety limit on epochs (default: 2,000,000)")
     parser.add_argument("--fps", metavar="F", type=frames_per_second, default=10.0,
                         help="frames per second (default: 10; the last frame is held 2 s)")
-    parser.add_argument("--format", choices=FORMATS, metavar="{gif,mp4,webp,png}",
+    parser.add_argument("--format", choices=FORMATS, metavar="{" + ",".join(FORMATS) + "}",
                         help="gif (default), mp4 (H.264, plays in PowerPoint, Keynote, browsers), webp "
                              "(animated), png (a poster: the last frame, plus PATH-overview.png with the "
-                             "whole trails on a contour map); inferred from --out's suffix when omitted")
-    parser.add_argument("--preset", choices=sorted(PRESETS), help="frame size for a purpose: "
-                        + ", ".join(f"{name} {w}x{h}" for name, (w, h) in PRESETS.items()) + " (--size wins)")
-    parser.add_argument("--theme", choices=("light", "dark"), default="light",
+                             "whole trails on a contour map), csv (every epoch of every racer: "
+                             "epoch,racer,start,x,y,z); inferred from --out's suffix when omitted")
+    parser.add_argument("--preset", choices=sorted(looks.PRESETS), help="frame size for a purpose: "
+                        + ", ".join(f"{name} {w}x{h}" for name, (w, h) in looks.PRESETS.items()) + " (--size wins)")
+    parser.add_argument("--theme", choices=looks.THEMES, default="light",
                         help="light (default) or dark, for dark slides")
-    parser.add_argument("--view", choices=("3d", "contour", "both"), default="3d",
+    parser.add_argument("--view", choices=looks.VIEWS, default="3d",
                         help="position view: 3-D surface (default), top-down contour map, or both")
     parser.add_argument("--orbit", metavar="DEG", type=degrees, default=0.0,
                         help="turn the 3-D view by DEG degrees from the first frame to the last (e.g. 60; "
@@ -126,15 +144,16 @@ def build_parser() -> argparse.ArgumentParser:
                              "is slower and a GIF about ten times larger (an MP4 much less). No effect "
                              "without a 3-D view")
     parser.add_argument("--dpi", type=dots_per_inch, default=100,
-                        help=f"dots per inch, {MIN_DPI} to {MAX_DPI}: larger makes text and lines bigger at the "
-                             "same size (default: 100); a larger --size also makes them bigger")
+                        help=f"dots per inch, {looks.MIN_DPI} to {looks.MAX_DPI}: larger makes text and lines "
+                             "bigger at the same size (default: 100); a larger --size also makes them bigger")
     parser.add_argument("--max-bytes", metavar="N", type=positive_int,
                         help="keep the file under N bytes: every 2nd frame (while 30 frames are left), then "
                              "smaller pictures (down to 160 pixels a side), then fewer frames again, until it "
                              "fits (says what it did)")
     parser.add_argument("--jobs", "-j", metavar="N", type=positive_int,
-                        help="render in N processes (default: up to 2); the output is the same for any N. "
-                             "With `all`: N scenes at once, each in one process (default: the number of CPUs)")
+                        help="render in N processes (default: up to 2, never more than the CPUs); the output "
+                             "is the same for any N. With `all`: N scenes at once, each in one process "
+                             "(default: the number of CPUs)")
     parser.add_argument("--force", action="store_true",
                         help="with `all`: render every scene, even those whose output is up to date")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary line")
@@ -148,23 +167,87 @@ def _usage_error(message: str):
     sys.exit(EXIT_USAGE)
 
 
+# -- signals: a stop raises, so clean-up runs; only while main runs ------------------------
+
+class Terminated(BaseException):
+    """SIGTERM, turned into an exception so that clean-up code runs. A BaseException, as
+    KeyboardInterrupt is, so that no library's `except Exception` swallows it."""
+
+
+class StopSignals:
+    """While active, SIGINT raises KeyboardInterrupt and SIGTERM raises Terminated.
+
+    A library may swallow even these (autograd's `wraps` catches BaseException), so the
+    first signal also starts a watchdog that ends the process if it still runs 0.5 s later.
+    On exit the earlier handlers are put back.
+    """
+
+    def __init__(self):
+        self.received = None  # the first SIGINT or SIGTERM, once one has arrived
+        self._reported = threading.Lock()  # held once the stop has been reported
+        self._watchdog = None
+        self._saved = {}
+
+    def __enter__(self) -> "StopSignals":
+        if threading.current_thread() is not threading.main_thread():
+            return self  # signal handlers can only be set from the main thread
+        self._saved[signal.SIGTERM] = signal.signal(signal.SIGTERM, self._on_signal)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not if SIGINT is ignored
+            self._saved[signal.SIGINT] = signal.signal(signal.SIGINT, self._on_signal)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for signum, handler in self._saved.items():
+            signal.signal(signum, handler)
+        self.disarm()
+
+    def disarm(self) -> None:
+        """For code that caught the stop and reports it by itself (`all`)."""
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+
+    def _on_signal(self, signum, frame):
+        if self.received is None:
+            self.received = signum
+            self._watchdog = threading.Timer(0.5, self._end, (signum,))
+            self._watchdog.daemon = True
+            self._watchdog.start()
+        raise KeyboardInterrupt() if signum == signal.SIGINT else Terminated()
+
+    def _end(self, signum) -> None:
+        """The watchdog's last resort: stop the child processes, say so, exit."""
+        import multiprocessing
+
+        for child in multiprocessing.active_children():
+            child.terminate()
+        os._exit(self.report(signum))
+
+    def report(self, signum) -> int:
+        """Say once that a signal stopped the render; its exit code."""
+        if self._reported.acquire(blocking=False):
+            stopped = "interrupted" if signum == signal.SIGINT else "terminated"
+            print(f"animate.py: {stopped}; nothing was written", file=sys.stderr, flush=True)
+        return EXIT_SIGINT if signum == signal.SIGINT else EXIT_SIGTERM
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        return run(args, parser)
-    except UserError as error:
-        print(f"animate.py: error: {error}", file=sys.stderr)
-        return error.code
-    except KeyboardInterrupt:
-        return _report_stop(signal.SIGINT)
-    except Terminated:
-        return _report_stop(signal.SIGTERM)
-    except Exception as error:  # user code (a scene's surface, schedule, ...) or a bug: one line
-        if _stop_signal is not None:  # C code (matplotlib, Pillow) can turn the stop into another error
-            return _report_stop(_stop_signal)
-        print(f"animate.py: error: {describe_failure(error)}", file=sys.stderr)
-        return EXIT_ERROR
+    with StopSignals() as stops:
+        try:
+            return run(args, parser, stops)
+        except UserError as error:
+            print(f"animate.py: error: {error}", file=sys.stderr)
+            return error.code
+        except KeyboardInterrupt:
+            return stops.report(signal.SIGINT)
+        except Terminated:
+            return stops.report(signal.SIGTERM)
+        except Exception as error:  # user code (a scene's surface, schedule, ...) or a bug: one line
+            if stops.received is not None:  # C code (matplotlib, Pillow) can turn the stop into another error
+                return stops.report(stops.received)
+            print(f"animate.py: error: {describe_failure(error)}", file=sys.stderr)
+            return EXIT_ERROR
 
 
 def describe_failure(error: BaseException) -> str:
@@ -186,52 +269,27 @@ def describe_failure(error: BaseException) -> str:
     return f"{error.__class__.__name__}{': ' + text if text else ''}{where}"
 
 
-class Terminated(BaseException):
-    """SIGTERM, turned into an exception so that clean-up code runs. A BaseException, as
-    KeyboardInterrupt is, so that no library's `except Exception` swallows it."""
+def user_error(error: Exception, out: Path | None = None) -> UserError | None:
+    """The library's report of a mistake, as the command line says it; None for a failure
+    that is no user mistake of a known kind (a bug, or the user's own code raising)."""
+    import runner
+    import writer
+
+    if isinstance(error, UnknownScene):
+        return UserError(str(error), EXIT_USAGE)
+    original = error.original if isinstance(error, SceneError) else error
+    message = str(error)
+    if isinstance(original, validation.LimitError) and original.option in FLAGS:
+        message += f" (on the command line: {FLAGS[original.option]} N)"
+    if isinstance(error, (SceneError, OptionError, validation.LimitError, runner.SurfaceError, FitError,
+                          writer.OutputError)):
+        return UserError(message)
+    if isinstance(error, OSError):
+        return UserError(f"cannot write {out or error.filename}: {error.strerror or error}")
+    return None
 
 
-_stop_signal = None  # the first SIGINT or SIGTERM, once one has arrived
-_stop_reported = threading.Lock()  # held once the stop has been reported
-_watchdog = None
-
-
-def _disarm_watchdog() -> None:
-    """For code that caught the stop and reports it by itself (`all`)."""
-    if _watchdog is not None:
-        _watchdog.cancel()
-
-
-def _on_stop_signal(signum, frame):
-    """Raise KeyboardInterrupt (SIGINT) or Terminated (SIGTERM), so that clean-up runs.
-
-    A library may swallow even these (autograd's `wraps` catches BaseException), so the
-    first signal also starts a watchdog that ends the process if it still runs 0.5 s later.
-    """
-    global _stop_signal, _watchdog
-    if _stop_signal is None:
-        _stop_signal = signum
-        _watchdog = threading.Timer(0.5, lambda: os._exit(_report_stop(signum)))
-        _watchdog.daemon = True
-        _watchdog.start()
-    raise KeyboardInterrupt() if signum == signal.SIGINT else Terminated()
-
-
-def _report_stop(signum) -> int:
-    """Say once (and only in the main process) that a signal stopped the render; its exit code."""
-    import multiprocessing
-
-    first = _stop_reported.acquire(blocking=False) if _stop_signal is not None else True  # vs the watchdog
-    if first and multiprocessing.parent_process() is None:
-        stopped = "interrupted" if signum == signal.SIGINT else "terminated"
-        print(f"animate.py: {stopped}; nothing was written", file=sys.stderr, flush=True)
-    return EXIT_SIGINT if signum == signal.SIGINT else EXIT_SIGTERM
-
-
-def run(args, parser) -> int:
-    signal.signal(signal.SIGTERM, _on_stop_signal)
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not if SIGINT is ignored
-        signal.signal(signal.SIGINT, _on_stop_signal)
+def run(args, parser, stops: StopSignals) -> int:
     import scenes
 
     if args.list:
@@ -241,131 +299,223 @@ def run(args, parser) -> int:
         parser.print_usage(sys.stderr)
         raise UserError("name a scene to render, e.g. `python animate.py saddle` (--list shows them)", EXIT_USAGE)
     if args.scene == "all":
-        return render_all(args)
+        return render_all(args, stops)
     if args.force:
         raise UserError("--force only applies to `python animate.py all`", EXIT_USAGE)
-
-    started = time.perf_counter()
-    try:
-        scene = scenes.load(args.scene)
-    except scenes.UnknownScene as error:
-        raise UserError(str(error), EXIT_USAGE) from None
-    except scenes.SceneError as error:
-        raise UserError(str(error)) from None
-    overrides = {}
-    if args.max_epochs is not None:
-        overrides["max_epochs"] = args.max_epochs
-    if args.epochs is not None:
-        overrides["epochs"] = args.epochs
-    try:
-        scene = scene.with_options(**overrides)
-    except ValueError as error:
-        raise UserError(str(error)) from None
-    frames_wanted = len(scene.frame_epochs)
-    if frames_wanted == 0:
-        raise UserError(f"the scene's show_epoch rule selects no epoch out of {scene.epochs:,}")
-
     fmt = output_format(args)
     out = Path(args.out) if args.out else Path("output") / f"{Path(args.scene).stem}.{fmt}"
     if out.is_dir():
         raise UserError(f"--out is a directory: {out} (give a file name, e.g. {out / ('scene.' + fmt)})")
+    show_progress = not args.quiet and sys.stderr.isatty()
+    return report(*render_and_save(args.scene, out, fmt, render_options(args), args.max_bytes, show_progress),
+                  quiet=args.quiet)
 
-    import pipeline
-    import renderer
+
+def render_options(args) -> dict:
+    """The command line's options as the keyword options of `render`."""
+    options = dict(epochs=args.epochs, max_epochs=args.max_epochs, size=args.size, preset=args.preset,
+                   theme=args.theme, view=args.view, orbit=args.orbit, dpi=args.dpi, fps=args.fps)
+    if args.jobs:
+        options["jobs"] = args.jobs
+    return options
+
+
+def render_and_save(scene: str, out: Path, fmt: str, options: dict, max_bytes: int | None,
+                    show_progress: bool = False) -> tuple[Saved, Animation, float]:
+    """Render and write one scene; a user's mistake raises UserError."""
+    started = time.perf_counter()
+
+    def progress(phase, total):
+        return progress_bar(total, phase, show_progress)
+
+    try:
+        animation = render(scene, poster=fmt == "png", progress=progress, **options)
+        saved = animation.save(out, format=fmt, max_bytes=None if fmt == "csv" else max_bytes, progress=progress)
+    except Exception as error:
+        mistake = user_error(error, out)
+        if mistake is None:
+            raise
+        raise mistake from None
+    return saved, animation, time.perf_counter() - started
+
+
+def report(self, signum) -> int:
+        """Say once that a signal stopped the render; its exit code."""
+        if self._reported.acquire(blocking=False):
+            stopped = "interrupted" if signum == signal.SIGINT else "terminated"
+            print(f"animate.py: {stopped}; nothing was written", file=sys.stderr, flush=True)
+        return EXIT_SIGINT if signum == signal.SIGINT else EXIT_SIGTERM
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    with StopSignals() as stops:
+        try:
+            return run(args, parser, stops)
+        except UserError as error:
+            print(f"animate.py: error: {error}", file=sys.stderr)
+            return error.code
+        except KeyboardInterrupt:
+            return stops.report(signal.SIGINT)
+        except Terminated:
+            return stops.report(signal.SIGTERM)
+        except Exception as error:  # user code (a scene's surface, schedule, ...) or a bug: one line
+            if stops.received is not None:  # C code (matplotlib, Pillow) can turn the stop into another error
+                return stops.report(stops.received)
+            print(f"animate.py: error: {describe_failure(error)}", file=sys.stderr)
+            return EXIT_ERROR
+
+
+def describe_failure(error: BaseException) -> str:
+    """One line for an unexpected error: its type and message, and the file and line of
+    the user's own code it came from (a scene file, its surface or schedule), if any."""
+    import traceback
+
+    program = Path(__file__).resolve().parent
+    where = ""
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename.startswith("<"):
+            continue
+        path = Path(frame.filename).resolve()
+        ours = program in path.parents and not (path.parent == program / "scenes" and not path.name.startswith("_"))
+        library = any(Path(prefix).resolve() in path.parents for prefix in (sys.prefix, sys.base_prefix))
+        if not ours and not library:
+            where = f" ({frame.filename}:{frame.lineno})"
+    text = " ".join(str(error).split())
+    return f"{error.__class__.__name__}{': ' + text if text else ''}{where}"
+
+
+def user_error(error: Exception, out: Path | None = None) -> UserError | None:
+    """The library's report of a mistake, as the command line says it; None for a failure
+    that is no user mistake of a known kind (a bug, or the user's own code raising)."""
     import runner
     import writer
 
-    width, height = args.size or PRESETS.get(args.preset, PRESETS["blog"])
-    held = (1 if fmt == "png" else frames_wanted) * width * height * 3  # the frames, held in memory
-    if held > MAX_FRAME_BYTES:
-        raise UserError(f"{frames_wanted:,} frames of {width}x{height} would take {held / 2**30:.1f} GiB of memory, "
-                        f"over the limit of {MAX_FRAME_BYTES / 2**30:.0f} GiB: show fewer epochs "
-                        "(Scene(show_epoch=every(k)) or --epochs) or use a smaller --size")
-    options = pipeline.Options(fmt=fmt, fps=args.fps, max_bytes=args.max_bytes,
-                               **({"jobs": args.jobs} if args.jobs else {}),
-                               style=renderer.Style(width=width, height=height, dpi=args.dpi,
-                                                    theme=args.theme, view=args.view, orbit=args.orbit))
+    if isinstance(error, UnknownScene):
+        return UserError(str(error), EXIT_USAGE)
+    original = error.original if isinstance(error, SceneError) else error
+    message = str(error)
+    if isinstance(original, validation.LimitError) and original.option in FLAGS:
+        message += f" (on the command line: {FLAGS[original.option]} N)"
+    if isinstance(error, (SceneError, OptionError, validation.LimitError, runner.SurfaceError, FitError,
+                          writer.OutputError)):
+        return UserError(message)
+    if isinstance(error, OSError):
+        return UserError(f"cannot write {out or error.filename}: {error.strerror or error}")
+    return None
+
+
+def run(args, parser, stops: StopSignals) -> int:
+    import scenes
+
+    if args.list:
+        print_list(scenes)
+        return EXIT_OK
+    if not args.scene:
+        parser.print_usage(sys.stderr)
+        raise UserError("name a scene to render, e.g. `python animate.py saddle` (--list shows them)", EXIT_USAGE)
+    if args.scene == "all":
+        return render_all(args, stops)
+    if args.force:
+        raise UserError("--force only applies to `python animate.py all`", EXIT_USAGE)
+    fmt = output_format(args)
+    out = Path(args.out) if args.out else Path("output") / f"{Path(args.scene).stem}.{fmt}"
+    if out.is_dir():
+        raise UserError(f"--out is a directory: {out} (give a file name, e.g. {out / ('scene.' + fmt)})")
     show_progress = not args.quiet and sys.stderr.isatty()
+    return report(*render_and_save(args.scene, out, fmt, render_options(args), args.max_bytes, show_progress),
+                  quiet=args.quiet)
+
+
+def render_options(args) -> dict:
+    """The command line's options as the keyword options of `render`."""
+    options = dict(epochs=args.epochs, max_epochs=args.max_epochs, size=args.size, preset=args.preset,
+                   theme=args.theme, view=args.view, orbit=args.orbit, dpi=args.dpi, fps=args.fps)
+    if args.jobs:
+        options["jobs"] = args.jobs
+    return options
+
+
+def render_and_save(scene: str, out: Path, fmt: str, options: dict, max_bytes: int | None,
+                    show_progress: bool = False) -> tuple[Saved, Animation, float]:
+    """Render and write one scene; a user's mistake raises UserError."""
+    started = time.perf_counter()
+
+    def progress(phase, total):
+        return progress_bar(total, phase, show_progress)
+
     try:
-        result = pipeline.render(scene, out, options,
-                                 progress=lambda phase, total: progress_bar(total, phase, show_progress))
-    except (runner.SurfaceError, pipeline.FitError) as error:
-        raise UserError(str(error)) from None
-    except writer.OutputError as error:
-        raise UserError(str(error)) from None
-    except OSError as error:
-        raise UserError(f"cannot write {out}: {error.strerror or error}") from None
-    if not args.quiet:
-        note = f", {result.diverged} diverged" if result.diverged else ""
-        seconds = time.perf_counter() - started
-        frames = f"{result.frames} frame{'' if result.frames == 1 else 's'}"
-        print(f"{result.path}: {frames}, {result.bytes:,} bytes, {seconds:.1f} s{note}")
-        for path in result.extra_paths:
+        animation = render(scene, poster=fmt == "png", progress=progress, **options)
+        saved = animation.save(out, format=fmt, max_bytes=None if fmt == "csv" else max_bytes, progress=progress)
+    except Exception as error:
+        mistake = user_error(error, out)
+        if mistake is None:
+            raise
+        raise mistake from None
+    return saved, animation, time.perf_counter() - started
+
+
+def _from_user_code(error: BaseException) -> bool:
+    """Whether the error passed through a file of the user's (a scene, its surface)."""
+    return describe_failure(error).endswith(")") and " (" in describe_failure(error)
+
+
+def report(saved: Saved, animation: Animation, seconds: float, quiet: bool = False) -> int:
+    if not quiet:
+        note = f", {animation.diverged} diverged" if animation.diverged else ""
+        frames = f"{saved.frames} frame{'' if saved.frames == 1 else 's'}"
+        what = f"{len(animation.run.values) * animation.run.values[0].size:,} rows" if saved.frames == 0 else frames
+        print(f"{saved.path}: {what}, {saved.bytes:,} bytes, {seconds:.1f} s{note}")
+        for path in saved.extra_paths:
             print(f"{path}: overview")
-        for line in result.notes:
-            print(line)
+        for line in saved.notes:
+            print(line.replace("max_bytes=", "--max-bytes "))
     return EXIT_OK
 
 
-def render_all(args) -> int:
-    """`all`: every built-in scene to output/<scene>.<format>, `args.jobs` at a time.
+def output_format(args) -> str:
+    """--format, or the suffix of --out, or gif; a clash between the two is a usage error."""
+    import writer
 
-    Each scene renders in its own process with the same options (`run` with that scene),
-    so one failure, even a crash, costs only that scene.
-    """
-    import multiprocessing
-    import multiprocessing.connection
+    try:
+        return writer.format_for(args.out, args.format)
+    except ValueError:
+        if args.format and args.out:
+            raise UserError(f"--out {args.out} does not end in .{args.format} as --format {args.format} says",
+                            EXIT_USAGE) from None
+        suffix = Path(args.out).suffix.lower().lstrip(".")
+        raise UserError(f"unknown output format {suffix!r} (from --out {args.out}); use one of: "
+                        f"{', '.join(FORMATS)}", EXIT_USAGE) from None
 
-    import scenes
 
+# -- all: every built-in scene ------------------------------------------------------------
+
+def render_all(args, stops: StopSignals) -> int:
+    """`all`: every built-in scene to output/<scene>.<format>, `args.jobs` at a time, each
+    in a process of its own, so that one failure, even a crash, costs only that scene."""
     if args.out:
         raise UserError("--out names one file; `all` writes output/<scene>.<format>", EXIT_USAGE)
     fmt = output_format(args)
     started = time.perf_counter()
-    jobs = args.jobs or os.cpu_count() or 1
+    options = {**render_options(args), "jobs": 1}
     counts = {"written": 0, "up to date": 0, "failed": 0}
-    todo = []
-    for name in scenes.names():
-        out = Path("output") / f"{name}.{fmt}"
-        if not args.force and is_up_to_date(out, scenes.resolve(name)):
-            counts["up to date"] += 1
-            if not args.quiet:
-                print(f"{out}: up to date", flush=True)
-        else:
-            todo.append(name)
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    running: dict = {}  # receiving end -> (scene, process)
     try:
-        while todo or running:
-            while todo and len(running) < jobs:
-                name = todo.pop(0)
-                receiver, sender = context.Pipe(duplex=False)
-                process = context.Process(target=_render_one, args=(args, name, sender))
-                process.start()
-                sender.close()
-                running[receiver] = (name, process)
-            for receiver in multiprocessing.connection.wait(list(running)):
-                name, process = running.pop(receiver)
-                try:
-                    code, text = receiver.recv()
-                except EOFError:
-                    code, text = EXIT_ERROR, "the render process died"
-                process.join()
-                if code == EXIT_OK and process.exitcode == 0:
-                    counts["written"] += 1
-                    if not args.quiet and text.strip():
-                        print(text.rstrip("\n"), flush=True)
-                else:
-                    counts["failed"] += 1
-                    if process.exitcode not in (0, None) and text == "the render process died":
-                        text += f" (exit code {process.exitcode})"
-                    print(f"animate.py: error: {name}: {text}", file=sys.stderr, flush=True)
+        for outcome in batch.render_all(Path("output"), fmt, _render_in_child, (options, args.max_bytes),
+                                        jobs=args.jobs, force=args.force):
+            if outcome.status == "up to date":
+                counts["up to date"] += 1
+                if not args.quiet:
+                    print(f"{outcome.out}: up to date", flush=True)
+            elif outcome.status == "written":
+                counts["written"] += 1
+                if not args.quiet and outcome.text.strip():
+                    print(outcome.text.rstrip("\n"), flush=True)
+            else:
+                counts["failed"] += 1
+                print(f"animate.py: error: {outcome.name}: {outcome.text}", file=sys.stderr, flush=True)
     except (KeyboardInterrupt, Terminated) as stop:
-        _disarm_watchdog()  # caught here, and said below
-        for name, process in running.values():
-            process.terminate()
-        for name, process in running.values():
-            process.join()
+        stops.disarm()  # caught here, and said below
         interrupted = isinstance(stop, KeyboardInterrupt)
         print(f"animate.py: {'interrupted' if interrupted else 'terminated'}; {counts['written']} scenes were "
               "written, the ones in progress were not", file=sys.stderr)
@@ -377,69 +527,23 @@ def render_all(args) -> int:
     return EXIT_ERROR if counts["failed"] else EXIT_OK
 
 
-def _render_one(args, name: str, sender) -> None:
-    """In a child process: render one scene as `python animate.py NAME` would, and send back
-    (exit code, what it printed) or (exit code, the one-line error)."""
-    import contextlib
-    import io
-
-    args = argparse.Namespace(**{**vars(args), "scene": name, "jobs": 1, "force": False})
-    printed = io.StringIO()
+def _render_in_child(scene_file: Path, out: Path, fmt: str, options: dict, max_bytes: int | None) -> tuple[int, str]:
+    """In a child process of `all`: render one scene; (exit code, summary line or error)."""
     try:
-        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(io.StringIO()):
-            code = run(args, build_parser())
-        message = (code, printed.getvalue())
+        saved, animation, seconds = render_and_save(str(scene_file), out, fmt, options, max_bytes)
+        import io
+        import contextlib
+
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            report(saved, animation, seconds)
+        return EXIT_OK, printed.getvalue()
     except UserError as error:
-        message = (error.code, str(error))
+        return error.code, str(error)
     except KeyboardInterrupt:
-        message = (EXIT_SIGINT, "interrupted")
-    except Terminated:
-        message = (EXIT_SIGTERM, "terminated")
+        return EXIT_SIGINT, "interrupted"
     except BaseException as error:  # report anything as one line; the other scenes go on
-        message = (EXIT_ERROR, f"{error.__class__.__name__}: {error}".splitlines()[0])
-    sender.send(message)
-    sender.close()
-
-
-def source_files() -> list[Path]:
-    """The program's own source: every module a render imports, less the scene files.
-
-    (Not every .py file in the folder: a user's own scene saved there is not the program.)
-    """
-    import pipeline  # noqa: F401  (it imports all that a render runs)
-
-    root = Path(__file__).resolve().parent
-
-    def is_program(path: Path) -> bool:
-        parts = path.relative_to(root).parts
-        if parts[0].startswith(".") or parts[0] in ("tests", "docs", "bench") or "site-packages" in parts:
-            return False  # a virtual environment, or code that a render does not run
-        return parts[0] != "scenes" or path.name.startswith("_")
-
-    loaded = {Path(module.__file__).resolve() for module in list(sys.modules.values())
-              if isinstance(getattr(module, "__file__", None), str)}
-    return sorted(path for path in loaded if root in path.parents and path.suffix == ".py" and is_program(path))
-
-
-def is_up_to_date(out: Path, scene_file: Path) -> bool:
-    """The output exists and is newer than the scene file and every source file."""
-    try:
-        built = out.stat().st_mtime_ns
-        return all(built > path.stat().st_mtime_ns for path in [scene_file, *source_files()])
-    except OSError:
-        return False
-
-
-def output_format(args) -> str:
-    """--format, or the suffix of --out, or gif; a clash between the two is a usage error."""
-    suffix = Path(args.out).suffix.lower().lstrip(".") if args.out else ""
-    if args.format and suffix and suffix != args.format:
-        raise UserError(f"--out {args.out} does not end in .{args.format} as --format {args.format} says", EXIT_USAGE)
-    fmt = args.format or suffix or "gif"
-    if fmt not in FORMATS:
-        raise UserError(f"unknown output format {fmt!r} (from --out {args.out}); use one of: "
-                        f"{', '.join(FORMATS)}", EXIT_USAGE)
-    return fmt
+        return EXIT_ERROR, describe_failure(error)
 
 
 def print_list(scenes) -> None:
@@ -464,6 +568,7 @@ class progress_bar:
         if not self.enabled:
             return None
         from tqdm import tqdm
+        tqdm.monitor_interval = 0  # no monitor thread: the render processes may be forked
         # delay: tqdm() itself then draws nothing, so a Ctrl-C inside it (before __exit__ can
         # apply) leaves no bar behind on the terminal
         unit = {"simulate": " epochs", "render": " frames"}.get(self.phase, "")
@@ -485,6 +590,9 @@ class progress_bar:
                     sys.stderr.flush()
         return False
 
+
+# the up-to-date rule of `all`, for those who ask the command line
+is_up_to_date, source_files = batch.is_up_to_date, batch.source_files
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 # The undecorated core: autograd's public make_vjp runs `wraps` on every call, which catches
@@ -20,6 +20,14 @@ from autograd.core import make_vjp
 from scenes import Scene
 
 NEVER = -1  # `diverged_at` of a trajectory that stayed finite
+
+
+class Tracks(NamedTuple):
+    """A run's numbers alone, as the frames need them (see `Run`): plain arrays that
+    pickle under any start method."""
+    positions: np.ndarray
+    values: np.ndarray
+    diverged_at: np.ndarray
 
 
 class SurfaceError(ValueError):
@@ -45,6 +53,10 @@ class Run:
     def epochs(self) -> int:
         return self.values.shape[0] - 1
 
+    @property
+    def tracks(self) -> Tracks:
+        return Tracks(self.positions, self.values, self.diverged_at)
+
 
 def value_and_gradient(f, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """f and its gradient at each row of `points` (K, dim), in one autograd pass."""
@@ -58,6 +70,21 @@ def value_and_gradient(f, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         raise SurfaceError(f"the surface must give one number per point, got shape {values.shape} "
                            f"for {points.shape[0]} points{hint}")
     return values, np.asarray(vjp(np.ones_like(values))).T
+
+
+def at_start(scene: Scene, points: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The surface's values and gradients at the start points (`points`: every racer's
+    copy of them); SurfaceError if it gives no number, or a non-finite one, at any."""
+    points = scene.starts if points is None else points
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        # autograd warns of an f that ignores its input; the shape check says it better
+        warnings.filterwarnings("ignore", message="Output seems independent of input")
+        values, gradients = value_and_gradient(scene.surface.f, points)
+    if not np.all(np.isfinite(values)):
+        bad = int(np.argmax(~np.isfinite(values)))
+        raise SurfaceError(f"surface {scene.surface.name!r} gives {values[bad]} at the start "
+                           f"point {tuple(points[bad].tolist())}")
+    return values, gradients
 
 
 def simulate(scene: Scene, progress: Callable[[int], None] | None = None) -> Run:
@@ -93,16 +120,9 @@ def simulate(scene: Scene, progress: Callable[[int], None] | None = None) -> Run
             gradients[row] = _batch_gradient(scene.surface, at[row], size, batch_rng)
         return gradients
 
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        # autograd warns of an f that ignores its input; the shape check says it better
-        warnings.filterwarnings("ignore", message="Output seems independent of input")
-        start_values, gradients = value_and_gradient(f, points)
+    start_values, gradients = at_start(scene, points)
     with np.errstate(all="ignore"):
         gradients = batch_gradients(points, gradients)
-        if not np.all(np.isfinite(start_values)):
-            bad = int(np.argmax(~np.isfinite(start_values)))
-            raise SurfaceError(f"surface {scene.surface.name!r} gives {start_values[bad]} at the start "
-                               f"point {tuple(points[bad].tolist())}")
         positions[0], values[0] = points, start_values
         report_every = max(1, scene.epochs // 200)
         clipping = bool(np.any(np.isfinite(clip)))

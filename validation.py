@@ -23,6 +23,9 @@ class LimitError(ValueError):
         super().__init__(message)
         self.option = option
 
+    def __reduce__(self):  # pickles with its option (a render in another process)
+        return type(self), (str(self), self.option)
+
 
 def is_real(value: Any) -> bool:
     """A real number (int, float, numpy scalar), not a bool."""

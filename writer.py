@@ -8,10 +8,13 @@ Formats:
 - mp4: H.264 in yuv420p (what PowerPoint, Keynote and browsers play), by the ffmpeg that
   the imageio-ffmpeg package ships; the last frame is repeated for the hold.
 - png: a poster, one still image.
+- csv: not a picture: every epoch of every racer and start, one row each
+  (`epoch,racer,start,x,y,z`; `x` only in 1-D), numbers at full precision.
 """
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import os
 import subprocess
@@ -23,7 +26,8 @@ import numpy as np
 from PIL import Image
 
 LAST_FRAME_HOLD_MS = 2000
-FORMATS = ("gif", "mp4", "webp", "png")
+FORMATS = ("gif", "mp4", "webp", "png", "csv")
+PICTURE_FORMATS = FORMATS[:4]
 # WebP key frames cost whole pictures; these animations are short and played from the
 # start, so only the first frame is one (about half the bytes).
 KEYFRAMES_NEVER = 10_000
@@ -168,8 +172,43 @@ def encode_mp4(frames: Sequence[np.ndarray], fps: float, path: Path) -> None:
             process.wait()
 
 
+def format_for(path: str | os.PathLike | None, fmt: str | None = None) -> str:
+    """The output format: `fmt` if given, else the suffix of `path`, else gif.
+
+    A format that the suffix contradicts, or an unknown one, is a ValueError.
+    """
+    suffix = Path(path).suffix.lower().lstrip(".") if path is not None else ""
+    if fmt is not None and fmt not in FORMATS:
+        raise ValueError(f"unknown output format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    if fmt and suffix and suffix != fmt:
+        raise ValueError(f"{path} does not end in .{fmt} as the format {fmt!r} says")
+    fmt = fmt or suffix or "gif"
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown output format {fmt!r} (from {path}); use one of: {', '.join(FORMATS)}")
+    return fmt
+
+
+def encode_csv(labels: Sequence[str], positions: np.ndarray, values: np.ndarray) -> bytes:
+    """One row per epoch, racer and start: `epoch,racer,start,x,y,z` (1-D: no `y`).
+
+    `positions` (epochs + 1, racers, starts, dim) and `values` (epochs + 1, racers, starts)
+    as `runner.Run` records them; numbers as Python writes them back exactly (`repr`),
+    NaN after a divergence as `nan`.
+    """
+    epochs, n_racers, n_starts, dim = positions.shape
+    out = io.StringIO()
+    rows = csv.writer(out, lineterminator="\n")
+    rows.writerow(["epoch", "racer", "start", *"xy"[:dim], "z"])
+    table = np.concatenate([positions, values[..., None]], axis=3).tolist()
+    for epoch, at_epoch in enumerate(table):
+        for label, by_start in zip(labels, at_epoch):
+            for start, numbers in enumerate(by_start):
+                rows.writerow([epoch, label, start, *map(repr, numbers)])
+    return out.getvalue().encode()
+
+
 def encode(frames: Sequence[np.ndarray], fmt: str, fps: float, key_colors: Sequence[str] = ()) -> bytes:
-    """The file's bytes in format `fmt` (png: the last frame, as a poster)."""
+    """The file's bytes in picture format `fmt` (png: the last frame, as a poster)."""
     if not frames:
         raise ValueError("no frames to write")
     if fmt == "gif":
@@ -183,7 +222,7 @@ def encode(frames: Sequence[np.ndarray], fmt: str, fps: float, key_colors: Seque
             path = Path(folder) / "video.mp4"
             encode_mp4(frames, fps, path)
             return path.read_bytes()
-    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    raise ValueError(f"unknown picture format {fmt!r}; expected one of {', '.join(PICTURE_FORMATS)}")
 
 
 def write_bytes(data: bytes, target: str | os.PathLike) -> int:
@@ -191,15 +230,3 @@ def write_bytes(data: bytes, target: str | os.PathLike) -> int:
     with atomic_path(target) as tmp:
         tmp.write_bytes(data)
     return len(data)
-
-
-def write(frames: Sequence[np.ndarray], target: str | os.PathLike, fmt: str, fps: float,
-          key_colors: Sequence[str] = ()) -> int:
-    """Encode and write atomically; return the file's size in bytes."""
-    return write_bytes(encode(frames, fmt, fps, key_colors), target)
-
-
-def write_gif(frames: Sequence[np.ndarray], target: str | os.PathLike, fps: float,
-              key_colors: Sequence[str] = ()) -> int:
-    """Write an animated GIF of `frames` at `fps`; return its size in bytes."""
-    return write(frames, target, "gif", fps, key_colors)

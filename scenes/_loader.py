@@ -23,7 +23,12 @@ _counter = itertools.count()
 
 
 class SceneError(Exception):
-    """A scene that cannot be found or loaded; the message is one line for the user."""
+    """A scene that cannot be found or loaded; the message is one line for the user.
+
+    `original` is the exception the scene file raised, if it raised one.
+    """
+
+    original: BaseException | None = None
 
 
 class UnknownScene(SceneError):
@@ -103,7 +108,9 @@ def load(name_or_path: str | os.PathLike) -> Scene:
         line = _line_in(path, error)
         where = f"{path}:{line}" if line else str(path)
         message = " ".join(str(error).split())
-        raise SceneError(f"{where}: {error.__class__.__name__}: {message}") from None
+        failure = SceneError(f"{where}: {error.__class__.__name__}: {message}")
+        failure.original = error
+        raise failure from None
     finally:
         sys.modules.pop(module_name, None)
     scene = getattr(module, "SCENE", None)

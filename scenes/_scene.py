@@ -119,9 +119,9 @@ class Scene:
         _check_positive_int("max_epochs", self.max_epochs)
         _check_positive_int("epochs", self.epochs)
         if self.epochs > self.max_epochs:
-            raise ValueError(
+            raise validation.LimitError(
                 f"epochs={self.epochs:,} is over the limit of {self.max_epochs:,} "
-                "(memory grows with epochs); lift it with --max-epochs or Scene(max_epochs=...)")
+                "(memory grows with epochs); lift it with max_epochs", option="max_epochs")
         if not callable(self.show_epoch):
             raise ValueError(f"show_epoch must be a function epoch -> bool, got {self.show_epoch!r}")
         if not isinstance(self.title, str):

@@ -1,30 +1,61 @@
+import contextlib
+import io
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def render_recording(picture) -> tuple[list, list]:
-    """All frames of a `renderer.Renderer`, and the moving artists they drew, all together
-    (a frame's artists leave the figure once drawn, so they are recorded as they come)."""
-    drawn, snap = [], picture._snap_frame
-
-    def recording(*args):
-        artists = snap(*args)
-        drawn.extend(artists)
-        return artists
-
-    picture._snap_frame = recording
-    return list(picture.frames()), drawn
+class Finished(NamedTuple):
+    """What a command-line run left: as subprocess.CompletedProcess names it."""
+    returncode: int
+    stdout: str
+    stderr: str
 
 
 @pytest.fixture
-def cli():
-    """Run animate.py as a user would; returns the CompletedProcess."""
+def cli(monkeypatch):
+    """Run `python animate.py ARGS` in this process (animate.main), in folder `cwd`."""
+    import animate
+
+    def run(*args, cwd=ROOT):
+        monkeypatch.chdir(cwd)
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = animate.main([str(arg) for arg in args])
+            except SystemExit as exit:  # argparse's --help and usage errors
+                code = exit.code
+        return Finished(code, out.getvalue(), err.getvalue())
+    return run
+
+
+@pytest.fixture
+def cli_process():
+    """Run animate.py in a real process: for signals, streams, rlimits and terminals."""
     def run(*args, cwd=ROOT, timeout=120, **kwargs):
         return subprocess.run([sys.executable, str(ROOT / "animate.py"), *map(str, args)], cwd=cwd,
                               capture_output=True, text=True, timeout=timeout, **kwargs)
     return run
+
+
+def drawer(run, style):
+    """A FrameDrawer for a run, as a render makes it."""
+    from frames import FrameDrawer
+    from stage import stage_for
+
+    return FrameDrawer(stage_for(run.scene, style.mesh), style, run.tracks)
+
+
+def drawn_artists(drawer) -> list:
+    """The moving artists of every frame of `drawer`, frame after frame."""
+    artists = []
+    for index in range(len(drawer.stage.frame_epochs)):
+        for artist in drawer.artists(index):
+            artists.append(artist)
+            artist.remove()
+    return artists

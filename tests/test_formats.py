@@ -6,24 +6,25 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import pipeline
-import renderer
-from optimizers import SGD, Adam
+import animate
+import animation
 import scenes
+from optimizers import SGD, Adam
 from scenes import Scene, every
 
 SCENE = Scene("rosenbrock", start=(-1.5, 2.0), optimizers=[SGD(lr=1e-3), Adam(lr=0.05)], epochs=120,
               show_epoch=every(6))  # 20 frames
-STYLE = renderer.Style(width=320, height=180)
+SIZE = (320, 180)
 
 
-def render(tmp_path, name, **options):
-    return pipeline.render(SCENE, tmp_path / name, pipeline.Options(style=STYLE, **options))
+def render(tmp_path, name, scene=SCENE, max_bytes=None, size=SIZE, **options):
+    """Render through the library and save to tmp_path/name: what was written."""
+    return animate.render(scene, size=size, **options).save(tmp_path / name, max_bytes=max_bytes)
 
 
 @pytest.mark.parametrize("fmt", ["gif", "webp"])
 def test_animated_images_open_with_pillow(tmp_path, fmt):
-    result = render(tmp_path, f"scene.{fmt}", fmt=fmt)
+    result = render(tmp_path, f"scene.{fmt}")
     with Image.open(result.path) as image:
         assert image.format == fmt.upper()
         assert image.n_frames == 20 and image.size == (320, 180)
@@ -32,7 +33,7 @@ def test_animated_images_open_with_pillow(tmp_path, fmt):
 
 
 def test_mp4_is_h264_yuv420p_with_the_frames_and_the_hold(tmp_path):
-    result = render(tmp_path, "scene.mp4", fmt="mp4", fps=10)
+    result = render(tmp_path, "scene.mp4", fps=10)
     reader = imageio_ffmpeg.read_frames(str(result.path))
     meta = next(reader)
     reader.close()
@@ -45,15 +46,14 @@ def test_mp4_is_h264_yuv420p_with_the_frames_and_the_hold(tmp_path):
 
 
 def test_mp4_with_odd_sides_is_padded_to_even(tmp_path):
-    result = pipeline.render(SCENE, tmp_path / "odd.mp4",
-                             pipeline.Options(fmt="mp4", style=renderer.Style(width=321, height=181)))
+    result = render(tmp_path, "odd.mp4", size=(321, 181))
     reader = imageio_ffmpeg.read_frames(str(result.path))
     assert next(reader)["size"] == (322, 182)
     reader.close()
 
 
 def test_png_is_a_poster_and_an_overview(tmp_path):
-    result = render(tmp_path, "poster.png", fmt="png")
+    result = render(tmp_path, "poster.png")
     assert result.extra_paths == (tmp_path / "poster-overview.png",)
     for path in (result.path, *result.extra_paths):
         with Image.open(path) as image:
@@ -61,29 +61,29 @@ def test_png_is_a_poster_and_an_overview(tmp_path):
 
 
 def test_poster_is_the_last_frame_of_the_animation(tmp_path):
-    poster = render(tmp_path, "poster.png", fmt="png").path
-    frames = renderer.render_frames(pipeline.runner.simulate(SCENE), STYLE)
+    poster = render(tmp_path, "poster.png").path
+    frames = animate.render(SCENE, size=SIZE).frames
     assert np.array_equal(np.asarray(Image.open(poster).convert("RGB")), frames[-1])
 
 
 @pytest.mark.parametrize("fmt", ["gif", "webp", "mp4"])
 def test_same_scene_same_bytes(tmp_path, fmt):
-    first = render(tmp_path, f"a.{fmt}", fmt=fmt).path.read_bytes()
-    second = render(tmp_path, f"b.{fmt}", fmt=fmt, jobs=2).path.read_bytes()
+    first = render(tmp_path, f"a.{fmt}").path.read_bytes()
+    second = render(tmp_path, f"b.{fmt}", jobs=2).path.read_bytes()
     assert first == second
 
 
 def test_max_bytes_trims_until_it_fits_and_says_so(tmp_path):
-    options = dict(style=renderer.Style(width=480, height=270))
-    natural = pipeline.render(SCENE, tmp_path / "natural.gif", pipeline.Options(**options)).bytes
+    movie = animate.render(SCENE, size=(480, 270))
+    natural = movie.save(tmp_path / "natural.gif").bytes
     limit = int(natural * 0.7)
-    result = pipeline.render(SCENE, tmp_path / "fit.gif", pipeline.Options(max_bytes=limit, **options))
+    result = movie.save(tmp_path / "fit.gif", max_bytes=limit)
     assert result.bytes <= limit
-    assert result.notes and re.search(r"to fit --max-bytes .*(kept 1 frame in 2|shrank to)", result.notes[0])
+    assert result.notes and re.search(r"to fit max_bytes=.*(kept 1 frame in 2|shrank to)", result.notes[0])
 
 
 def test_max_bytes_that_cannot_be_met_is_an_error(tmp_path):
-    with pytest.raises(pipeline.FitError, match="cannot fit in 100 bytes"):
+    with pytest.raises(animation.FitError, match="cannot fit in 100 bytes"):
         render(tmp_path, "tiny.gif", max_bytes=100)
     assert not (tmp_path / "tiny.gif").exists()
 
@@ -102,26 +102,22 @@ def test_format_comes_from_the_suffix_and_a_clash_is_a_usage_error(cli, tmp_path
 
 @pytest.mark.parametrize("name", ["warmup_cosine", "noisy_sgd"])
 def test_schedule_and_noise_scenes_render_and_repeat_byte_for_byte(tmp_path, name):
-    import scenes
-
     scene = scenes.load(name).with_options(epochs=150)
-    options = pipeline.Options(style=STYLE)
-    first = pipeline.render(scene, tmp_path / "first.gif", options)
-    second = pipeline.render(scene, tmp_path / "second.gif", options)
+    first = render(tmp_path, "first.gif", scene)
+    second = render(tmp_path, "second.gif", scene)
     assert first.frames == len(scene.frame_epochs) == 26
     assert first.path.read_bytes() == second.path.read_bytes()
     if name == "noisy_sgd":
-        reseeded = pipeline.render(scene.with_options(seed=8), tmp_path / "reseeded.gif", options)
+        reseeded = render(tmp_path, "reseeded.gif", scene.with_options(seed=8))
         assert reseeded.path.read_bytes() != first.path.read_bytes()
 
 
 def test_max_bytes_shrinks_the_picture_before_it_drops_below_30_frames(tmp_path):
     scene = SCENE.with_options(epochs=4000, show_epoch=scenes.show_epoch)  # 62 frames
-    options = dict(style=renderer.Style(width=480, height=270))
-    natural = pipeline.render(scene, tmp_path / "natural.gif", pipeline.Options(**options))
+    movie = animate.render(scene, size=(480, 270))
+    natural = movie.save(tmp_path / "natural.gif")
     assert natural.frames == 62
-    result = pipeline.render(scene, tmp_path / "fit.gif", pipeline.Options(max_bytes=int(natural.bytes * 0.6),
-                                                                           **options))
+    result = movie.save(tmp_path / "fit.gif", max_bytes=int(natural.bytes * 0.6))
     assert result.bytes <= natural.bytes * 0.6
     assert result.frames == 32  # halved once, then smaller: not a slide show
-    assert re.fullmatch(r"to fit --max-bytes [\d,]+: kept 1 frame in 2 at 5 fps, shrank to \d+x\d+", result.notes[0])
+    assert re.fullmatch(r"to fit max_bytes=[\d,]+: kept 1 frame in 2 at 5 fps, shrank to \d+x\d+", result.notes[0])

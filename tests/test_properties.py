@@ -22,8 +22,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 import optimizers
-import pipeline
-import renderer
+import animate
 import surfaces
 from optimizers import schedules
 from runner import NEVER, SurfaceError, simulate
@@ -216,8 +215,7 @@ def test_tiny_random_scenes_render_to_a_file_with_the_expected_frames(scene, fmt
     with tempfile.TemporaryDirectory() as folder, warnings.catch_warnings():
         warnings.simplefilter("error")
         out = Path(folder) / f"scene.{fmt}"
-        result = pipeline.render(scene, out, pipeline.Options(fmt=fmt, jobs=1,
-                                                              style=renderer.Style(width=width, height=height)))
+        result = animate.render(scene, size=(width, height), jobs=1).save(out)
         with Image.open(out) as image:
             assert image.format == fmt.upper()
             assert image.size == (width, height)

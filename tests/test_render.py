@@ -8,13 +8,19 @@ import pytest
 from matplotlib.lines import Line2D
 from PIL import Image, ImageSequence
 
-import renderer
-import writer
-from optimizers import SGD, Adam
-from runner import simulate
+import lines
+import pool
 import scenes
-from conftest import render_recording
+import style as looks
+import writer
+from conftest import drawer, drawn_artists
+from frames import compact
+from optimizers import SGD, Adam
+from picture import WIDEST_NUMBER
+from runner import simulate
 from scenes import Scene, every
+from stage import stage_for
+from style import Style
 
 
 @pytest.fixture(scope="module")
@@ -24,9 +30,13 @@ def short_run():
     return simulate(scene)
 
 
+def frames_of(run, style, jobs=1):
+    return pool.render_frames(stage_for(run.scene), run.tracks, style, jobs=jobs)
+
+
 @pytest.fixture(scope="module")
 def frames(short_run):
-    return list(renderer.Renderer(short_run, renderer.Style(width=320, height=180)).frames())
+    return list(drawer(short_run, Style(width=320, height=180)).frames())
 
 
 def test_one_frame_per_sampled_epoch_at_the_requested_size(frames):
@@ -41,14 +51,14 @@ def _has_colour(frame, hex_colour, tolerance=12):
 
 
 def test_every_racer_is_drawn_in_its_colour(frames):
-    for colour in renderer.COLORS[:2]:
+    for colour in looks.COLORS[:2]:
         assert _has_colour(frames[-1], colour)
-    assert not _has_colour(frames[-1], renderer.COLORS[2])
+    assert not _has_colour(frames[-1], looks.COLORS[2])
 
 
 def test_gif_has_the_frames_loop_and_hold(frames, tmp_path):
     path = tmp_path / "short.gif"
-    size = writer.write_gif(frames, path, fps=10)
+    size = writer.write_bytes(writer.encode_gif(frames, 10), path)
     assert size == path.stat().st_size > 0
     with Image.open(path) as gif:
         assert gif.n_frames == 6 and gif.size == (320, 180)
@@ -60,7 +70,7 @@ def test_gif_has_the_frames_loop_and_hold(frames, tmp_path):
 
 def test_gif_pixels_stay_close_to_the_rendered_frames(frames, tmp_path):
     path = tmp_path / "short.gif"
-    writer.write_gif(frames, path, fps=10)
+    writer.write_bytes(writer.encode_gif(frames, 10), path)
     with Image.open(path) as gif:
         for index, decoded in enumerate(ImageSequence.Iterator(gif)):
             error = np.abs(np.asarray(decoded.convert("RGB"), dtype=int) - frames[index]).mean()
@@ -71,8 +81,8 @@ def test_diverged_racer_is_reported_not_drawn():
     scene = Scene("bowl", start=(1.0, 1.0), optimizers=[SGD(lr=100.0), Adam(lr=0.1)], epochs=400,
                   show_epoch=every(100))
     run = simulate(scene)
-    picture = renderer.Renderer(run, renderer.Style(width=320, height=180))
-    last_snap = picture._snap_frame(len(picture.frame_epochs) - 1, picture.frame_epochs[-1])
+    picture = drawer(run, Style(width=320, height=180))
+    last_snap = picture.artists(len(picture.stage.frame_epochs) - 1)
     texts = [artist.get_text() for artist in last_snap if hasattr(artist, "get_text")]
     assert any(f"diverged at epoch {run.diverged_at[0, 0]}" in text for text in texts)
     tips = [artist for artist in last_snap if getattr(artist, "get_marker", lambda: "None")() not in ("None", "")]
@@ -83,7 +93,7 @@ def test_decimate_keeps_each_columns_extremes_and_the_exact_last_point():
     rng = np.random.default_rng(0)
     x = np.arange(100_000, dtype=float)
     y = np.cumsum(rng.standard_normal(x.size))
-    kept_x, kept_y = renderer.decimate(x, y, columns=200, x_max=x[-1] + 1)
+    kept_x, kept_y = lines.decimate(x, y, columns=200, x_max=x[-1] + 1)
     assert len(kept_x) <= 4 * 200 + 50
     assert kept_x[-1] == x[-1] and kept_y[-1] == y[-1]
     edges = np.linspace(0, x.size, 201).astype(int)
@@ -94,7 +104,7 @@ def test_decimate_keeps_each_columns_extremes_and_the_exact_last_point():
 
 def test_decimate_leaves_short_lines_alone():
     x, y = np.arange(10.0), np.arange(10.0) ** 2
-    assert renderer.decimate(x, y, columns=100)[1] is y
+    assert lines.decimate(x, y, columns=100)[1] is y
 
 
 @pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()],
@@ -110,51 +120,49 @@ def test_a_failed_write_keeps_the_previous_file_and_leaves_no_temporary(frames, 
 
     monkeypatch.setattr(Path, "write_bytes", half_then_fail)
     with pytest.raises(type(failure)):
-        writer.write_gif(frames, path, fps=10)
+        writer.write_bytes(writer.encode_gif(frames, 10), path)
     assert path.read_bytes() == b"previous good gif"
     assert os.listdir(tmp_path) == ["scene.gif"]
 
 
 def test_output_that_is_a_directory_is_refused(frames, tmp_path):
     with pytest.raises(writer.OutputError, match="is a directory"):
-        writer.write_gif(frames, tmp_path, fps=10)
+        writer.write_bytes(writer.encode_gif(frames, 10), tmp_path)
 
 
 def test_missing_output_directories_are_created(frames, tmp_path):
     path = tmp_path / "a" / "b" / "scene.gif"
-    writer.write_gif(frames, path, fps=10)
+    writer.write_bytes(writer.encode_gif(frames, 10), path)
     assert path.exists()
 
 
 def test_decimation_is_stable_as_the_line_grows():
     y = np.sin(np.arange(50_000) / 300.0)
     x = np.arange(y.size, dtype=float)
-    short_x, _ = renderer.decimate(x[:20_000], y[:20_000], columns=100, x_max=50_000)
-    long_x, _ = renderer.decimate(x, y, columns=100, x_max=50_000)
+    short_x, _ = lines.decimate(x[:20_000], y[:20_000], columns=100, x_max=50_000)
+    long_x, _ = lines.decimate(x, y, columns=100, x_max=50_000)
     completed_buckets = short_x[short_x < 19_500]
     assert np.isin(completed_buckets, long_x).all()
 
 
-def test_frames_do_not_depend_on_the_number_of_processes(short_run):
-    style = renderer.Style(width=320, height=180)
-    one = renderer.render_frames(short_run, style, jobs=1)
-    scene = short_run.scene.with_options(epochs=80, show_epoch=every(5))
-    run = simulate(scene)
-    assert len(renderer.render_frames(run, style, jobs=2)) == 16
-    assert all(np.array_equal(a, b) for a, b in zip(renderer.render_frames(run, style, jobs=1),
-                                                     renderer.render_frames(run, style, jobs=2)))
-    assert len(one) == 6
+def test_frames_do_not_depend_on_the_number_of_processes():
+    scene = Scene("bowl", start=(1.5, -1.0), optimizers=[SGD(lr=0.05), Adam(lr=0.1)], epochs=80,
+                  show_epoch=every(5))
+    run, style = simulate(scene), Style(width=320, height=180)
+    one, two = frames_of(run, style, jobs=1), frames_of(run, style, jobs=2)
+    assert len(one) == len(two) == 16
+    assert all(np.array_equal(a, b) for a, b in zip(one, two))
 
 
 def test_epoch_line_cut_at_any_epoch_equals_decimating_the_cut_line():
     rng = np.random.default_rng(3)
     values = np.cumsum(rng.standard_normal(20_001))
     values[15_000:] = np.nan  # diverged: frames show the line only up to epoch 14,999
-    line = renderer.EpochLine(values, columns=150)
+    line = lines.EpochLine(values, columns=150)
     epochs = np.arange(values.size, dtype=float)
     for last in (600, 601, 7_777, 13_333, 14_999):
         x, y = line.upto(last)
-        expected_x, expected_y = renderer.decimate(epochs[: last + 1], values[: last + 1], 150, x_max=20_000)
+        expected_x, expected_y = lines.decimate(epochs[: last + 1], values[: last + 1], 150, x_max=20_000)
         assert np.array_equal(x, expected_x) and np.array_equal(y, expected_y), last
         assert x[-1] == last
 
@@ -228,14 +236,14 @@ def test_a_growing_z_line_keeps_its_old_pixels():
     """Only the end of a long z line changes between frames (no re-simplified old part)."""
     scene = Scene("bowl", start=(1.5, -1.0), optimizers=[SGD(lr=0.001), Adam(lr=0.002)], epochs=3000,
                   show_epoch=every(150))
-    picture = renderer.Renderer(simulate(scene), renderer.Style(width=480, height=270))
+    picture = drawer(simulate(scene), Style(width=480, height=270))
     frames = list(picture.frames())
-    box = picture.ax_z.get_window_extent()
+    box = picture.picture.ax_z.get_window_extent()
     rows = slice(round(270 - box.y1 + 0.25 * box.height), round(270 - box.y0) - 1)  # below the counter
     columns = slice(round(box.x0) + 2, round(box.x1) - 1)
     for k in range(1, len(frames)):
         changed = np.flatnonzero((frames[k][rows, columns] != frames[k - 1][rows, columns]).any(axis=(0, 2)))
-        tip = picture.ax_z.transData.transform((scene.frame_epochs[k - 1], 0))[0] - columns.start
+        tip = picture.picture.ax_z.transData.transform((scene.frame_epochs[k - 1], 0))[0] - columns.start
         assert changed.size and changed.min() >= tip - 4, (k, changed.min(), tip)
 
 
@@ -243,9 +251,9 @@ def test_live_values_keep_their_column_with_three_significant_digits():
     from monotext import MonoText
 
     scene = scenes.load("saddle")  # SGD runs off to -6.43e+31, Adam ends at -674
-    picture = renderer.Renderer(simulate(scene), renderer.Style(width=480, height=270))
-    texts = [a.get_text() for a in render_recording(picture)[1]
-             if isinstance(a, MonoText) and a.get_transform() is picture.ax_legend.transAxes]
+    picture = drawer(simulate(scene), Style(width=480, height=270))
+    texts = [a.get_text() for a in drawn_artists(picture)
+             if isinstance(a, MonoText) and a.get_transform() is picture.picture.ax_legend.transAxes]
     assert len(texts) == 3 * len(scene.frame_epochs)
     assert len({len(text) for text in texts}) == 1 and all(text.startswith("z = ") for text in texts)
     assert {"z = -6.43e+31", "z = -674     "} <= set(texts)  # widths differ; the column does not
@@ -255,7 +263,7 @@ def test_live_values_keep_their_column_with_three_significant_digits():
                                           (0.012345, "0.0123"), (999.7, "1,000"), (5240.3, "5,240"),
                                           (0.00099996, "0.001"), (-6.43e31, "-6.43e+31"), (7.891e-31, "7.89e-31")])
 def test_live_values_show_three_significant_digits(value, shown):
-    assert renderer._compact(value) == shown
+    assert compact(value) == shown
 
 
 def test_crisp_monotext_is_one_bit_ink():
@@ -270,11 +278,11 @@ def test_an_orbit_turns_the_3d_view_and_keeps_the_rest():
     scene = Scene("saddle", start=(-14.0, 0.01), optimizers=[SGD(lr=0.005), Adam(lr=0.05)], epochs=40,
                   show_epoch=every(10))
     run = simulate(scene)
-    still = renderer.Renderer(run, renderer.Style(width=320, height=180))
-    turning = renderer.Renderer(run, renderer.Style(width=320, height=180, orbit=60))
+    still = drawer(run, Style(width=320, height=180))
+    turning = drawer(run, Style(width=320, height=180, orbit=60))
     fixed, turned = list(still.frames()), list(turning.frames())
     assert np.array_equal(fixed[0], turned[0])  # the orbit starts from the surface's own view
-    ax = next(ax for kind, ax in turning.position_axes if kind == "3d")
+    ax = next(ax for kind, ax in turning.picture.position_axes if kind == "3d")
     assert ax.azim == pytest.approx(scene.surface.view[1] + 60)
     left = slice(0, int(320 * 0.33))  # the legend and most of the z plot: not turned
     for a, b in zip(fixed, turned):
@@ -282,30 +290,30 @@ def test_an_orbit_turns_the_3d_view_and_keeps_the_rest():
     moved = (turned[-1][:, left.stop:] != fixed[-1][:, left.stop:]).any(axis=2).mean()
     assert moved > 0.2  # the surface itself is seen from elsewhere, not only the markers
     assert all(np.array_equal(a, b) for a, b in
-               zip(turned, renderer.render_frames(run, renderer.Style(width=320, height=180, orbit=60), jobs=2)))
+               zip(turned, frames_of(run, Style(width=320, height=180, orbit=60), jobs=2)))
 
 
 def test_an_orbit_must_be_a_finite_angle():
     with pytest.raises(ValueError, match="orbit"):
-        renderer.Style(orbit=float("nan"))
+        Style(orbit=float("nan"))
 
 
 def test_a_racer_that_leaves_the_view_stays_on_its_edge_hollow():
     scene = Scene("saddle", start=(14.0, 1.0), optimizers=[SGD(lr=0.05), Adam(lr=0.01)], epochs=60,
                   show_epoch=every(10))
-    picture = renderer.Renderer(simulate(scene), renderer.Style(width=320, height=180, view="contour"))
-    drawn = render_recording(picture)[1]
-    ax = next(ax for kind, ax in picture.position_axes if kind == "contour")
+    picture = drawer(simulate(scene), Style(width=320, height=180, view="contour"))
+    drawn = drawn_artists(picture)
+    ax = next(ax for kind, ax in picture.picture.position_axes if kind == "contour")
     lines = [artist for artist in drawn if isinstance(artist, Line2D) and artist.get_marker() not in ("None", "")]
     (x0, x1), (y0, y1) = scene.surface.domain
     sgd = [line for line in lines
-           if line.get_marker() == renderer.MARKERS[0] and line.get_color() == renderer.COLORS[0]]
+           if line.get_marker() == looks.MARKERS[0] and line.get_color() == looks.COLORS[0]]
     hollow = [line for line in sgd if line.get_markerfacecolor() == "none"]
     assert hollow and len(hollow) < len(sgd)  # solid while inside, hollow once outside
     for line in hollow:
         (x,), (y,) = line.get_data()
         assert x0 <= x <= x1 and y0 <= y <= y1 and (x in (x0, x1) or y in (y0, y1))
-    adam = [line for line in lines if line.get_marker() == renderer.MARKERS[1]]
+    adam = [line for line in lines if line.get_marker() == looks.MARKERS[1]]
     assert adam and all(line.get_markerfacecolor() != "none" for line in adam)
 
 
@@ -314,9 +322,9 @@ def test_a_racer_at_the_floor_of_a_log_scale_is_not_outside():
     scene = Scene("rosenbrock", start=(0.9, 0.8), optimizers=[Adam(lr=0.01)], epochs=400, show_epoch=every(100))
     run = simulate(scene)
     assert run.values[-1, 0, 0] < scene.surface.zlim[0]
-    picture = renderer.Renderer(run, renderer.Style(width=320, height=180))
-    tips = [line for line in render_recording(picture)[1] if isinstance(line, Line2D)
-            and line.get_marker() == renderer.MARKERS[0] and line.get_color() == renderer.COLORS[0]]
+    picture = drawer(run, Style(width=320, height=180))
+    tips = [line for line in drawn_artists(picture) if isinstance(line, Line2D)
+            and line.get_marker() == looks.MARKERS[0] and line.get_color() == looks.COLORS[0]]
     assert len(tips) == 4 and all(line.get_markerfacecolor() != "none" for line in tips)
 
 
@@ -327,14 +335,14 @@ def test_long_labels_leave_room_for_the_widest_live_value(view):
     scene = Scene("saddle", start=(20.0, 0.5), epochs=30, show_epoch=every(10),
                   optimizers={"a rather long label for a racer, lr = 0.001": SGD(lr=0.001),
                               "short": SGD(lr=2.0)})  # the second runs off far: -6e+31-like values
-    picture = renderer.Renderer(simulate(scene), renderer.Style(width=480, height=270, view=view))
-    drawn = render_recording(picture)[1]
-    layout = picture.canvas.get_renderer()
-    labels = [t.get_window_extent(layout) for t in picture.ax_legend.texts]
-    values = [a for a in drawn if isinstance(a, MonoText) and a.get_transform() is picture.ax_legend.transAxes]
-    views = [ax.get_window_extent(layout) for _, ax in picture.position_axes]
+    picture = drawer(simulate(scene), Style(width=480, height=270, view=view))
+    drawn = drawn_artists(picture)
+    layout = picture.picture.canvas.get_renderer()
+    labels = [t.get_window_extent(layout) for t in picture.picture.ax_legend.texts]
+    values = [a for a in drawn if isinstance(a, MonoText) and a.get_transform() is picture.picture.ax_legend.transAxes]
+    views = [ax.get_window_extent(layout) for _, ax in picture.picture.position_axes]
     for value in values:
-        x1 = picture.ax_legend.transAxes.transform((value.x, value.y))[0]
+        x1 = picture.picture.ax_legend.transAxes.transform((value.x, value.y))[0]
         x0 = x1 - value.extent(picture.style.dpi)[0]
         assert all(x0 > label.x1 for label in labels)  # no overlap with any label
         assert all(x1 <= view.x0 for view in views)  # nor with the position view
@@ -343,13 +351,13 @@ def test_long_labels_leave_room_for_the_widest_live_value(view):
 def test_tick_labels_stay_grey_in_the_gif(tmp_path):
     """Antialiased text must not borrow a tint from the surface in the shared palette."""
     scene = scenes.load("saddle").with_options(epochs=300)
-    style = renderer.Style(width=1280, height=720)
-    picture = renderer.Renderer(simulate(scene), style)
+    style = Style(width=1280, height=720)
+    picture = drawer(simulate(scene), style)
     frames = list(picture.frames(indices=[0, len(scene.frame_epochs) - 1]))
-    with Image.open(io.BytesIO(writer.encode_gif(frames, 10, renderer.key_colors(style, 3)))) as gif:
+    with Image.open(io.BytesIO(writer.encode_gif(frames, 10, looks.key_colors(style, 3)))) as gif:
         gif.seek(1)
         decoded = np.asarray(gif.convert("RGB")).astype(int)
-    box = picture.ax_z.get_window_extent()
+    box = picture.picture.ax_z.get_window_extent()
     labels = decoded[round(720 - box.y1): round(720 - box.y0), : round(box.x0) - 2]  # left of the z plot
     ink, tinted = labels.min(axis=2) < 230, labels.max(axis=2) - labels.min(axis=2) > 12
     assert ink.sum() > 500 and (ink & tinted).sum() < 0.02 * ink.sum()  # was a quarter, some glyphs purple
@@ -358,4 +366,4 @@ def test_tick_labels_stay_grey_in_the_gif(tmp_path):
 def test_no_live_value_is_wider_than_the_room_kept_for_it():
     values = [sign * 10.0 ** e * m for sign in (1, -1) for e in range(-320, 308) for m in (1.0, 1.234, 9.996)]
     values += [float("inf"), -float("inf"), float("nan"), 5e-324, 99_999.4, -99_999.6]
-    assert max(len(renderer._compact(v)) for v in values) == len(renderer.WIDEST_NUMBER)
+    assert max(len(compact(v)) for v in values) == len(WIDEST_NUMBER)

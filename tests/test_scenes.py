@@ -49,7 +49,7 @@ def test_labels_default_to_the_optimizer_label_and_can_be_given():
     (dict(optimizers=["SGD"]), "needs an optimizer"),
     (dict(epochs=0), "epochs must be a positive integer"),
     (dict(epochs=2.5), "epochs must be a positive integer"),
-    (dict(epochs=10**9), "lift it with --max-epochs"),
+    (dict(epochs=10**9), "lift it with max_epochs"),
     (dict(start=(float("nan"), 0.0)), "finite"),
     (dict(start=(1.0, float("inf"))), "finite"),
     (dict(start=(1.0, 2.0, 3.0)), "point of 2 numbers"),

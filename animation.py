@@ -1,0 +1,258 @@
+"""The library's front door: `render(scene, **options)` gives an `Animation` in memory.
+
+    import animate
+    movie = animate.render("saddle", size=(640, 360), theme="dark")
+    movie                      # in Jupyter: shows itself inline
+    movie.save("saddle.mp4")   # the format comes from the suffix: gif mp4 webp png csv
+    movie.run.positions        # the recorded run, numpy arrays
+
+Scene in, frames out: load the scene, simulate it, draw its frames (the processes that
+draw start first and build the static picture while the simulation runs). Every rule
+about the options lives here or in the record it makes (`Scene`, `style.Style`), so the
+command line, a script and a notebook share them; messages speak of the keyword options.
+Nothing here changes the caller's world: no matplotlib backend or rcParams, no signal
+handler, no umask or priority, no module left in `sys.modules`.
+"""
+from __future__ import annotations
+
+import base64
+import contextlib
+import math
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+import pool
+import runner
+import scenes
+import validation
+import writer
+from overview import overview
+from stage import Stage, stage_for
+from style import Style, key_colors, size_for
+
+MAX_FRAME_BYTES = 4 * 2**30  # the drawn frames are held in memory until encoded
+MIN_FPS = 0.01               # a GIF frame lasts at most 655.35 s
+# max_bytes: every 2nd frame while SMOOTH_FRAMES are left, then smaller pictures down to
+# MIN_SIDE, then every 2nd frame again down to MIN_FRAMES.
+MIN_SIDE = 160
+SMOOTH_FRAMES = 30
+MIN_FRAMES = 8
+INLINE_WIDTH = 640           # what a notebook shows: the GIF at most this wide
+
+
+class FitError(ValueError):
+    """`max_bytes` cannot be met."""
+
+
+class OptionError(ValueError):
+    """An option of `render` or `save` that breaks its rule; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What `Animation.save` wrote."""
+    path: Path
+    bytes: int
+    frames: int
+    extra_paths: tuple[Path, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def _no_progress(phase, total):
+    return contextlib.nullcontext(None)
+
+
+def check_fps(fps) -> float:
+    return validation.real("fps", fps, MIN_FPS, expected=f"at least {MIN_FPS} frames per second (a finite number)")
+
+
+def style_for(size=None, preset=None, theme="light", view="3d", orbit=0.0, dpi=100) -> Style:
+    width, height = size_for(size, preset)
+    return Style(width=width, height=height, dpi=dpi, theme=theme, view=view, orbit=orbit)
+
+
+def check_memory(frames: int, style: Style) -> None:
+    held = frames * style.width * style.height * 3
+    if held > MAX_FRAME_BYTES:
+        raise OptionError(f"{frames:,} frames of {style.width}x{style.height} would take {held / 2**30:.1f} GiB "
+                         f"of memory, over the limit of {MAX_FRAME_BYTES / 2**30:.0f} GiB: show fewer epochs "
+                         "(a show_epoch rule such as every(k), or fewer epochs) or use a smaller size")
+
+
+def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, size=None, preset: str | None = None,
+           theme: str = "light", view: str = "3d", orbit: float = 0.0, dpi: int = 100, fps: float = 10.0,
+           jobs: int | None = None, poster: bool = False, progress: Callable = _no_progress) -> "Animation":
+    """Simulate a scene and draw its frames.
+
+    Args:
+        scene: a `scenes.Scene`, a built-in scene's name (`"saddle"`), or a path to a
+            scene file (loading it runs its code).
+        epochs, max_epochs: override the scene's.
+        size: (width, height) in pixels, 16 to 4096 each; or `preset`: "blog" 960x540
+            (the default), "slides" 1280x720, "square" 800x800 (`size` wins).
+        theme: "light" or "dark". view: "3d", "contour" or "both".
+        orbit: degrees the 3-D view turns from the first frame to the last.
+        dpi: 50 to 150: larger text and lines at the same size in pixels.
+        fps: frames per second (the last frame is held 2 s).
+        jobs: processes that draw the frames (default up to 2; the frames are the same
+            for any number).
+        poster: draw only the last frame (enough for a PNG poster).
+        progress: `progress(phase, total)` gives a context manager that yields an
+            `advance(n)` function (or None), for the phases "simulate" and "render".
+    """
+    scene = scenes.load(scene) if isinstance(scene, (str, os.PathLike)) else scene
+    if not isinstance(scene, scenes.Scene):
+        raise TypeError(f"scene must be a Scene, a scene name or a path to a scene file, got {type(scene).__name__}")
+    try:
+        changes = {key: value for key, value in (("max_epochs", max_epochs), ("epochs", epochs)) if value is not None}
+        scene = scene.with_options(**changes) if changes else scene
+        style = style_for(size, preset, theme, view, orbit, dpi)
+        fps = check_fps(fps)
+        jobs = pool.default_jobs() if jobs is None else validation.integer("jobs", jobs, 1)
+    except validation.LimitError:
+        raise
+    except ValueError as error:
+        raise OptionError(str(error)) from None
+    count = len(scene.frame_epochs)  # runs the scene's frame rule: its errors are its own
+    if count == 0:
+        raise OptionError(f"the scene's show_epoch rule selects no epoch out of {scene.epochs:,}")
+    check_memory(1 if poster else count, style)
+    runner.at_start(scene)  # a surface that cannot be drawn says so here, before any work
+    stage = stage_for(scene, style.mesh)
+    indices = [count - 1] if poster else list(range(count))
+    with pool.FramePool(stage, style, jobs, frames=len(indices)) as frame_pool:
+        with progress("simulate", scene.epochs) as advance:
+            run = runner.simulate(scene, progress=advance)
+        with progress("render", len(indices)) as advance:
+            frames = frame_pool.render(run.tracks, indices, progress=advance)
+    return Animation(run, stage, style, fps, tuple(indices), frames, jobs)
+
+
+class Animation:
+    """A rendered scene: its recorded run, its frames, and `save` to any format.
+
+    run:     the `runner.Run` (positions, values, diverged_at as numpy arrays).
+    frames:  the drawn frames, (height, width, 3) uint8 each; `frame_epochs` their epochs.
+    """
+
+    def __init__(self, run: runner.Run, stage: Stage, style: Style, fps: float, indices: tuple[int, ...],
+                 frames: list[np.ndarray], jobs: int = 1):
+        self.run, self.stage, self.style, self.fps = run, stage, style, fps
+        self.indices, self.frames, self.jobs = indices, frames, jobs
+        self._inline = None
+
+    @property
+    def scene(self) -> scenes.Scene:
+        return self.run.scene
+
+    @property
+    def frame_epochs(self) -> list[int]:
+        return [self.stage.frame_epochs[i] for i in self.indices]
+
+    @property
+    def diverged(self) -> int:
+        """How many trajectories (racer and start) diverged."""
+        return int(np.sum(self.run.diverged_at != runner.NEVER))
+
+    def __repr__(self) -> str:
+        return (f"<Animation of {self.stage.title!r}: {len(self.frames)} frames of "
+                f"{self.style.width}x{self.style.height}, epochs 0 to {self.scene.epochs:,}>")
+
+    def to_bytes(self, fmt: str = "gif") -> bytes:
+        """The file's bytes in `fmt` (gif, mp4, webp, png, csv), without writing a file."""
+        fmt = writer.format_for(None, fmt)
+        if fmt == "csv":
+            return writer.encode_csv(self.stage.labels, self.run.positions, self.run.values)
+        return writer.encode(self.frames, fmt, self.fps, key_colors(self.style, len(self.stage.labels)))
+
+    def overview(self) -> np.ndarray:
+        """A still of the whole trails on a contour map (the curve in 1-D)."""
+        return overview(self.stage, self.run.tracks, self.style)
+
+    def save(self, path: str | os.PathLike, format: str | None = None, max_bytes: int | None = None,
+             progress: Callable = _no_progress) -> Saved:
+        """Write the animation to `path`, atomically; the format from `format` or the suffix.
+
+        png writes the last frame (a poster) and PATH-overview.png beside it. `max_bytes`
+        (gif, webp, mp4) keeps the file under that many bytes: every 2nd frame (while 30
+        are left), then smaller pictures (down to 160 pixels a side), then fewer frames.
+        """
+        path = Path(path)
+        try:
+            fmt = writer.format_for(path, format)
+            max_bytes = validation.optional(validation.integer, "max_bytes", max_bytes, 1)
+        except ValueError as error:
+            raise OptionError(str(error)) from None
+        if path.is_dir():
+            raise writer.OutputError(f"output path is a directory: {path}")
+        if fmt == "csv":
+            size = writer.write_bytes(self.to_bytes("csv"), path)
+            return Saved(path, size, 0)
+        if fmt == "png":
+            poster = writer.encode_png(self.frames[-1])
+            still = writer.encode_png(self.overview())
+            overview_path = path.with_name(f"{path.stem}-overview{path.suffix}")
+            size = writer.write_bytes(poster, path)
+            writer.write_bytes(still, overview_path)
+            return Saved(path, size, 1, (overview_path,))
+        data, frames, notes = self._fit(fmt, max_bytes, progress)
+        return Saved(path, writer.write_bytes(data, path), frames, notes=notes)
+
+    def _fit(self, fmt: str, max_bytes: int | None, progress: Callable) -> tuple[bytes, int, tuple[str, ...]]:
+        """The bytes in `fmt`, made to fit `max_bytes`; the frame count and what was done."""
+        style, fps, indices, frames = self.style, self.fps, list(self.indices), self.frames
+        colors = key_colors(style, len(self.stage.labels))
+        kept_every, shrunk = 1, False
+        while True:
+            with progress("encode", 1) as advance:
+                data = writer.encode(frames, fmt, fps, colors)
+                if advance:
+                    advance(1)
+            if max_bytes is None or len(data) <= max_bytes:
+                break
+            fewer = indices[:-1][::2] + indices[-1:]
+            width, height = int(style.width * 0.8) // 2 * 2, int(style.height * 0.8) // 2 * 2
+            can_shrink = min(width, height) >= MIN_SIDE
+            if len(fewer) >= (SMOOTH_FRAMES if can_shrink else MIN_FRAMES):
+                by_index = dict(zip(indices, frames))
+                indices, frames = fewer, [by_index[i] for i in fewer]
+                fps /= 2
+                kept_every *= 2
+                continue
+            if not can_shrink:
+                raise FitError(f"cannot fit in {max_bytes:,} bytes: {len(data):,} bytes even at "
+                               f"{style.width}x{style.height} with {len(indices)} frames")
+            style = replace(style, width=width, height=height)
+            shrunk = True
+            with progress("render", len(indices)) as advance:
+                stage = self.stage
+                frames = pool.render_frames(stage, self.run.tracks, style, self.jobs, indices, advance)
+        notes = ([f"kept 1 frame in {kept_every} at {fps:g} fps"] if kept_every > 1 else []) \
+            + ([f"shrank to {style.width}x{style.height}"] if shrunk else [])
+        if notes:
+            notes = [f"to fit max_bytes={max_bytes:,}: " + ", ".join(notes)]
+        return data, len(frames), tuple(notes)
+
+    # -- Jupyter ------------------------------------------------------------------------
+    def _repr_html_(self) -> str:
+        """Inline in a notebook: the GIF, at most INLINE_WIDTH pixels wide (smaller
+        frames are drawn for it, so the notebook stays small)."""
+        if self._inline is None:
+            inline = self
+            if self.style.width > INLINE_WIDTH and len(self.indices) > 1:
+                scale = INLINE_WIDTH / self.style.width
+                style = replace(self.style, width=INLINE_WIDTH,
+                                height=max(16, math.floor(self.style.height * scale)))
+                frames = pool.render_frames(self.stage, self.run.tracks, style, self.jobs, list(self.indices))
+                inline = Animation(self.run, self.stage, style, self.fps, self.indices, frames)
+            self._inline = base64.b64encode(inline.to_bytes("gif")).decode("ascii")
+        return (f'<img src="data:image/gif;base64,{self._inline}" alt="{_escape(self.stage.title)}" '
+                f'style="max-width:100%">')
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")

@@ -1,0 +1,109 @@
+"""Every built-in scene at once (`python animate.py all`): which are up to date, and
+rendering the others a few at a time, each in a process of its own.
+
+A process per scene, not a pool: a scene that crashes its process (a scene file may
+call `os._exit`) then costs only itself. The child gets plain values (the scene file's
+path, the output path, the keyword options of `render`), so any start method works.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Callable, Iterator, NamedTuple
+
+import pool
+import scenes
+
+ROOT = Path(__file__).resolve().parent
+
+
+class Outcome(NamedTuple):
+    name: str
+    out: Path
+    status: str  # "written", "up to date" or "failed"
+    text: str    # what the render printed, or the one-line error
+
+
+def source_files() -> list[Path]:
+    """The program's own source: every module a render imports, less the scene files.
+
+    (Not every .py file in the folder: a user's own scene saved there is not the program.)
+    """
+    import animation  # noqa: F401  (it imports all that a render runs)
+
+    def is_program(path: Path) -> bool:
+        parts = path.relative_to(ROOT).parts
+        if parts[0].startswith(".") or parts[0] in ("tests", "docs", "bench") or "site-packages" in parts:
+            return False  # a virtual environment, or code that a render does not run
+        return parts[0] != "scenes" or path.name.startswith("_")
+
+    loaded = {Path(module.__file__).resolve() for module in list(sys.modules.values())
+              if isinstance(getattr(module, "__file__", None), str)}
+    return sorted(path for path in loaded if ROOT in path.parents and path.suffix == ".py" and is_program(path))
+
+
+def is_up_to_date(out: Path, scene_file: Path) -> bool:
+    """The output exists and is newer than the scene file and every source file."""
+    try:
+        built = out.stat().st_mtime_ns
+        return all(built > path.stat().st_mtime_ns for path in [scene_file, *source_files()])
+    except OSError:
+        return False
+
+
+def _child(task: Callable, sender, *args) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    sender.send(task(*args))
+    sender.close()
+
+
+def render_all(folder: Path, fmt: str, task: Callable, task_args: tuple, jobs: int | None = None,
+               force: bool = False) -> Iterator[Outcome]:
+    """Each built-in scene to folder/<scene>.<fmt>, by `task(scene_file, out, fmt, *task_args)`
+    -> (exit code, text) in a child process, `jobs` at a time (default: the CPUs).
+
+    Yields an Outcome per scene as it ends. On any exception here (Ctrl-C) the children
+    still running are stopped before it propagates.
+    """
+    jobs = jobs or os.cpu_count() or 1
+    todo = []
+    for name in scenes.names():
+        out, scene_file = folder / f"{name}.{fmt}", scenes.resolve(name)
+        if not force and is_up_to_date(out, scene_file):
+            yield Outcome(name, out, "up to date", "")
+        else:
+            todo.append((name, out, scene_file))
+    context = multiprocessing.get_context(pool.start_method())
+    running: dict = {}  # receiving end -> (name, out, process)
+    try:
+        while todo or running:
+            while todo and len(running) < jobs:
+                name, out, scene_file = todo.pop(0)
+                receiver, sender = context.Pipe(duplex=False)
+                process = context.Process(target=_child, args=(task, sender, scene_file, out, fmt, *task_args))
+                process.start()
+                sender.close()
+                running[receiver] = (name, out, process)
+            for receiver in multiprocessing.connection.wait(list(running)):
+                name, out, process = running.pop(receiver)
+                try:
+                    code, text = receiver.recv()
+                except EOFError:
+                    code, text = 1, "the render process died"
+                process.join()
+                if code == 0 and process.exitcode == 0:
+                    yield Outcome(name, out, "written", text)
+                else:
+                    if process.exitcode not in (0, None) and text == "the render process died":
+                        text += f" (exit code {process.exitcode})"
+                    yield Outcome(name, out, "failed", text)
+    finally:
+        for _, _, process in running.values():
+            process.terminate()
+        for _, _, process in running.values():
+            process.join()

@@ -1,0 +1,82 @@
+"""Where things go: the axes rectangles of a frame, and text made to fit its room.
+
+Rectangles are figure fractions (left, bottom, width, height). In a wide frame the
+legend sits above the z plot on the left and the position view fills the right; in a tall
+or square one the view is on top, the z plot bottom left and the legend bottom right.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+GAP = 0.04     # between a legend label and the live column, in legend widths
+LABEL_X = 0.2  # where legend labels start, in legend widths
+
+
+class Rectangles(NamedTuple):
+    z_plot: tuple
+    legend: tuple
+    views: list[tuple[str, tuple]]  # (kind, rectangle): kind is "3d", "contour" or "curve"
+
+
+def view_kinds(dim: int, view: str) -> list[str]:
+    if dim == 1:
+        return ["curve"]
+    return {"3d": ["3d"], "contour": ["contour"], "both": ["contour", "3d"]}[view]
+
+
+def rectangles(width: int, height: int, dim: int, view: str) -> Rectangles:
+    kinds = view_kinds(dim, view)
+    if width / height > 1.2:
+        left = 0.27 if len(kinds) == 2 else 0.33
+        # The legend sits above the z plot: with the live values near the top, where runs
+        # start, a GIF frame's changed rectangle stays short in the early frames.
+        z_rect, legend_rect = (0.09, 0.12, left - 0.005, 0.52), (0.01, 0.68, left + 0.07, 0.23)
+        if len(kinds) == 2:
+            rects = {"contour": (0.43, 0.12, 0.24, 0.76), "3d": (0.68, 0.07, 0.28, 0.84)}
+        else:
+            flat = (left + 0.16, 0.12, 0.80 - left, 0.76)
+            rects = {"3d": (left + 0.1, 0.04, 0.9 - left, 0.88), "contour": flat, "curve": flat}
+    else:
+        z_rect, legend_rect = (0.11, 0.08, 0.40, 0.25), (0.55, 0.02, 0.45, 0.33)
+        if len(kinds) == 2:
+            rects = {"contour": (0.09, 0.45, 0.38, 0.45), "3d": (0.5, 0.38, 0.5, 0.56)}
+        else:
+            flat = (0.12, 0.45, 0.82, 0.45)
+            rects = {"3d": (0.02, 0.37, 0.96, 0.57), "contour": flat, "curve": flat}
+    return Rectangles(z_rect, legend_rect, [(kind, rects[kind]) for kind in kinds])
+
+
+def fit_title(fig, text: str, size: float):
+    """A title at the top of `fig`, made to fit its width: smaller, down to 70%, then cut
+    with an ellipsis."""
+    title = fig.text(0.5, 0.985, text, ha="center", va="top", fontsize=size, weight="bold")
+    layout, room = fig.canvas.get_renderer(), 0.97 * fig.bbox.width
+    width = title.get_window_extent(layout).width
+    if width > room:
+        title.set_fontsize(size * max(0.7, room / width))
+    while title.get_window_extent(layout).width > room and len(text) > 1:
+        text = text[:-1]
+        title.set_text(text.rstrip(" ,;:—-") + "…")
+    return title
+
+
+def fit_labels(texts: list, size: float, legend_box, reserve: float, column_limit: float) -> float:
+    """Shrink (down to 75%), then cut with an ellipsis, the legend labels `texts` so that
+    `reserve` (a width in legend widths) fits right of them, before `column_limit`; return
+    where the longest label ends, in legend widths."""
+    layout = texts[0].figure.canvas.get_renderer() if texts else None
+    room = column_limit - reserve - GAP - LABEL_X
+
+    def end(text) -> float:
+        return (text.get_window_extent(layout).x1 - legend_box.x0) / legend_box.width - LABEL_X
+
+    if texts and max(end(t) for t in texts) > room:
+        scale = max(0.75, room / max(end(t) for t in texts))
+        for t in texts:
+            t.set_fontsize(size * scale)
+    for t in texts:
+        text = t.get_text()
+        while end(t) > room and len(text) > 1:
+            text = text[:-1]
+            t.set_text(text.rstrip(" ,=(") + "…")
+    return LABEL_X + max((end(t) for t in texts), default=0)

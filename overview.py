@@ -1,0 +1,52 @@
+"""A still for print: the whole trails on a contour map (the curve in 1-D), with a legend."""
+from __future__ import annotations
+
+import matplotlib
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+import layout
+from frames import TRAIL_POINTS
+from picture import draw_view
+from runner import NEVER, Tracks
+from stage import Stage
+from style import Style, racer_style
+
+
+def overview(stage: Stage, tracks: Tracks, style: Style = Style()) -> np.ndarray:
+    """The overview still, (height, width, 3) uint8."""
+    stride = max(1, stage.epochs // TRAIL_POINTS)
+    with matplotlib.rc_context(style.rc):
+        fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi)
+        canvas = FigureCanvasAgg(fig)
+        layout.fit_title(fig, stage.title, style.font_size * 1.3)
+        ax = fig.add_axes((0.08, 0.1, 0.62, 0.8))
+        draw_view("curve" if stage.dim == 1 else "contour", ax, stage, style)
+        handles = []
+        for r, label in enumerate(stage.labels):
+            st = racer_style(r, style.theme)
+            for s in range(stage.n_starts):
+                diverged = tracks.diverged_at[r, s]
+                last = stage.epochs if diverged == NEVER else diverged - 1
+                index = np.unique(np.append(np.arange(0, last + 1, stride), last))
+                path = tracks.positions[index, r, s]
+                y = stage.plotted(tracks.values[index, r, s]) if stage.dim == 1 else path[:, 1]
+                ax.plot(path[:, 0], y, color=st["color"], linestyle=st["linestyle"], linewidth=1.8)
+                ax.plot([path[-1, 0]], [y[-1]], marker=st["marker"], color=st["color"],
+                        markeredgecolor=style.edge, linestyle="", markersize=8)
+            handles.append(Line2D([], [], markersize=7, markeredgecolor=style.edge,
+                                  label=label + divergence_note(tracks, r), **st))
+        fig.legend(handles=handles, loc="center left", bbox_to_anchor=(0.71, 0.5), fontsize=style.font_size * 0.9,
+                   frameon=False)
+        canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[:, :, :3].copy()
+
+
+def divergence_note(tracks: Tracks, r: int) -> str:
+    diverged = tracks.diverged_at[r]
+    hit = diverged[diverged != NEVER]
+    if not len(hit):
+        return ""
+    return f" (diverged at epoch {int(hit.min()):,})" if len(diverged) == 1 else f" ({len(hit)} diverged)"

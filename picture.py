@@ -1,0 +1,187 @@
+"""The static picture of a scene, drawn once: title, axes, surface views, z plot, legend.
+
+It needs only the `Stage` (no run), so it can be drawn while the simulation still runs.
+The figure is matplotlib's object API on an Agg canvas: no pyplot, no backend switch, and
+every setting inside an `rc_context`, so the caller's matplotlib is left as it was.
+"""
+from __future__ import annotations
+
+import matplotlib
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter
+
+import layout
+from monotext import MonoText
+from stage import Stage
+from style import Style, racer_style
+
+WIDEST_NUMBER = "-1.23e-100"  # the widest text a live value takes (see frames.compact)
+LIVE_SIZE = 0.9               # live values, in the picture's font size
+
+
+class Picture:
+    """The figure of a scene in a style, with its static artists drawn.
+
+    `ax_z`, `ax_legend` and `position_axes` ((kind, axes), kind "3d", "contour" or
+    "curve") are where the frames add their moving artists; `legend_rows` are the legend
+    entries' heights, and a live value sits right of `labels_end`, before `column_limit`
+    (legend widths).
+    """
+
+    def __init__(self, stage: Stage, style: Style = Style()):
+        self.stage, self.style, self.fs = stage, style, style.font_size
+        self._background = None
+        with self.theme():
+            self.fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi)
+            self.canvas = FigureCanvasAgg(self.fig)
+            layout.fit_title(self.fig, stage.title, self.fs * 1.3)
+            rects = layout.rectangles(style.width, style.height, stage.dim, style.view)
+            self.ax_z = self.fig.add_axes(rects.z_plot)
+            self.ax_legend = self.fig.add_axes(rects.legend)
+            self.ax_legend.set_axis_off()
+            self.position_axes = []
+            for kind, rect in rects.views:
+                ax = self.fig.add_axes(rect, **({"projection": "3d", "computed_zorder": False} if kind == "3d" else {}))
+                draw_view(kind, ax, stage, style)
+                self.position_axes.append((kind, ax))
+            self._build_z_plot()
+            self._build_legend()
+
+    def theme(self):
+        return matplotlib.rc_context(self.style.rc)
+
+    @property
+    def orbiting(self) -> list:
+        """The 3-D axes that turn from frame to frame (none without an orbit)."""
+        return [ax for kind, ax in self.position_axes if kind == "3d"] if self.style.orbit else []
+
+    def background(self):
+        """The static picture's pixels, drawn once (a turning 3-D view is not part of it:
+        each frame draws that view anew)."""
+        if self._background is None:
+            with self.theme():
+                for ax in self.orbiting:
+                    ax.set_visible(False)
+                self.canvas.draw()
+                self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+                for ax in self.orbiting:
+                    ax.set_visible(True)
+        return self._background
+
+    def live_width(self, text: str, **props) -> float:
+        """The width in pixels of a text of the live column."""
+        props = {"size": self.fs * LIVE_SIZE, "crisp": True, **props}
+        return MonoText(0, 0, text, transform=None, **props).extent(self.style.dpi)[0]
+
+    def _build_z_plot(self):
+        ax, stage = self.ax_z, self.stage
+        ax.set_xlim(0, stage.epochs)
+        if stage.log_z:
+            ax.set_yscale("log")
+        ax.set_ylim(*stage.zlim)
+        ax.set_xlabel("epoch", fontsize=self.fs)
+        ax.set_ylabel("z" + (" (log scale)" if stage.log_z else ""), fontsize=self.fs, labelpad=1)
+        ax.tick_params(labelsize=self.fs * 0.85)
+        ax.grid(True, alpha=0.35)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.xaxis.get_major_locator().set_params(nbins=4)
+
+    def _build_legend(self):
+        ax, n = self.ax_legend, len(self.stage.labels)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        self.legend_rows = 0.86 - np.arange(n) * min(0.24, 0.76 / max(n - 1, 1))
+        fs = self.fs * (0.95 if n <= 4 else 0.8)
+        texts = []
+        for r, label in enumerate(self.stage.labels):
+            st = racer_style(r, self.style.theme)
+            y = self.legend_rows[r]
+            ax.add_line(Line2D([0.05, 0.17], [y, y], linewidth=2, color=st["color"], linestyle=st["linestyle"]))
+            ax.add_line(Line2D([0.11], [y], marker=st["marker"], markersize=fs * 0.7, color=st["color"],
+                               markeredgecolor=self.style.edge))
+            texts.append(ax.text(layout.LABEL_X, y, label, va="center", fontsize=fs))
+        # The live column may use the free space between the legend and a view to its right.
+        renderer = self.canvas.get_renderer()
+        box = ax.get_window_extent(renderer)
+        right = 0.995 * self.fig.bbox.width
+        for _, view in self.position_axes:
+            other = view.get_window_extent(renderer)
+            if other.x0 > box.x0 and other.y1 > box.y0 and other.y0 < box.y1:
+                right = min(right, other.x0 - 4)
+        self.column_limit = (right - box.x0) / box.width
+        widest = ("median z = " if self.stage.n_starts > 1 else "z = ") + WIDEST_NUMBER
+        self.labels_end = layout.fit_labels(texts, fs, box, self.live_width(widest) / box.width, self.column_limit)
+
+
+def draw_view(kind: str, ax, stage: Stage, style: Style) -> None:
+    """The static part of a position view: the surface, its axes, the start and minima."""
+    {"3d": _draw_3d, "contour": _draw_contour, "curve": _draw_curve}[kind](ax, stage, style)
+    _mark_starts_and_minima(ax, stage, three_d=kind == "3d")
+
+
+def _draw_3d(ax, stage: Stage, style: Style) -> None:
+    fs = style.font_size
+    xs, ys, zs = stage.mesh
+    # Opaque faces tinted towards the background: translucent faces would show seams
+    # where neighbours overlap, and the moving artists are blitted on top anyway.
+    lo, hi = stage.zlim_plotted
+    tint = matplotlib.colormaps["viridis"](np.clip((zs - lo) / (hi - lo), 0, 1))
+    faces = 0.5 * tint + 0.5 * np.array(to_rgba(style.paper))
+    ax.plot_surface(xs, ys, zs, facecolors=faces, linewidth=0, edgecolor="none", antialiased=False,
+                    shade=False, rcount=style.mesh, ccount=style.mesh)
+    (x0, x1), (y0, y1) = stage.domain
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_zlim(*stage.zlim_plotted)
+    for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+        axis.set_pane_color((1, 1, 1, 0) if style.theme == "dark" else (0.95, 0.95, 0.95, 1))
+    ax.set_xlabel("x", fontsize=fs, labelpad=-2)
+    ax.set_ylabel("y", fontsize=fs, labelpad=-2)
+    ax.set_zlabel("log₁₀ z" if stage.log_z else "z", fontsize=fs, labelpad=-1)
+    ax.tick_params(labelsize=fs * 0.8, pad=0)
+    for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+        axis.get_major_locator().set_params(nbins=5)
+    ax.grid(False)
+    ax.view_init(*stage.camera)
+
+
+def _draw_contour(ax, stage: Stage, style: Style) -> None:
+    xs, ys, zs = stage.contour
+    ax.contourf(xs, ys, zs, levels=14, cmap="viridis", alpha=0.55)
+    ax.contour(xs, ys, zs, levels=14, colors=style.edge, linewidths=0.4, alpha=0.35)
+    (x0, x1), (y0, y1) = stage.domain
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_xlabel("x", fontsize=style.font_size)
+    ax.set_ylabel("y", fontsize=style.font_size)
+    ax.tick_params(labelsize=style.font_size * 0.85)
+    ax.set_aspect("auto")
+
+
+def _draw_curve(ax, stage: Stage, style: Style) -> None:
+    xs, _, zs = stage.curve
+    ax.plot(xs, zs, color=style.edge, linewidth=1.5, alpha=0.7)
+    (x0, x1), = stage.domain
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(*stage.zlim_plotted)
+    ax.set_xlabel("θ", fontsize=style.font_size)
+    ax.set_ylabel("log₁₀ f(θ)" if stage.log_z else "f(θ)", fontsize=style.font_size)
+    ax.tick_params(labelsize=style.font_size * 0.85)
+    ax.grid(True, alpha=0.35)
+
+
+def _mark_starts_and_minima(ax, stage: Stage, three_d: bool) -> None:
+    start_size = 7 if stage.n_starts <= 4 else 3.5  # a grid of starts must not hide the view
+    start = dict(marker="o", markersize=start_size, markerfacecolor="white", markeredgecolor="black",
+                 markeredgewidth=1 if start_size > 4 else 0.6)
+    minimum = dict(marker="*", markersize=14, color="gold", markeredgecolor="black")
+    marks = [(p, z, start) for p, z in zip(stage.starts, stage.start_heights)] \
+        + [(p, z, minimum) for p, z in zip(stage.minima, stage.minima_heights)]
+    for point, z, marker in marks:
+        coords = ([point[0]], [point[1]], [z]) if three_d else \
+            (([point[0]], [z]) if stage.dim == 1 else ([point[0]], [point[1]]))
+        ax.plot(*coords, linestyle="", zorder=6, **marker)

@@ -1,0 +1,136 @@
+"""Frames drawn in several processes, with the standard library's process pool.
+
+The workers are started before the simulation: each builds the scene's static picture
+while the run is computed, then draws shares of the frames. They receive only plain data
+(a `Stage`, a `Style`, the run's `Tracks`), so any start method works: fork where it is
+safe (Linux, no other thread running), spawn otherwise (macOS, Windows, a Jupyter kernel),
+or whatever the caller chose with `multiprocessing.set_start_method`. Every process draws
+the same figure and no frame depends on another, so the pixels, and the file's bytes, are
+the same for any number of processes.
+"""
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import sys
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from typing import Callable, Sequence
+
+import numpy as np
+
+from frames import FrameDrawer
+from runner import Tracks
+from stage import Stage
+from style import Style
+
+MIN_FRAMES_PER_JOB = 8         # fewer frames than this per process: starting one costs more
+SMALL_RUN_BYTES = 16 * 2**20   # a run this small is sent with every share, so shares can be small
+FRAMES_PER_SHARE = 6
+
+
+def default_jobs() -> int:
+    return min(2, os.cpu_count() or 1)
+
+
+def useful_jobs(jobs: int, frames: int) -> int:
+    """`jobs`, capped at the processors and at what the number of frames repays."""
+    return max(1, min(jobs, os.cpu_count() or 1, frames // MIN_FRAMES_PER_JOB))
+
+
+def start_method() -> str:
+    chosen = multiprocessing.get_start_method(allow_none=True)
+    if chosen is not None:
+        return chosen
+    # fork copies only the calling thread: with others running (a Jupyter kernel, a
+    # progress monitor) a lock they held stays locked forever in the child.
+    safe = sys.platform.startswith("linux") and threading.active_count() == 1
+    return "fork" if safe else "spawn"
+
+
+_drawer: FrameDrawer | None = None  # in a worker process: the scene's picture
+
+
+def _start_worker(stage: Stage, style: Style) -> None:
+    global _drawer
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_end_with_parent, daemon=True).start()
+    with contextlib.suppress(OSError):
+        os.nice(5)  # this worker's only: the simulation in the parent goes first
+    _drawer = FrameDrawer(stage, style)
+    _drawer.picture.background()
+
+
+def _end_with_parent() -> None:
+    """A worker outlives no parent, however the parent ended (even kill -9)."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+
+def _draw_share(tracks: Tracks, indices: list[int]) -> list[np.ndarray]:
+    _drawer.attach(tracks)
+    return list(_drawer.frames(indices))
+
+
+def _ready() -> None:
+    """A task that makes a worker start (and draw its background) now."""
+
+
+class FramePool:
+    """`jobs` processes that draw a scene's frames; one job draws them in this process."""
+
+    def __init__(self, stage: Stage, style: Style, jobs: int = 1, frames: int | None = None):
+        self.stage, self.style = stage, style
+        self.jobs = useful_jobs(jobs, len(stage.frame_epochs) if frames is None else frames)
+        self.executor = None
+        if self.jobs > 1:
+            context = multiprocessing.get_context(start_method())
+            self.executor = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_start_worker,
+                                                initargs=(stage, style))
+            for _ in range(self.jobs):
+                self.executor.submit(_ready)
+
+    def __enter__(self) -> "FramePool":
+        return self
+
+    def __exit__(self, kind, *_) -> None:
+        self.close(interrupted=kind is not None)
+
+    def render(self, tracks: Tracks, indices: Sequence[int] | None = None,
+               progress: Callable[[int], None] | None = None) -> list[np.ndarray]:
+        indices = list(range(len(self.stage.frame_epochs)) if indices is None else indices)
+        if self.executor is None:
+            return list(FrameDrawer(self.stage, self.style, tracks).frames(indices, progress))
+        small = sum(array.nbytes for array in tracks) <= SMALL_RUN_BYTES
+        shares = max(self.jobs, len(indices) // FRAMES_PER_SHARE) if small else self.jobs
+        chunks = [chunk.tolist() for chunk in np.array_split(np.array(indices, dtype=int), shares) if len(chunk)]
+        frames = []
+        for share in self.executor.map(_draw_share, [tracks] * len(chunks), chunks):
+            frames.extend(share)
+            if progress is not None:
+                progress(len(share))
+        return frames
+
+    def close(self, interrupted: bool = False) -> None:
+        if self.executor is None:
+            return
+        executor, self.executor = self.executor, None
+        if interrupted:  # stop the workers now, not after their current share
+            for process in list((getattr(executor, "_processes", None) or {}).values()):
+                with contextlib.suppress(Exception):
+                    process.terminate()
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def render_frames(stage: Stage, tracks: Tracks, style: Style, jobs: int = 1, indices: Sequence[int] | None = None,
+                  progress: Callable[[int], None] | None = None) -> list[np.ndarray]:
+    """The frames of a run (all, or those at `indices`), in up to `jobs` processes."""
+    count = len(stage.frame_epochs) if indices is None else len(indices)
+    with FramePool(stage, style, jobs, frames=count) as pool:
+        return pool.render(tracks, indices, progress)

@@ -1,0 +1,97 @@
+"""What the picture shows of a scene, as plain data: its text, its geometry, and the
+surface sampled once on the grids the views draw.
+
+The renderer draws from a `Stage` and the run's `runner.Tracks` alone. Neither holds a function,
+so both pickle under any start method (a surface defined in a notebook cell included),
+and drawing never evaluates the surface again.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+CONTOUR_POINTS = 120  # a side of the contour map's grid
+CURVE_POINTS = 400    # samples of a 1-D curve
+
+
+class Grid(NamedTuple):
+    """A surface sampled for a view: coordinates and heights as plotted (clipped, log10)."""
+    xs: np.ndarray
+    ys: np.ndarray  # None for a 1-D curve
+    zs: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class Stage:
+    title: str
+    labels: tuple[str, ...]
+    dim: int                   # 1 or 2
+    domain: tuple              # ((xmin, xmax),) or ((xmin, xmax), (ymin, ymax))
+    zlim: tuple                # (zmin, zmax) of the surface, before log10
+    log_z: bool
+    camera: tuple              # (elevation, azimuth) of the 3-D view
+    epochs: int
+    frame_epochs: tuple[int, ...]
+    starts: np.ndarray         # (n_starts, dim)
+    start_heights: np.ndarray  # (n_starts,), as plotted
+    minima: np.ndarray         # (n_minima, dim)
+    minima_heights: np.ndarray
+    mesh: Grid | None          # the 3-D surface (2-D scenes)
+    contour: Grid | None       # the contour map (2-D scenes)
+    curve: Grid | None         # the curve (1-D scenes)
+
+    @property
+    def n_starts(self) -> int:
+        return len(self.starts)
+
+    @property
+    def zlim_plotted(self) -> tuple[float, float]:
+        z0, z1 = self.zlim
+        return (float(np.log10(z0)), float(np.log10(z1))) if self.log_z else (z0, z1)
+
+    def plotted(self, values):
+        """Values as plotted: clipped to the z-limits, and log10 for a log-scaled surface."""
+        clipped = np.clip(values, *self.zlim)
+        return np.log10(clipped) if self.log_z else clipped
+
+
+def stage_for(scene, mesh: int = 36) -> Stage:
+    """Sample `scene`'s surface for every view (a `mesh`-by-`mesh` 3-D surface)."""
+    surface = scene.surface
+
+    def heights(points) -> np.ndarray:
+        points = np.asarray(points, dtype=float).reshape(-1, surface.dim)
+        if not len(points):
+            return np.zeros(0)
+        with np.errstate(all="ignore"):
+            return np.atleast_1d(np.asarray(surface.f(points.T), dtype=float))
+
+    def grid(n: int) -> Grid:
+        (x0, x1), (y0, y1) = surface.domain
+        xs, ys = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+        with np.errstate(all="ignore"):
+            zs = np.asarray(surface.f(np.stack([xs, ys])), dtype=float)
+        return Grid(xs, ys, plot(np.nan_to_num(zs, nan=surface.zlim[1])))
+
+    def plot(values):
+        clipped = np.clip(values, *surface.zlim)
+        return np.log10(clipped) if surface.log_z else clipped
+
+    curve = None
+    if surface.dim == 1:
+        (x0, x1), = surface.domain
+        xs = np.linspace(x0, x1, CURVE_POINTS)
+        with np.errstate(all="ignore"):
+            curve = Grid(xs, None, plot(np.asarray(surface.f(xs[None, :]), dtype=float)))
+    minima = np.array(surface.minima, dtype=float).reshape(-1, surface.dim)
+    return Stage(
+        title=scene.title or f"{surface.name}: {surface.description}",
+        labels=tuple(racer.name for racer in scene.racers),
+        dim=surface.dim, domain=surface.domain, zlim=surface.zlim, log_z=surface.log_z,
+        camera=tuple(surface.view[:2]), epochs=scene.epochs, frame_epochs=tuple(scene.frame_epochs),
+        starts=np.array(scene.starts, dtype=float), start_heights=plot(heights(scene.starts)),
+        minima=minima, minima_heights=plot(heights(minima)),
+        mesh=grid(mesh) if surface.dim == 2 else None,
+        contour=grid(CONTOUR_POINTS) if surface.dim == 2 else None, curve=curve)
