@@ -188,7 +188,7 @@ class StopSignals:
         self._watchdog = None
         self._saved = {}
 
-    def __enter__(self) -> "StopSignals":
+    def __enter__(self) -> StopSignals:
         if threading.current_thread() is not threading.main_thread():
             return self  # signal handlers can only be set from the main thread
         self._saved[signal.SIGTERM] = signal.signal(signal.SIGTERM, self._on_signal)
@@ -339,128 +339,6 @@ def render_and_save(scene: str, out: Path, fmt: str, options: dict, max_bytes: i
     return saved, animation, time.perf_counter() - started
 
 
-def report(self, signum) -> int:
-        """Say once that a signal stopped the render; its exit code."""
-        if self._reported.acquire(blocking=False):
-            stopped = "interrupted" if signum == signal.SIGINT else "terminated"
-            print(f"animate.py: {stopped}; nothing was written", file=sys.stderr, flush=True)
-        return EXIT_SIGINT if signum == signal.SIGINT else EXIT_SIGTERM
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    with StopSignals() as stops:
-        try:
-            return run(args, parser, stops)
-        except UserError as error:
-            print(f"animate.py: error: {error}", file=sys.stderr)
-            return error.code
-        except KeyboardInterrupt:
-            return stops.report(signal.SIGINT)
-        except Terminated:
-            return stops.report(signal.SIGTERM)
-        except Exception as error:  # user code (a scene's surface, schedule, ...) or a bug: one line
-            if stops.received is not None:  # C code (matplotlib, Pillow) can turn the stop into another error
-                return stops.report(stops.received)
-            print(f"animate.py: error: {describe_failure(error)}", file=sys.stderr)
-            return EXIT_ERROR
-
-
-def describe_failure(error: BaseException) -> str:
-    """One line for an unexpected error: its type and message, and the file and line of
-    the user's own code it came from (a scene file, its surface or schedule), if any."""
-    import traceback
-
-    program = Path(__file__).resolve().parent
-    where = ""
-    for frame in traceback.extract_tb(error.__traceback__):
-        if frame.filename.startswith("<"):
-            continue
-        path = Path(frame.filename).resolve()
-        ours = program in path.parents and not (path.parent == program / "scenes" and not path.name.startswith("_"))
-        library = any(Path(prefix).resolve() in path.parents for prefix in (sys.prefix, sys.base_prefix))
-        if not ours and not library:
-            where = f" ({frame.filename}:{frame.lineno})"
-    text = " ".join(str(error).split())
-    return f"{error.__class__.__name__}{': ' + text if text else ''}{where}"
-
-
-def user_error(error: Exception, out: Path | None = None) -> UserError | None:
-    """The library's report of a mistake, as the command line says it; None for a failure
-    that is no user mistake of a known kind (a bug, or the user's own code raising)."""
-    import runner
-    import writer
-
-    if isinstance(error, UnknownScene):
-        return UserError(str(error), EXIT_USAGE)
-    original = error.original if isinstance(error, SceneError) else error
-    message = str(error)
-    if isinstance(original, validation.LimitError) and original.option in FLAGS:
-        message += f" (on the command line: {FLAGS[original.option]} N)"
-    if isinstance(error, (SceneError, OptionError, validation.LimitError, runner.SurfaceError, FitError,
-                          writer.OutputError)):
-        return UserError(message)
-    if isinstance(error, OSError):
-        return UserError(f"cannot write {out or error.filename}: {error.strerror or error}")
-    return None
-
-
-def run(args, parser, stops: StopSignals) -> int:
-    import scenes
-
-    if args.list:
-        print_list(scenes)
-        return EXIT_OK
-    if not args.scene:
-        parser.print_usage(sys.stderr)
-        raise UserError("name a scene to render, e.g. `python animate.py saddle` (--list shows them)", EXIT_USAGE)
-    if args.scene == "all":
-        return render_all(args, stops)
-    if args.force:
-        raise UserError("--force only applies to `python animate.py all`", EXIT_USAGE)
-    fmt = output_format(args)
-    out = Path(args.out) if args.out else Path("output") / f"{Path(args.scene).stem}.{fmt}"
-    if out.is_dir():
-        raise UserError(f"--out is a directory: {out} (give a file name, e.g. {out / ('scene.' + fmt)})")
-    show_progress = not args.quiet and sys.stderr.isatty()
-    return report(*render_and_save(args.scene, out, fmt, render_options(args), args.max_bytes, show_progress),
-                  quiet=args.quiet)
-
-
-def render_options(args) -> dict:
-    """The command line's options as the keyword options of `render`."""
-    options = dict(epochs=args.epochs, max_epochs=args.max_epochs, size=args.size, preset=args.preset,
-                   theme=args.theme, view=args.view, orbit=args.orbit, dpi=args.dpi, fps=args.fps)
-    if args.jobs:
-        options["jobs"] = args.jobs
-    return options
-
-
-def render_and_save(scene: str, out: Path, fmt: str, options: dict, max_bytes: int | None,
-                    show_progress: bool = False) -> tuple[Saved, Animation, float]:
-    """Render and write one scene; a user's mistake raises UserError."""
-    started = time.perf_counter()
-
-    def progress(phase, total):
-        return progress_bar(total, phase, show_progress)
-
-    try:
-        animation = render(scene, poster=fmt == "png", progress=progress, **options)
-        saved = animation.save(out, format=fmt, max_bytes=None if fmt == "csv" else max_bytes, progress=progress)
-    except Exception as error:
-        mistake = user_error(error, out)
-        if mistake is None:
-            raise
-        raise mistake from None
-    return saved, animation, time.perf_counter() - started
-
-
-def _from_user_code(error: BaseException) -> bool:
-    """Whether the error passed through a file of the user's (a scene, its surface)."""
-    return describe_failure(error).endswith(")") and " (" in describe_failure(error)
-
-
 def report(saved: Saved, animation: Animation, seconds: float, quiet: bool = False) -> int:
     if not quiet:
         note = f", {animation.diverged} diverged" if animation.diverged else ""
@@ -531,8 +409,8 @@ def _render_in_child(scene_file: Path, out: Path, fmt: str, options: dict, max_b
     """In a child process of `all`: render one scene; (exit code, summary line or error)."""
     try:
         saved, animation, seconds = render_and_save(str(scene_file), out, fmt, options, max_bytes)
-        import io
         import contextlib
+        import io
 
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
@@ -547,14 +425,11 @@ def _render_in_child(scene_file: Path, out: Path, fmt: str, options: dict, max_b
 
 
 def print_list(scenes) -> None:
-    infos = [scenes.info(name) for name in scenes.names()]
-    groups: dict[str, list] = {}
-    for item in infos:
-        groups.setdefault(item.group, []).append(item)
-    width = max((len(item.name) for item in infos), default=0)
-    for group in sorted(groups, key=lambda g: (g == "Other", g)):
+    grouped = scenes.by_group()
+    width = max((len(item.name) for _, items in grouped for item in items), default=0)
+    for group, items in grouped:
         print(f"{group}:")
-        for item in groups[group]:
+        for item in items:
             print(f"  {item.name:<{width}}  {item.description}")
 
 

@@ -19,9 +19,9 @@ import base64
 import contextlib
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -85,7 +85,7 @@ def check_memory(frames: int, style: Style) -> None:
 
 def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, size=None, preset: str | None = None,
            theme: str = "light", view: str = "3d", orbit: float = 0.0, dpi: int = 100, fps: float = 10.0,
-           jobs: int | None = None, poster: bool = False, progress: Callable = _no_progress) -> "Animation":
+           jobs: int | None = None, poster: bool = False, progress: Callable = _no_progress) -> Animation:
     """Simulate a scene and draw its frames.
 
     Args:

@@ -12,8 +12,9 @@ import multiprocessing.connection
 import os
 import signal
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator, NamedTuple
+from typing import NamedTuple
 
 import pool
 import scenes

@@ -12,7 +12,7 @@ stable from frame to frame. Positions and values come from the `Tracks` as recor
 """
 from __future__ import annotations
 
-from typing import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 from celluloid import Camera

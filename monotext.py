@@ -12,7 +12,7 @@ which is what keeps a GIF's frame differences small.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 
 import matplotlib
 import numpy as np
@@ -22,7 +22,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.font_manager import FontProperties
 
 
-@lru_cache(maxsize=None)
+@cache
 def _metrics(size: float, dpi: float, weight: str) -> tuple[int, int, int, FontProperties]:
     """Cell width and height, and the baseline's height in the cell, in pixels."""
     prop = FontProperties(family="monospace", size=size, weight=weight)
@@ -32,7 +32,7 @@ def _metrics(size: float, dpi: float, weight: str) -> tuple[int, int, int, FontP
     return round(width / 10), math.ceil(height) + 2, math.ceil(descent) + 1, prop
 
 
-@lru_cache(maxsize=None)
+@cache
 def _glyph(char: str, size: float, dpi: float, weight: str, crisp: bool = False) -> np.ndarray:
     """The coverage (0..1) of one character in its cell, shape (height, width)."""
     width, height, baseline, prop = _metrics(size, dpi, weight)

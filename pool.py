@@ -17,8 +17,8 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -96,7 +96,7 @@ class FramePool:
             for _ in range(self.jobs):
                 self.executor.submit(_ready)
 
-    def __enter__(self) -> "FramePool":
+    def __enter__(self) -> FramePool:
         return self
 
     def __exit__(self, kind, *_) -> None:

@@ -9,10 +9,12 @@ Nothing here draws.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
+
 # The undecorated core: autograd's public make_vjp runs `wraps` on every call, which catches
 # BaseException and so could swallow a Ctrl-C or SIGTERM arriving there.
 from autograd.core import make_vjp

@@ -17,10 +17,11 @@ import contextlib
 import csv
 import io
 import os
+import secrets
 import subprocess
 import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import numpy as np
 from PIL import Image
@@ -42,25 +43,23 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     """A temporary path beside `target`, renamed over it only if the block succeeds.
 
     On any failure or interruption the temporary file is removed and `target`, if it
-    existed, is left byte for byte as it was.
+    existed, is left byte for byte as it was. The new file gets mode 0644 less the umask,
+    applied by the kernel when the file is made (the umask itself is never changed).
     """
     target = Path(target)
     if target.is_dir():
         raise OutputError(f"output path is a directory: {target}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        tmp = _new_file_beside(target)
     except OSError as error:
         blocker = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
         reason = f"{blocker} is a file, not a directory" if blocker else error.strerror or error
         raise OutputError(f"cannot write to {target.parent}: {reason}") from None
-    os.close(fd)
-    tmp = Path(tmp_name)
     try:
         yield tmp
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644 & ~_umask())
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -68,10 +67,16 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
         raise
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _new_file_beside(target: Path) -> Path:
+    """An empty new file in target's folder, `.NAME.XXXXXXXX.part`, mode 0644 less the umask."""
+    for _ in range(100):
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+            return tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {target}")
 
 
 def shared_palette(frames: Sequence[np.ndarray], key_colors: Sequence[str] = (), colors: int = 127) -> Image.Image:

@@ -15,9 +15,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import renderer  # noqa: E402
+import pool  # noqa: E402
 import scenes  # noqa: E402
 from runner import simulate  # noqa: E402
+from stage import stage_for  # noqa: E402
+from style import Style  # noqa: E402
 
 
 def stretched(factor: int):
@@ -28,7 +30,7 @@ def stretched(factor: int):
 
 def render_seconds(run, jobs: int) -> float:
     started = time.perf_counter()
-    frames = renderer.render_frames(run, renderer.Style(width=711, height=400), jobs=jobs)
+    frames = pool.render_frames(stage_for(run.scene), run.tracks, Style(width=711, height=400), jobs=jobs)
     assert len(frames) == 62
     return time.perf_counter() - started
 

@@ -13,33 +13,26 @@ import argparse
 import io
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import renderer  # noqa: E402
-import runner  # noqa: E402
-import scenes  # noqa: E402
 from PIL import Image  # noqa: E402
+
+import animate  # noqa: E402
+import scenes  # noqa: E402
 
 DOCS = ROOT / "docs"
 STILLS = DOCS / "gallery"
 SIZE = (480, 270)
 COLORS = 128
 MAX_BYTES = 60_000
-GROUP_ORDER = ("Getting started", "Learning rate", "Momentum", "Adaptive steps", "Noisy gradients",
-               "Where you start", "Valleys, saddles and pits")
 
 
 def still(name: str) -> bytes:
     """The scene's last frame at SIZE, as a palette PNG."""
-    scene = scenes.load(name)
-    run = runner.simulate(scene)
-    last = len(scene.frame_epochs) - 1
-    frame = next(iter(renderer.Renderer(run, renderer.Style(width=SIZE[0], height=SIZE[1]))
-                      .frames(indices=[last])))
+    frame = animate.render(name, size=SIZE, poster=True).frames[-1]
     image = Image.fromarray(frame).quantize(colors=COLORS, method=Image.Quantize.MEDIANCUT,
                                             dither=Image.Dither.NONE)
     out = io.BytesIO()
@@ -48,11 +41,6 @@ def still(name: str) -> bytes:
 
 
 def gallery_markdown() -> str:
-    infos = [scenes.info(name) for name in scenes.names()]
-    groups = defaultdict(list)
-    for item in infos:
-        groups[item.group].append(item)
-    order = sorted(groups, key=lambda g: (GROUP_ORDER.index(g) if g in GROUP_ORDER else len(GROUP_ORDER), g))
     lines = [
         "# Gallery",
         "",
@@ -64,9 +52,9 @@ def gallery_markdown() -> str:
         "The stills are made by `python docs/make_gallery.py`, which also writes this page.",
         "",
     ]
-    for group in order:
+    for group, items in scenes.by_group():
         lines += [f"## {group}", ""]
-        for item in groups[group]:
+        for item in items:
             lines += [
                 f"### {item.name}",
                 "",

@@ -19,6 +19,9 @@ from pathlib import Path
 from ._scene import Scene
 
 SCENES_DIR = Path(__file__).resolve().parent
+#: The order of the groups in `--list` and in docs/gallery.md: the order of a course.
+GROUPS = ("Getting started", "Learning rate", "Momentum", "Adaptive steps", "Noisy gradients",
+          "Where you start", "Valleys, saddles and pits")
 _counter = itertools.count()
 
 
@@ -64,6 +67,18 @@ def info(name_or_path: str | os.PathLike) -> SceneInfo:
                 and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
             group = node.value.value
     return SceneInfo(path.stem, path, doc.splitlines()[0] if doc else "", group)
+
+
+def by_group() -> list[tuple[str, list[SceneInfo]]]:
+    """The built-in scenes, grouped, in course order (GROUPS, then others, "Other" last)."""
+    groups: dict[str, list[SceneInfo]] = {}
+    for name in names():
+        item = info(name)
+        groups.setdefault(item.group, []).append(item)
+
+    def rank(group: str):
+        return (group == "Other", GROUPS.index(group) if group in GROUPS else len(GROUPS), group)
+    return [(group, groups[group]) for group in sorted(groups, key=rank)]
 
 
 def resolve(name_or_path: str | os.PathLike) -> Path:

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import functools
-import math
 import numbers
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -138,7 +137,7 @@ class Scene:
         """The epochs drawn as frames, in order (worked out once: a million epochs take a while)."""
         return [epoch for epoch in range(self.epochs) if self.show_epoch(epoch)]
 
-    def with_options(self, **changes) -> "Scene":
+    def with_options(self, **changes) -> Scene:
         """A copy with some fields replaced (what the CLI's overrides use)."""
         return replace(self, **changes)
 

@@ -13,12 +13,24 @@ Every surface is also a module constant (``surfaces.SADDLE``, ...).
 import difflib
 
 from .base import Surface, UnknownSurface
-from .benchmarks import (ACKLEY, BEALE, BOOTH, EGGHOLDER, GOLDSTEIN_PRICE, HIMMELBLAU,
-                         LEVI13, MATYAS, MCCORMICK, RASTRIGIN, ROSENBROCK, SIX_HUMP_CAMEL,
-                         STYBLINSKI_TANG, THREE_HUMP_CAMEL)
+from .benchmarks import (
+    ACKLEY,
+    BEALE,
+    BOOTH,
+    EGGHOLDER,
+    GOLDSTEIN_PRICE,
+    HIMMELBLAU,
+    LEVI13,
+    MATYAS,
+    MCCORMICK,
+    RASTRIGIN,
+    ROSENBROCK,
+    SIX_HUMP_CAMEL,
+    STYBLINSKI_TANG,
+    THREE_HUMP_CAMEL,
+)
 from .data import LINE_FIT, SPARSE_LINE_FIT, LineFit
-from .shapes import (BOWL, ELLIPTIC_BOWL, LONG_VALLEY, MONKEY_SADDLE, PARABOLA_1D,
-                     QUARTIC_1D, SADDLE)
+from .shapes import BOWL, ELLIPTIC_BOWL, LONG_VALLEY, MONKEY_SADDLE, PARABOLA_1D, QUARTIC_1D, SADDLE
 
 # Registry order, the order of names(): 1-D curves, then convex shapes, saddles,
 # valleys, and on to multimodal and rugged benchmarks.

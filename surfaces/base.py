@@ -19,8 +19,8 @@ renderer should draw ``log_z``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import validation
 

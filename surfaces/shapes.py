@@ -6,7 +6,6 @@ arithmetic, which autograd traces without ``autograd.numpy``.
 
 from .base import Surface
 
-
 # ----- 1-D curves (seeds 002 and 003) -----
 
 def parabola_1d(xy):

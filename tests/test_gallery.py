@@ -6,7 +6,6 @@ the derivative written out, as the notebook wrote it, and the runner (autograd
 gradients, torch.optim rules) must follow it step for step. Then the mini-batch runner,
 `bounds`, and `python animate.py all`.
 """
-import dataclasses
 import os
 import subprocess
 import sys
@@ -20,9 +19,9 @@ from PIL import Image
 import animate
 import scenes
 import surfaces
-from optimizers import SGD, Adam
+from optimizers import SGD
 from runner import NEVER, simulate
-from scenes import Racer, Scene, every
+from scenes import Racer, Scene
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -369,7 +368,8 @@ def test_all_renders_each_scene_reports_failures_and_skips_up_to_date(tmp_path, 
     os.utime(scene_dir / "good.py")  # an edited scene is rendered again, the other is not
     assert animate.main(["all", "--size", "96x54", "-q"]) == 0
     assert capsys.readouterr().out == ""
-    assert (tmp_path / "output" / "good.gif").stat().st_mtime_ns > (tmp_path / "output" / "also_good.gif").stat().st_mtime_ns
+    output = tmp_path / "output"
+    assert (output / "good.gif").stat().st_mtime_ns > (output / "also_good.gif").stat().st_mtime_ns
 
     assert animate.main(["all", "--size", "96x54", "--force"]) == 0
     assert "2 written" in capsys.readouterr().out

@@ -4,11 +4,11 @@ The goldens in tests/golden/ come from tests/golden/make_golden.py (torch 2.13, 
 foreach=False); torch is not needed here.  Gradients come from autograd, on the same
 surface formulas as the generator's.
 """
-
 from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import autograd.numpy as anp
@@ -18,8 +18,23 @@ from autograd import elementwise_grad
 
 import optimizers
 from optimizers import (
-    ALL, SGD, Adadelta, Adagrad, Adam, Adamax, AdamW, EMAMomentum, Lion, Momentum,
-    NAdam, Nesterov, Optimizer, RAdam, RMSprop, by_name, schedules,
+    ALL,
+    SGD,
+    Adadelta,
+    Adagrad,
+    Adam,
+    Adamax,
+    AdamW,
+    EMAMomentum,
+    Lion,
+    Momentum,
+    NAdam,
+    Nesterov,
+    Optimizer,
+    RAdam,
+    RMSprop,
+    by_name,
+    schedules,
 )
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -424,10 +439,14 @@ def test_invalid_hyperparameters_raise(make, message):
     RMSprop(alpha=0.0), Adadelta(rho=1.0), Lion(betas=(0.0, 0.0)), Adam(lr=np.float32(0.5)),
     SGD(lr=schedules.exponential_lr(0.1, 0.9)), SGD(lr=lambda k: 0.1),
 ], ids=lambda o: o.label)
-def test_valid_edge_hyperparameters_accepted(opt):
-    assert isinstance(opt.lr, float) or callable(opt.lr)
+def test_valid_edge_hyperparameters_are_accepted_normalised_and_descend(opt):
+    if not callable(opt.lr):
+        assert type(opt.lr) is float  # np.float32(0.5) became a Python float
     if hasattr(opt, "betas"):
-        assert isinstance(opt.betas, tuple)
+        assert type(opt.betas) is tuple and all(type(b) is float for b in opt.betas)  # [0.5, 0.6] too
+    x = np.ones(3)
+    updates, _ = opt.update(np.ones(3), opt.init(x), x)
+    assert np.all(np.isfinite(updates)) and np.all(updates < 0)  # a positive gradient: every step goes down
 
 
 # -- labels -------------------------------------------------------------------------------
@@ -489,6 +508,16 @@ def test_lookup_by_name():
 
 @pytest.mark.parametrize("cls", list(ALL.values()), ids=lambda c: c.__name__)
 def test_docstring_states_rule_and_reference(cls):
+    """The rule, before `Args:`, names every hyperparameter as the code does (`betas` as
+    beta1 and beta2); a class that inherits its rule names the class it inherits it from."""
     doc = cls.__doc__
-    assert "x = x -" in doc or "x = x +" in doc
     assert "torch" in doc
+    owner = next(base for base in cls.__mro__ if "update" in base.__dict__)
+    if owner is not cls and owner.__name__ in ALL:
+        assert f"Same rule as ``{owner.__name__}``" in doc
+        return
+    rule = doc.split("Args:")[0]
+    assert re.search(r"\bx = x [-+] ", rule)
+    for field in dataclasses.fields(cls):
+        for name in (("beta1", "beta2") if field.name == "betas" else (field.name,)):
+            assert re.search(rf"\b{name}\b", rule), name

@@ -15,14 +15,13 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-import pytest
 from autograd import grad
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-import optimizers
 import animate
+import optimizers
 import surfaces
 from optimizers import schedules
 from runner import NEVER, SurfaceError, simulate

@@ -303,7 +303,6 @@ def test_a_racer_that_leaves_the_view_stays_on_its_edge_hollow():
                   show_epoch=every(10))
     picture = drawer(simulate(scene), Style(width=320, height=180, view="contour"))
     drawn = drawn_artists(picture)
-    ax = next(ax for kind, ax in picture.picture.position_axes if kind == "contour")
     lines = [artist for artist in drawn if isinstance(artist, Line2D) and artist.get_marker() not in ("None", "")]
     (x0, x1), (y0, y1) = scene.surface.domain
     sgd = [line for line in lines

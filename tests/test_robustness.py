@@ -174,20 +174,24 @@ INVALID = {
     "lr < 0": (_scene(optimizers="[Adam(lr=-0.01)]"), r"Adam: lr must be a positive number or a schedule, got -0\.01"),
     "lr not a number": (_scene(optimizers="[SGD(lr='fast')]"), r"SGD: lr must be .*got 'fast'"),
     "lr is NaN": (_scene(optimizers="[SGD(lr=float('nan'))]"), r"SGD: lr must be .*got nan"),
-    "beta1 = 1": (_scene(optimizers="[Adam(betas=(1.0, 0.999))]"), r"Adam: betas must be a pair of numbers in \[0, 1\)"),
-    "beta2 < 0": (_scene(optimizers="[Adam(betas=(0.9, -0.5))]"), r"betas must be a pair of numbers in \[0, 1\), got \(0\.9, -0\.5\)"),
+    "beta1 = 1": (_scene(optimizers="[Adam(betas=(1.0, 0.999))]"),
+                  r"Adam: betas must be a pair of numbers in \[0, 1\)"),
+    "beta2 < 0": (_scene(optimizers="[Adam(betas=(0.9, -0.5))]"),
+                  r"betas must be a pair of numbers in \[0, 1\), got \(0\.9, -0\.5\)"),
     "betas not a pair": (_scene(optimizers="[Adam(betas=0.9)]"), r"betas must be a pair"),
     "epochs = 0": (_scene(epochs="0"), r"bad\.py:{here}: ValueError: epochs must be a positive integer, got 0"),
     "epochs < 0": (_scene(epochs="-10"), r"epochs must be a positive integer, got -10"),
     "epochs not an integer": (_scene(epochs="2.5"), r"epochs must be a positive integer, got 2\.5"),
     "epochs absurdly large": (_scene(epochs="10**12"),
-                              r"epochs=1,000,000,000,000 is over the limit of 2,000,000 .*lift it with max_epochs \(on the command line: --max-epochs N\)"),
+                              r"epochs=1,000,000,000,000 is over the limit of 2,000,000 .*lift it with max_epochs "
+                              r"\(on the command line: --max-epochs N\)"),
     "start is NaN": (_scene(start="(float('nan'), 0.0)"), r"start points must be finite numbers"),
     "start is inf": (_scene(start="[(1.0, 1.0), (0.0, float('-inf'))]"), r"start points must be finite numbers"),
     "start of the wrong dimension": (_scene(start="(1.0, 2.0, 3.0)"), r"start must be a point of 2 numbers"),
     "1-D start on a 2-D surface": (_scene(start="1.0"), r"start must be a point of 2 numbers"),
     "no optimizers": (_scene(optimizers="[]"), r"optimizers is empty"),
-    "duplicate labels": (_scene(optimizers="[SGD(lr=0.1), SGD(lr=0.1)]"), r"duplicate optimizer labels \['SGD\(lr=0\.1\)'\]"),
+    "duplicate labels": (_scene(optimizers="[SGD(lr=0.1), SGD(lr=0.1)]"),
+                         r"duplicate optimizer labels \['SGD\(lr=0\.1\)'\]"),
     "duplicate given labels": (_scene(optimizers="[Racer(SGD(lr=0.1), label='a'), Racer(Adam(), label='a')]"),
                                r"duplicate optimizer labels \['a'\]"),
     "unknown surface": (_scene(surface="'bowll'"), r"unknown surface 'bowll'; did you mean 'bowl'"),
@@ -216,7 +220,7 @@ def test_an_invalid_value_is_one_line_saying_which_and_why(cli, tmp_path, target
     body, pattern = INVALID[case]
     path = scene_file(tmp_path, body)
     for mark in ("here", "boom"):
-        pattern = pattern.replace("{%s}" % mark, str(line_of(path, f"# {mark}")) if f"# {mark}" in body else "")
+        pattern = pattern.replace(f"{{{mark}}}", str(line_of(path, f"# {mark}")) if f"# {mark}" in body else "")
     assert_one_line(cli(path, "--size", "160x90", "--out", target), 1, pattern)
     assert_untouched(target, good_gif)
 

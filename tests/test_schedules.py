@@ -11,7 +11,12 @@ import pytest
 
 from optimizers import schedules
 from optimizers.schedules import (
-    cosine_annealing_lr, exponential_lr, linear_lr, one_cycle_lr, step_lr, warmup_cosine,
+    cosine_annealing_lr,
+    exponential_lr,
+    linear_lr,
+    one_cycle_lr,
+    step_lr,
+    warmup_cosine,
 )
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "schedules.json").read_text())

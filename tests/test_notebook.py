@@ -1,0 +1,83 @@
+"""docs/notebook.ipynb, executed in a real Jupyter kernel as a course author would run it."""
+import base64
+import csv
+import io
+import os
+import shutil
+
+import imageio_ffmpeg
+import nbformat
+import numpy as np
+import pytest
+from nbclient import NotebookClient
+from PIL import Image
+
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    """The notebook run in a folder of its own (outputs go to FOLDER/output/notebook), with
+    the checkout importable as PYTHONPATH makes it."""
+    folder = tmp_path_factory.mktemp("course")
+    shutil.copy(ROOT / "docs" / "notebook.ipynb", folder / "notebook.ipynb")
+    notebook = nbformat.read(folder / "notebook.ipynb", as_version=4)
+    previous = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = str(ROOT) + (os.pathsep + previous if previous else "")
+    try:
+        NotebookClient(notebook, timeout=300, kernel_name="python3",
+                       resources={"metadata": {"path": str(folder)}}).execute()
+    finally:
+        if previous is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = previous
+    return notebook, folder / "output" / "notebook"
+
+
+def _inline_gifs(notebook):
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html", "")
+            if "data:image/gif;base64," in html:
+                yield Image.open(io.BytesIO(base64.b64decode(html.split("base64,")[1].split('"')[0])))
+
+
+def test_no_cell_fails_or_warns(executed):
+    notebook, _ = executed
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            assert output["output_type"] != "error", output
+            assert output.get("name") != "stderr", output.get("text")
+
+
+def test_both_animations_show_inline_as_small_gifs(executed):
+    notebook, _ = executed
+    gifs = list(_inline_gifs(notebook))
+    assert [gif.size for gif in gifs] == [(640, 360), (640, 360)]
+    assert [gif.n_frames for gif in gifs] == [62, 40]  # the saddle's frame rule; every(5) of 200 epochs
+    assert sum(len(cell.get("outputs", [])) and len(str(cell.outputs)) for cell in notebook.cells) < 2_000_000
+
+
+def test_the_saved_files_open_with_independent_decoders(executed):
+    _, out = executed
+    reader = imageio_ffmpeg.read_frames(str(out / "saddle.mp4"))
+    meta = next(reader)
+    frames = sum(1 for _ in reader)
+    assert meta["codec"].startswith("h264") and meta["size"] == (640, 360) and frames == 62 + 19
+    with Image.open(out / "ripples.gif") as gif:
+        assert gif.n_frames == 40 and gif.size == (640, 360)
+
+
+def test_the_csv_rows_of_sgd_follow_the_closed_form(executed):
+    """Saddle z = x² − y² from (20.75, 0.5): x_t = 20.75 (1 − 2 lr)^t, y_t = 0.5 (1 + 2 lr)^t."""
+    _, out = executed
+    with open(out / "saddle.csv", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["racer"] == "SGD(lr=0.005)"]
+    t = np.array([int(row["epoch"]) for row in rows])
+    assert np.array_equal(t, np.arange(4001))
+    x, y = (np.array([float(row[k]) for row in rows]) for k in "xy")
+    finite = np.isfinite(x) & np.isfinite(y)
+    assert finite[:1000].all()
+    np.testing.assert_allclose(x[finite], 20.75 * (1 - 2 * 0.005) ** t[finite], rtol=1e-10)
+    np.testing.assert_allclose(y[finite], 0.5 * (1 + 2 * 0.005) ** t[finite], rtol=1e-10)
