@@ -466,8 +466,5 @@ class progress_bar:
         return False
 
 
-# the up-to-date rule of `all`, for those who ask the command line
-is_up_to_date, source_files = batch.is_up_to_date, batch.source_files
-
 if __name__ == "__main__":
     sys.exit(main())

@@ -17,6 +17,7 @@ from autograd import grad
 from PIL import Image
 
 import animate
+import batch
 import scenes
 import surfaces
 from optimizers import SGD
@@ -385,18 +386,18 @@ def test_all_refuses_out_and_force_needs_all(tmp_path, monkeypatch, capsys):
 def test_up_to_date_means_newer_than_the_scene_and_the_sources(tmp_path):
     scene_file, out = tmp_path / "s.py", tmp_path / "s.gif"
     scene_file.write_text(TINY)
-    assert not animate.is_up_to_date(out, scene_file)
+    assert not batch.is_up_to_date(out, scene_file)
     out.write_bytes(b"GIF")
-    assert animate.is_up_to_date(out, scene_file)
-    newest = max(p.stat().st_mtime_ns for p in animate.source_files())
+    assert batch.is_up_to_date(out, scene_file)
+    newest = max(p.stat().st_mtime_ns for p in batch.source_files())
     os.utime(out, ns=(newest - 1, newest - 1))
-    assert not animate.is_up_to_date(out, scene_file)
+    assert not batch.is_up_to_date(out, scene_file)
     own = ROOT / f"my_scene_{os.getpid()}.py"  # a user's own scene, saved beside animate.py as the README says
     own.write_text(TINY)
     try:
         scenes.load(str(own))
         scenes.load("saddle")
-        sources = {p.relative_to(ROOT).as_posix() for p in animate.source_files()}
+        sources = {p.relative_to(ROOT).as_posix() for p in batch.source_files()}
     finally:
         own.unlink()
     assert {"runner.py", "animate.py", "monotext.py", "surfaces/data.py", "scenes/_scene.py",

@@ -14,6 +14,8 @@ from PIL import Image
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.xdist_group("notebook")  # one kernel run for all these tests
+
 
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
