@@ -30,7 +30,6 @@ import runner
 import scenes
 import validation
 import writer
-from overview import overview
 from stage import Stage, stage_for
 from style import Style, key_colors, size_for
 
@@ -171,6 +170,8 @@ class Animation:
 
     def overview(self) -> np.ndarray:
         """A still of the whole trails on a contour map (the curve in 1-D)."""
+        from overview import overview
+
         return overview(self.stage, self.run.tracks, self.style)
 
     def save(self, path: str | os.PathLike, format: str | None = None, max_bytes: int | None = None,

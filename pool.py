@@ -22,7 +22,6 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
-from frames import FrameDrawer
 from runner import Tracks
 from stage import Stage
 from style import Style
@@ -51,7 +50,7 @@ def start_method() -> str:
     return "fork" if safe else "spawn"
 
 
-_drawer: FrameDrawer | None = None  # in a worker process: the scene's picture
+_drawer = None  # in a worker process: the scene's frames.FrameDrawer
 
 
 def _start_worker(stage: Stage, style: Style) -> None:
@@ -61,6 +60,8 @@ def _start_worker(stage: Stage, style: Style) -> None:
     threading.Thread(target=_end_with_parent, daemon=True).start()
     with contextlib.suppress(OSError):
         os.nice(5)  # this worker's only: the simulation in the parent goes first
+    from frames import FrameDrawer  # here: with fork the worker imports matplotlib while the parent simulates
+
     _drawer = FrameDrawer(stage, style)
     _drawer.picture.background()
 
@@ -106,6 +107,8 @@ class FramePool:
                progress: Callable[[int], None] | None = None) -> list[np.ndarray]:
         indices = list(range(len(self.stage.frame_epochs)) if indices is None else indices)
         if self.executor is None:
+            from frames import FrameDrawer
+
             return list(FrameDrawer(self.stage, self.style, tracks).frames(indices, progress))
         small = sum(array.nbytes for array in tracks) <= SMALL_RUN_BYTES
         shares = max(self.jobs, len(indices) // FRAMES_PER_SHARE) if small else self.jobs

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from matplotlib.colors import to_hex, to_rgba
 
 import validation
 
@@ -126,12 +125,26 @@ def racer_style(racer_index: int, theme: str = "light") -> dict:
                 marker=MARKERS[racer_index % len(MARKERS)])
 
 
+NAMED = {"white": "#ffffff", "black": "#000000"}
+
+
+def rgb(color: str) -> np.ndarray:
+    """"#rrggbb" (or "white", "black") as three floats in [0, 1]."""
+    color = NAMED.get(color, color)
+    return np.array([int(color[i:i + 2], 16) for i in (1, 3, 5)]) / 255
+
+
+def hex_color(rgb_values) -> str:
+    return "#" + "".join(f"{round(float(c) * 255):02x}" for c in rgb_values)
+
+
 def key_colors(style: Style, n_racers: int) -> list[str]:
     """Colours that must survive palette reduction exactly: racers, text, background, and
     the greys of antialiased text (else its edges may take a tint from the surface)."""
     rc = THEME_RC[style.theme]
-    colors = [racer_style(r, style.theme)["color"] for r in range(n_racers)]
-    paper, ink = np.array(to_rgba(rc["figure.facecolor"])[:3]), np.array(to_rgba(rc["xtick.color"])[:3])
-    greys = [tuple(share * ink + (1 - share) * paper) for share in np.arange(1, 8) / 8]
-    return [to_hex(c) for c in colors + [rc["figure.facecolor"], rc["text.color"], "black", "white"] + greys]
+    colors = [rgb(racer_style(r, style.theme)["color"]) for r in range(n_racers)]
+    paper, ink = rgb(rc["figure.facecolor"]), rgb(rc["xtick.color"])
+    greys = [share * ink + (1 - share) * paper for share in np.arange(1, 8) / 8]
+    fixed = [rgb(c) for c in (rc["figure.facecolor"], rc["text.color"], "black", "white")]
+    return [hex_color(c) for c in colors + fixed + greys]
 
