@@ -126,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-epochs", metavar="N", type=positive_int,
                         help="lift the safety limit on epochs (default: 2,000,000)")
     parser.add_argument("--fps", metavar="F", type=frames_per_second, default=10.0,
-                        help="frames per second (default: 10; the last frame is held 2 s)")
+                        help="frames per second (default: 10; the first frame is held 1 s, the last 2 s)")
     parser.add_argument("--format", choices=FORMATS, metavar="{" + ",".join(FORMATS) + "}",
                         help="gif (default), mp4 (H.264, plays in PowerPoint, Keynote, browsers), webp "
                              "(animated), png (a poster: the last frame, plus PATH-overview.png with the "

@@ -96,7 +96,7 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
         theme: "light" or "dark". view: "3d", "contour" or "both".
         orbit: degrees the 3-D view turns from the first frame to the last.
         dpi: 50 to 150: larger text and lines at the same size in pixels.
-        fps: frames per second (the last frame is held 2 s).
+        fps: frames per second (the first frame is held 1 s, the last 2 s).
         jobs: processes that draw the frames (default up to 2; the frames are the same
             for any number).
         poster: draw only the last frame (enough for a PNG poster).
@@ -116,19 +116,20 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
         raise
     except ValueError as error:
         raise OptionError(str(error)) from None
-    count = len(scene.frame_epochs)  # runs the scene's frame rule: its errors are its own
-    if count == 0:
-        raise OptionError(f"the scene's show_epoch rule selects no epoch out of {scene.epochs:,}")
+    count = scene.frame_count  # runs the scene's frame rule: its errors are its own
+    if not scene.follows_the_run and not scene.picked_epochs:
+        raise OptionError(f"the scene's show_epoch rule selects no epoch from 0 to {scene.epochs:,}")
     check_memory(1 if poster else count, style)
     runner.at_start(scene)  # a surface that cannot be drawn says so here, before any work
     stage = stage_for(scene, style.mesh)
-    indices = [count - 1] if poster else list(range(count))
-    with pool.FramePool(stage, style, jobs, frames=len(indices)) as frame_pool:
+    with pool.FramePool(stage, style, jobs, frames=1 if poster else count) as frame_pool:
         with progress("simulate", scene.epochs) as advance:
             run = runner.simulate(scene, progress=advance)
+        frame_epochs = scene.frame_epochs_for(run.positions)
+        indices = [len(frame_epochs) - 1] if poster else list(range(len(frame_epochs)))
         with progress("render", len(indices)) as advance:
-            frames = frame_pool.render(run.tracks, indices, progress=advance)
-    return Animation(run, stage, style, fps, tuple(indices), frames, jobs)
+            frames = frame_pool.render(run.tracks, frame_epochs, indices, progress=advance)
+    return Animation(run, stage, style, fps, tuple(frame_epochs), tuple(indices), frames, jobs)
 
 
 class Animation:
@@ -138,9 +139,10 @@ class Animation:
     frames:  the drawn frames, (height, width, 3) uint8 each; `frame_epochs` their epochs.
     """
 
-    def __init__(self, run: runner.Run, stage: Stage, style: Style, fps: float, indices: tuple[int, ...],
-                 frames: list[np.ndarray], jobs: int = 1):
+    def __init__(self, run: runner.Run, stage: Stage, style: Style, fps: float, all_epochs: tuple[int, ...],
+                 indices: tuple[int, ...], frames: list[np.ndarray], jobs: int = 1):
         self.run, self.stage, self.style, self.fps = run, stage, style, fps
+        self.all_epochs = all_epochs  # the epochs of every frame; `frames` holds those at `indices`
         self.indices, self.frames, self.jobs = indices, frames, jobs
         self._inline = None
 
@@ -150,7 +152,7 @@ class Animation:
 
     @property
     def frame_epochs(self) -> list[int]:
-        return [self.stage.frame_epochs[i] for i in self.indices]
+        return [self.all_epochs[i] for i in self.indices]
 
     @property
     def diverged(self) -> int:
@@ -231,7 +233,7 @@ class Animation:
             shrunk = True
             with progress("render", len(indices)) as advance:
                 stage = self.stage
-                frames = pool.render_frames(stage, self.run.tracks, style, self.jobs, indices, advance)
+                frames = pool.render_frames(stage, self.run.tracks, self.all_epochs, style, self.jobs, indices, advance)
         notes = ([f"kept 1 frame in {kept_every} at {fps:g} fps"] if kept_every > 1 else []) \
             + ([f"shrank to {style.width}x{style.height}"] if shrunk else [])
         if notes:
@@ -248,8 +250,9 @@ class Animation:
                 scale = INLINE_WIDTH / self.style.width
                 style = replace(self.style, width=INLINE_WIDTH,
                                 height=max(16, math.floor(self.style.height * scale)))
-                frames = pool.render_frames(self.stage, self.run.tracks, style, self.jobs, list(self.indices))
-                inline = Animation(self.run, self.stage, style, self.fps, self.indices, frames)
+                frames = pool.render_frames(self.stage, self.run.tracks, self.all_epochs, style, self.jobs,
+                                            list(self.indices))
+                inline = Animation(self.run, self.stage, style, self.fps, self.all_epochs, self.indices, frames)
             self._inline = base64.b64encode(inline.to_bytes("gif")).decode("ascii")
         return (f'<img src="data:image/gif;base64,{self._inline}" alt="{_escape(self.stage.title)}" '
                 f'style="max-width:100%">')

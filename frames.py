@@ -42,15 +42,18 @@ class FrameDrawer:
     run exists (`Picture(...).background()`), then `attach` the run's tracks.
     """
 
-    def __init__(self, stage: Stage, style: Style = Style(), tracks: Tracks | None = None):
+    def __init__(self, stage: Stage, style: Style = Style(), tracks: Tracks | None = None,
+                 frame_epochs: Sequence[int] = ()):
         self.stage, self.style = stage, style
         self.picture = Picture(stage, style)
         self.stride = max(1, stage.epochs // TRAIL_POINTS)
-        self.attach(tracks)
+        self.attach(tracks, frame_epochs)
 
-    def attach(self, tracks: Tracks | None) -> None:
-        """The run whose frames to draw (its scene must be this drawer's)."""
-        self.tracks, self._epoch_lines, self._number_width = tracks, {}, None
+    def attach(self, tracks: Tracks | None, frame_epochs: Sequence[int]) -> None:
+        """The run whose frames to draw (its scene must be this drawer's), and the epochs
+        its frames show."""
+        self.tracks, self.frame_epochs = tracks, tuple(frame_epochs)
+        self._epoch_lines, self._number_width = {}, None
 
     # -- a frame's artists ----------------------------------------------------------------
     def artists(self, index: int) -> list:
@@ -66,13 +69,13 @@ class FrameDrawer:
             raise ValueError("no run to draw: FrameDrawer(stage, style, tracks) or attach(tracks) first")
         camera = Camera(self.picture.fig)
         camera.snap()  # the static picture: the next snapshot holds only this frame's artists
-        self._add_frame_artists(index, self.stage.frame_epochs[index])
+        self._add_frame_artists(index, self.frame_epochs[index])
         return camera.snap()
 
     def frames(self, indices: Sequence[int] | None = None,
                progress: Callable[[int], None] | None = None) -> Iterator[np.ndarray]:
         """Yield frames (height, width, 3) uint8, all or only those at `indices`."""
-        indices = range(len(self.stage.frame_epochs)) if indices is None else indices
+        indices = range(len(self.frame_epochs)) if indices is None else indices
         picture = self.picture
         background = picture.background()
         for i in indices:
@@ -95,7 +98,7 @@ class FrameDrawer:
     def _turn(self, frame_index: int, drawn: list) -> None:
         """Draw each orbiting 3-D view, static part only, at this frame's azimuth."""
         elevation, azimuth = self.stage.camera
-        turned = azimuth + self.style.orbit * frame_index / max(len(self.stage.frame_epochs) - 1, 1)
+        turned = azimuth + self.style.orbit * frame_index / max(len(self.frame_epochs) - 1, 1)
         for artist in drawn:
             artist.set_visible(False)
         for ax in self.picture.orbiting:
@@ -130,7 +133,7 @@ class FrameDrawer:
             self._live_value(r, epoch, st, notes)
         background = to_rgba(self.style.paper, 0.85)
         # The count right-aligned in a field as wide as it gets: the word stays put.
-        counter = f"epoch {epoch:>{len(f'{stage.frame_epochs[-1]:,}')},}"
+        counter = f"epoch {epoch:>{len(f'{self.frame_epochs[-1]:,}')},}"
         picture.ax_z.add_artist(MonoText(0.97, 0.95, counter, transform=picture.ax_z.transAxes, ha="right",
                                          va="top", size=picture.fs, color=self.style.ink,
                                          background=background, crisp=True))
@@ -142,7 +145,7 @@ class FrameDrawer:
         frames, and one piece for everything older at FADE_FLOOR. Points sit on multiples
         of the stride (plus the piece ends), so old pieces do not change between frames.
         """
-        frame_epochs, k = self.stage.frame_epochs, frame_index
+        frame_epochs, k = self.frame_epochs, frame_index
         first = max(0, k - FADE_FRAMES)
         pieces = [(0, frame_epochs[first], k - first)]
         pieces += [(frame_epochs[j - 1], frame_epochs[j] if j < k else last, k - j) for j in range(first + 1, k + 1)]
@@ -218,7 +221,7 @@ class FrameDrawer:
         """The widest live number of the run: the live column is laid out for it."""
         if self._number_width is None:
             self._number_width = max((len(text) for r in range(len(self.stage.labels))
-                                      for epoch in self.stage.frame_epochs
+                                      for epoch in self.frame_epochs
                                       if (text := self._live_number(r, epoch)) is not None), default=0)
         return self._number_width
 

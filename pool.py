@@ -74,8 +74,8 @@ def _end_with_parent() -> None:
         os._exit(0)
 
 
-def _draw_share(tracks: Tracks, indices: list[int]) -> list[np.ndarray]:
-    _drawer.attach(tracks)
+def _draw_share(tracks: Tracks, frame_epochs: list[int], indices: list[int]) -> list[np.ndarray]:
+    _drawer.attach(tracks, frame_epochs)
     return list(_drawer.frames(indices))
 
 
@@ -86,9 +86,9 @@ def _ready() -> None:
 class FramePool:
     """`jobs` processes that draw a scene's frames; one job draws them in this process."""
 
-    def __init__(self, stage: Stage, style: Style, jobs: int = 1, frames: int | None = None):
+    def __init__(self, stage: Stage, style: Style, jobs: int, frames: int):
         self.stage, self.style = stage, style
-        self.jobs = useful_jobs(jobs, len(stage.frame_epochs) if frames is None else frames)
+        self.jobs = useful_jobs(jobs, frames)
         self.executor = None
         if self.jobs > 1:
             context = multiprocessing.get_context(start_method())
@@ -103,18 +103,20 @@ class FramePool:
     def __exit__(self, kind, *_) -> None:
         self.close(interrupted=kind is not None)
 
-    def render(self, tracks: Tracks, indices: Sequence[int] | None = None,
+    def render(self, tracks: Tracks, frame_epochs: Sequence[int], indices: Sequence[int] | None = None,
                progress: Callable[[int], None] | None = None) -> list[np.ndarray]:
-        indices = list(range(len(self.stage.frame_epochs)) if indices is None else indices)
+        """The frames at `indices` (default: all) of the run's `frame_epochs`."""
+        frame_epochs = list(frame_epochs)
+        indices = list(range(len(frame_epochs)) if indices is None else indices)
         if self.executor is None:
             from frames import FrameDrawer
 
-            return list(FrameDrawer(self.stage, self.style, tracks).frames(indices, progress))
+            return list(FrameDrawer(self.stage, self.style, tracks, frame_epochs).frames(indices, progress))
         small = sum(array.nbytes for array in tracks) <= SMALL_RUN_BYTES
         shares = max(self.jobs, len(indices) // FRAMES_PER_SHARE) if small else self.jobs
         chunks = [chunk.tolist() for chunk in np.array_split(np.array(indices, dtype=int), shares) if len(chunk)]
         frames = []
-        for share in self.executor.map(_draw_share, [tracks] * len(chunks), chunks):
+        for share in self.executor.map(_draw_share, [tracks] * len(chunks), [frame_epochs] * len(chunks), chunks):
             frames.extend(share)
             if progress is not None:
                 progress(len(share))
@@ -131,9 +133,10 @@ class FramePool:
         executor.shutdown(wait=True, cancel_futures=True)
 
 
-def render_frames(stage: Stage, tracks: Tracks, style: Style, jobs: int = 1, indices: Sequence[int] | None = None,
+def render_frames(stage: Stage, tracks: Tracks, frame_epochs: Sequence[int], style: Style, jobs: int = 1,
+                  indices: Sequence[int] | None = None,
                   progress: Callable[[int], None] | None = None) -> list[np.ndarray]:
     """The frames of a run (all, or those at `indices`), in up to `jobs` processes."""
-    count = len(stage.frame_epochs) if indices is None else len(indices)
+    count = len(frame_epochs) if indices is None else len(indices)
     with FramePool(stage, style, jobs, frames=count) as pool:
-        return pool.render(tracks, indices, progress)
+        return pool.render(tracks, frame_epochs, indices, progress)

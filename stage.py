@@ -33,7 +33,6 @@ class Stage:
     log_z: bool
     camera: tuple              # (elevation, azimuth) of the 3-D view
     epochs: int
-    frame_epochs: tuple[int, ...]
     starts: np.ndarray         # (n_starts, dim)
     start_heights: np.ndarray  # (n_starts,), as plotted
     minima: np.ndarray         # (n_minima, dim)
@@ -90,7 +89,7 @@ def stage_for(scene, mesh: int = 36) -> Stage:
         title=scene.title or f"{surface.name}: {surface.description}",
         labels=tuple(racer.name for racer in scene.racers),
         dim=surface.dim, domain=surface.domain, zlim=surface.zlim, log_z=surface.log_z,
-        camera=tuple(surface.view[:2]), epochs=scene.epochs, frame_epochs=tuple(scene.frame_epochs),
+        camera=tuple(surface.view[:2]), epochs=scene.epochs,
         starts=np.array(scene.starts, dtype=float), start_heights=plot(heights(scene.starts)),
         minima=minima, minima_heights=plot(heights(minima)),
         mesh=grid(mesh) if surface.dim == 2 else None,

@@ -3,10 +3,10 @@
 Formats:
 - gif: one palette shared by all frames, stored once (so Pillow stores only the
   rectangle that changed, unchanged pixels in it as a transparent index), no dithering
-  (flat colours stay flat), loops forever, the last frame held by its duration.
+  (flat colours stay flat), loops forever, the first and last frames held by their durations.
 - webp: animated, lossless over the GIF's palette-reduced frames, loops forever, same timing.
 - mp4: H.264 in yuv420p (what PowerPoint, Keynote and browsers play), by the ffmpeg that
-  the imageio-ffmpeg package ships; the last frame is repeated for the hold.
+  the imageio-ffmpeg package ships; the first and last frames are repeated for their holds.
 - png: a poster, one still image.
 - csv: not a picture: every epoch of every racer and start, one row each
   (`epoch,racer,start,x,y,z`; `x` only in 1-D), numbers at full precision.
@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+FIRST_FRAME_HOLD_MS = 1000  # long enough to see where the racers start
 LAST_FRAME_HOLD_MS = 2000
 FORMATS = ("gif", "mp4", "webp", "png", "csv")
 PICTURE_FORMATS = FORMATS[:4]
@@ -97,9 +98,21 @@ def shared_palette(frames: Sequence[np.ndarray], key_colors: Sequence[str] = (),
 
 
 def durations_ms(count: int, fps: float) -> list[int]:
+    """Each frame's duration: 1/fps, the first held FIRST_FRAME_HOLD_MS and the last
+    LAST_FRAME_HOLD_MS (a single frame: the longer)."""
     durations = [round(1000.0 / fps)] * count
+    durations[0] = max(durations[0], FIRST_FRAME_HOLD_MS)
     durations[-1] = max(durations[-1], LAST_FRAME_HOLD_MS)
     return durations
+
+
+def held_frames(count: int, fps: float) -> list[int]:
+    """For a video at a constant `fps`: how many times each frame is repeated, so that the
+    first and the last are held as `durations_ms` holds them."""
+    repeats = [1] * count
+    repeats[0] = max(1, round(FIRST_FRAME_HOLD_MS / 1000 * fps))
+    repeats[-1] = max(repeats[-1], round(LAST_FRAME_HOLD_MS / 1000 * fps))
+    return repeats
 
 
 def quantized(frames: Sequence[np.ndarray], key_colors: Sequence[str] = ()) -> list[Image.Image]:
@@ -146,12 +159,11 @@ def encode_png(frame: np.ndarray) -> bytes:
 
 
 def encode_mp4(frames: Sequence[np.ndarray], fps: float, path: Path) -> None:
-    """H.264/yuv420p at `fps`, the last frame repeated for the hold; bit-exact output."""
+    """H.264/yuv420p at `fps`, the first and last frames repeated for their holds; bit-exact output."""
     import imageio_ffmpeg
 
     height, width = frames[0].shape[:2]
     pad_w, pad_h = width % 2, height % 2  # yuv420p needs even sides: repeat the edge pixel
-    hold = max(1, round(LAST_FRAME_HOLD_MS / 1000 * fps))
     command = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-y",
                "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width + pad_w}x{height + pad_h}",
                "-r", f"{fps}", "-i", "-", "-an", "-c:v", "libx264", "-preset", "medium", "-crf", "20",
@@ -159,10 +171,12 @@ def encode_mp4(frames: Sequence[np.ndarray], fps: float, path: Path) -> None:
                "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact", "-f", "mp4", str(path)]
     process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        for frame in list(frames) + [frames[-1]] * (hold - 1):
+        for frame, repeats in zip(frames, held_frames(len(frames), fps)):
             if pad_w or pad_h:
                 frame = np.pad(frame, ((0, pad_h), (0, pad_w), (0, 0)), mode="edge")
-            process.stdin.write(np.ascontiguousarray(frame).tobytes())
+            data = np.ascontiguousarray(frame).tobytes()
+            for _ in range(repeats):
+                process.stdin.write(data)
         process.stdin.close()
         error = process.stderr.read().decode(errors="replace").strip()
         if process.wait() != 0:

@@ -28,6 +28,42 @@ def show_epoch(epoch: int) -> bool:
             or (epoch <= 1000 and epoch % 50 == 0) or epoch % 250 == 0)
 
 
+class EvenMotion:
+    """A frame rule worked out from the run: `frames` frames, at the epochs where the
+    racers have moved equal distances on screen (the mean over racers and starts of each
+    step's length, in fractions of the plotted domain, positions held to the domain).
+
+    Where a run moves fast early and crawls late (most runs), the default rule's frames
+    jump early and then stand still; these frames keep the motion even. Epoch 0 and the
+    last epoch are always frames.
+    """
+
+    def __init__(self, frames: int = 60):
+        self.frames = validation.integer("frames", frames, 2)
+
+    def __repr__(self) -> str:
+        return f"even_motion({self.frames})"
+
+    def pick(self, positions: np.ndarray, domain) -> list[int]:
+        """The frame epochs for recorded `positions` (epochs + 1, racers, starts, dim)."""
+        low, high = np.array(domain, dtype=float).T
+        with np.errstate(all="ignore"):
+            on_screen = (np.clip(positions, low, high) - low) / (high - low)
+            steps = np.sqrt(np.sum(np.diff(on_screen, axis=0) ** 2, axis=-1))  # (epochs, racers, starts)
+        travelled = np.concatenate([[0.0], np.cumsum(np.nanmean(np.nan_to_num(steps, nan=0.0), axis=(1, 2)))])
+        epochs = len(travelled) - 1
+        if travelled[-1] <= 0:  # nothing moves: spread the frames over the epochs
+            picks = np.linspace(0, epochs, self.frames)
+        else:
+            picks = np.searchsorted(travelled, np.linspace(0, travelled[-1], self.frames)[:-1], side="left")
+        return sorted({0, epochs, *np.clip(np.round(picks).astype(int), 0, epochs).tolist()})
+
+
+def even_motion(frames: int = 60) -> EvenMotion:
+    """The frame rule that keeps the racers' motion even on screen (see `EvenMotion`)."""
+    return EvenMotion(frames)
+
+
 def every(n: int) -> Callable[[int], bool]:
     """A frame rule that shows every n-th epoch."""
     if not isinstance(n, numbers.Integral) or n < 1:
@@ -121,7 +157,7 @@ class Scene:
             raise validation.LimitError(
                 f"epochs={self.epochs:,} is over the limit of {self.max_epochs:,} "
                 "(memory grows with epochs); lift it with max_epochs", option="max_epochs")
-        if not callable(self.show_epoch):
+        if not (callable(self.show_epoch) or isinstance(self.show_epoch, EvenMotion)):
             raise ValueError(f"show_epoch must be a function epoch -> bool, got {self.show_epoch!r}")
         if not isinstance(self.title, str):
             raise ValueError(f"title must be a string, got {self.title!r}")
@@ -132,10 +168,38 @@ class Scene:
         if self.bounds is not None:
             object.__setattr__(self, "bounds", _as_bounds(self.bounds, self.starts))
 
+    @property
+    def follows_the_run(self) -> bool:
+        """Whether the frames are picked from the run (`even_motion`), not by epoch alone."""
+        return isinstance(self.show_epoch, EvenMotion)
+
+    @functools.cached_property
+    def picked_epochs(self) -> list[int]:
+        """The epochs the rule picks among 0 to `epochs` (worked out once: a million epochs
+        take a while); empty for a rule that follows the run."""
+        if self.follows_the_run:
+            return []
+        return [epoch for epoch in range(self.epochs + 1) if self.show_epoch(epoch)]
+
     @functools.cached_property
     def frame_epochs(self) -> list[int]:
-        """The epochs drawn as frames, in order (worked out once: a million epochs take a while)."""
-        return [epoch for epoch in range(self.epochs) if self.show_epoch(epoch)]
+        """The epochs drawn as frames, in order: those the rule picks, and the last epoch
+        always, so the last frame is the end of the run."""
+        if self.follows_the_run:
+            raise ValueError("this scene's frames follow the run (even_motion): use frame_epochs_for(run)")
+        picked = self.picked_epochs
+        return picked + [self.epochs] if not picked or picked[-1] != self.epochs else picked
+
+    @property
+    def frame_count(self) -> int:
+        """How many frames, known before the run."""
+        return self.show_epoch.frames if self.follows_the_run else len(self.frame_epochs)
+
+    def frame_epochs_for(self, positions: np.ndarray) -> list[int]:
+        """The frame epochs of a run with these recorded positions."""
+        if self.follows_the_run:
+            return self.show_epoch.pick(positions, self.surface.domain)
+        return self.frame_epochs
 
     def with_options(self, **changes) -> Scene:
         """A copy with some fields replaced (what the CLI's overrides use)."""

@@ -48,13 +48,13 @@ def drawer(run, style):
     from frames import FrameDrawer
     from stage import stage_for
 
-    return FrameDrawer(stage_for(run.scene, style.mesh), style, run.tracks)
+    return FrameDrawer(stage_for(run.scene, style.mesh), style, run.tracks, run.scene.frame_epochs_for(run.positions))
 
 
 def drawn_artists(drawer) -> list:
     """The moving artists of every frame of `drawer`, frame after frame."""
     artists = []
-    for index in range(len(drawer.stage.frame_epochs)):
+    for index in range(len(drawer.frame_epochs)):
         for artist in drawer.artists(index):
             artists.append(artist)
             artist.remove()

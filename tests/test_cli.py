@@ -12,11 +12,11 @@ def test_renders_a_scene_and_reports_path_frames_bytes_seconds(cli, tmp_path):
     assert result.returncode == 0, result.stderr
     match = re.fullmatch(r"(.+): (\d+) frames, ([\d,]+) bytes, ([\d.]+) s\n", result.stdout)
     assert match, result.stdout
-    assert match[1] == str(out) and int(match[2]) == 21
+    assert match[1] == str(out) and int(match[2]) == 22
     assert int(match[3].replace(",", "")) == out.stat().st_size
     assert result.stderr == ""  # not a terminal: no progress bar
     with Image.open(out) as gif:
-        assert gif.n_frames == 21 and gif.size == (320, 180)
+        assert gif.n_frames == 22 and gif.size == (320, 180)
 
 
 def test_default_output_goes_to_output_slash_scene_gif(cli, tmp_path):
@@ -27,14 +27,18 @@ def test_default_output_goes_to_output_slash_scene_gif(cli, tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout == "" and result.stderr == ""
     with Image.open(tmp_path / "output" / "tiny.gif") as gif:
-        assert gif.n_frames == 2
+        assert gif.n_frames == 3
 
 
 def test_fps_sets_frame_duration(cli, tmp_path):
     out = tmp_path / "s.gif"
     assert cli("saddle", "--epochs", "10", "--size", "200x120", "--fps", "4", "--out", out, "-q").returncode == 0
     with Image.open(out) as gif:
-        assert gif.info["duration"] == 250
+        durations = []
+        for index in range(gif.n_frames):
+            gif.seek(index)
+            durations.append(gif.info["duration"])
+    assert durations == [1000] + [250] * (len(durations) - 2) + [2000]  # first held 1 s, last 2 s
 
 
 def test_list_shows_each_scene_with_its_description(cli):

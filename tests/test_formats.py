@@ -13,7 +13,7 @@ from optimizers import SGD, Adam
 from scenes import Scene, every
 
 SCENE = Scene("rosenbrock", start=(-1.5, 2.0), optimizers=[SGD(lr=1e-3), Adam(lr=0.05)], epochs=120,
-              show_epoch=every(6))  # 20 frames
+              show_epoch=every(6))  # 21 frames: epochs 0, 6, ..., 120
 SIZE = (320, 180)
 
 
@@ -27,7 +27,7 @@ def test_animated_images_open_with_pillow(tmp_path, fmt):
     result = render(tmp_path, f"scene.{fmt}")
     with Image.open(result.path) as image:
         assert image.format == fmt.upper()
-        assert image.n_frames == 20 and image.size == (320, 180)
+        assert image.n_frames == 21 and image.size == (320, 180)
         assert image.info.get("loop") == 0
     assert result.bytes == result.path.stat().st_size
 
@@ -41,8 +41,8 @@ def test_mp4_is_h264_yuv420p_with_the_frames_and_the_hold(tmp_path):
     assert meta["codec"].startswith("h264")
     assert "yuv420p" in meta["pix_fmt"]
     frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(result.path))
-    assert frames == 20 + 19  # 20 frames, the last repeated for a 2 s hold at 10 fps
-    assert seconds == pytest.approx(3.9, abs=0.15)
+    assert frames == 21 + 9 + 19  # 21 frames, the first held 1 s and the last 2 s at 10 fps
+    assert seconds == pytest.approx(4.9, abs=0.15)
 
 
 def test_mp4_with_odd_sides_is_padded_to_even(tmp_path):
@@ -105,7 +105,7 @@ def test_schedule_and_noise_scenes_render_and_repeat_byte_for_byte(tmp_path, nam
     scene = scenes.load(name).with_options(epochs=150)
     first = render(tmp_path, "first.gif", scene)
     second = render(tmp_path, "second.gif", scene)
-    assert first.frames == len(scene.frame_epochs) == 26
+    assert first.frames == len(scene.frame_epochs) == 27
     assert first.path.read_bytes() == second.path.read_bytes()
     if name == "noisy_sgd":
         reseeded = render(tmp_path, "reseeded.gif", scene.with_options(seed=8))
@@ -113,10 +113,10 @@ def test_schedule_and_noise_scenes_render_and_repeat_byte_for_byte(tmp_path, nam
 
 
 def test_max_bytes_shrinks_the_picture_before_it_drops_below_30_frames(tmp_path):
-    scene = SCENE.with_options(epochs=4000, show_epoch=scenes.show_epoch)  # 62 frames
+    scene = SCENE.with_options(epochs=4000, show_epoch=scenes.show_epoch)  # 63 frames
     movie = animate.render(scene, size=(480, 270))
     natural = movie.save(tmp_path / "natural.gif")
-    assert natural.frames == 62
+    assert natural.frames == 63
     result = movie.save(tmp_path / "fit.gif", max_bytes=int(natural.bytes * 0.6))
     assert result.bytes <= natural.bytes * 0.6
     assert result.frames == 32  # halved once, then smaller: not a slide show

@@ -350,7 +350,7 @@ def test_all_renders_each_scene_reports_failures_and_skips_up_to_date(tmp_path, 
     assert animate.main(["all", "--size", "96x54", "-j", "2"]) == 1
     out, err = capsys.readouterr()
     assert sorted(line.split(":")[0] for line in out.splitlines()[:-1]) == ["output/also_good.gif", "output/good.gif"]
-    assert "output/good.gif: 3 frames" in out
+    assert "output/good.gif: 4 frames" in out
     assert out.splitlines()[-1].startswith("all: 4 scenes, 2 written, 0 up to date, 2 failed, ")
     errors = err.splitlines()
     assert len(errors) == 2
@@ -358,7 +358,7 @@ def test_all_renders_each_scene_reports_failures_and_skips_up_to_date(tmp_path, 
     assert any("dies" in line and "died" in line for line in errors)
     for name in ("good", "also_good"):
         with Image.open(tmp_path / "output" / f"{name}.gif") as gif:
-            assert gif.n_frames == 3 and gif.size == (96, 54)
+            assert gif.n_frames == 4 and gif.size == (96, 54)
 
     (scene_dir / "broken.py").unlink()
     (scene_dir / "dies.py").unlink()

@@ -118,8 +118,8 @@ def test_every_option_rule_is_the_librarys_and_says_which_option(options, messag
 
 
 def test_frames_that_would_not_fit_in_memory_are_refused_before_any_work():
-    scene = Scene("bowl", start=(1, 1), optimizers=[SGD(lr=0.1)], epochs=100, show_epoch=every(1))
-    with pytest.raises(animation.OptionError, match=r"^100 frames of 4096x4096 would take 4\.7 GiB of memory, "
+    scene = Scene("bowl", start=(1, 1), optimizers=[SGD(lr=0.1)], epochs=100, show_epoch=every(1))  # 101 frames
+    with pytest.raises(animation.OptionError, match=r"^101 frames of 4096x4096 would take 4\.7 GiB of memory, "
                        r"over the limit of 4 GiB: show fewer epochs .* or use a smaller size$"):
         animate.render(scene, size=(4096, 4096))
     assert animate.render(scene, size=(4096, 4096), poster=True).frames[-1].shape == (4096, 4096, 3)
@@ -213,7 +213,7 @@ def test_spawn_with_two_jobs_gives_the_bytes_of_one_job(tmp_path):
         two = animate.render(scene, size=(160, 90), jobs=2)
     finally:
         multiprocessing.set_start_method(previous, force=True)
-    assert len(two.frames) == 15 and two.to_bytes("gif") == one
+    assert len(two.frames) == 16 and two.to_bytes("gif") == one
 
 
 def test_jobs_are_capped_at_what_helps():

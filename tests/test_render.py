@@ -31,7 +31,7 @@ def short_run():
 
 
 def frames_of(run, style, jobs=1):
-    return pool.render_frames(stage_for(run.scene), run.tracks, style, jobs=jobs)
+    return pool.render_frames(stage_for(run.scene), run.tracks, run.scene.frame_epochs, style, jobs=jobs)
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,7 @@ def frames(short_run):
 
 
 def test_one_frame_per_sampled_epoch_at_the_requested_size(frames):
-    assert len(frames) == 6
+    assert len(frames) == 7
     assert all(frame.shape == (180, 320, 3) and frame.dtype == np.uint8 for frame in frames)
     assert not any(np.array_equal(a, b) for a, b in zip(frames, frames[1:]))
 
@@ -61,10 +61,10 @@ def test_gif_has_the_frames_loop_and_hold(frames, tmp_path):
     size = writer.write_bytes(writer.encode_gif(frames, 10), path)
     assert size == path.stat().st_size > 0
     with Image.open(path) as gif:
-        assert gif.n_frames == 6 and gif.size == (320, 180)
+        assert gif.n_frames == 7 and gif.size == (320, 180)
         assert gif.info["loop"] == 0
         durations = [frame.info["duration"] for frame in ImageSequence.Iterator(gif)]
-    assert durations == [100] * 5 + [writer.LAST_FRAME_HOLD_MS]
+    assert durations == [writer.FIRST_FRAME_HOLD_MS] + [100] * 5 + [writer.LAST_FRAME_HOLD_MS]
     assert list(tmp_path.iterdir()) == [path]
 
 
@@ -82,7 +82,7 @@ def test_diverged_racer_is_reported_not_drawn():
                   show_epoch=every(100))
     run = simulate(scene)
     picture = drawer(run, Style(width=320, height=180))
-    last_snap = picture.artists(len(picture.stage.frame_epochs) - 1)
+    last_snap = picture.artists(len(picture.frame_epochs) - 1)
     texts = [artist.get_text() for artist in last_snap if hasattr(artist, "get_text")]
     assert any(f"diverged at epoch {run.diverged_at[0, 0]}" in text for text in texts)
     tips = [artist for artist in last_snap if getattr(artist, "get_marker", lambda: "None")() not in ("None", "")]
@@ -150,7 +150,7 @@ def test_frames_do_not_depend_on_the_number_of_processes():
                   show_epoch=every(5))
     run, style = simulate(scene), Style(width=320, height=180)
     one, two = frames_of(run, style, jobs=1), frames_of(run, style, jobs=2)
-    assert len(one) == len(two) == 16
+    assert len(one) == len(two) == 17
     assert all(np.array_equal(a, b) for a, b in zip(one, two))
 
 
@@ -324,7 +324,7 @@ def test_a_racer_at_the_floor_of_a_log_scale_is_not_outside():
     picture = drawer(run, Style(width=320, height=180))
     tips = [line for line in drawn_artists(picture) if isinstance(line, Line2D)
             and line.get_marker() == looks.MARKERS[0] and line.get_color() == looks.COLORS[0]]
-    assert len(tips) == 4 and all(line.get_markerfacecolor() != "none" for line in tips)
+    assert len(tips) == 5 and all(line.get_markerfacecolor() != "none" for line in tips)
 
 
 @pytest.mark.parametrize("view", ["3d", "both"])

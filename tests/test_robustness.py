@@ -31,7 +31,7 @@ from runner import NEVER, simulate
 from scenes import Scene, every
 from style import Style
 
-TINY = ("--epochs", "6", "--size", "160x90")  # 4 frames of saddle: about a second
+TINY = ("--epochs", "6", "--size", "160x90")  # 5 frames of saddle (epochs 0, 2, 4, 5, 6)
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX signals, rlimits and ptys")
 
 
@@ -211,7 +211,7 @@ INVALID = {
     "show_epoch raises": ("def show(epoch):\n    return epoch % 0 == 0  # boom\n" + _scene(show_epoch="show"),
                           r"error: ZeroDivisionError: integer modulo by zero \(.*bad\.py:{boom}\)$"),
     "show_epoch shows nothing": (_scene(show_epoch="lambda epoch: False"),
-                                 r"the scene's show_epoch rule selects no epoch out of 6$"),
+                                 r"the scene's show_epoch rule selects no epoch from 0 to 6$"),
 }
 
 
@@ -226,9 +226,9 @@ def test_an_invalid_value_is_one_line_saying_which_and_why(cli, tmp_path, target
 
 
 def test_too_many_frames_for_memory_is_refused_before_any_work(cli, target, good_gif):
-    """2,000,000 epochs (the limit) of saddle's frame rule are 8,046 frames: 12 GiB of pixels."""
+    """2,000,000 epochs (the limit) of saddle's frame rule are 8,047 frames: 12 GiB of pixels."""
     assert_one_line(cli("saddle", "--epochs", "2000000", "--out", target), 1,
-                    r"8,046 frames of 960x540 would take 11\.7 GiB of memory, over the limit of 4 GiB: "
+                    r"8,047 frames of 960x540 would take 11\.7 GiB of memory, over the limit of 4 GiB: "
                     r"show fewer epochs .* or use a smaller size$")
     assert_untouched(target, good_gif)
 
@@ -267,9 +267,9 @@ def test_missing_output_folders_are_created(cli, tmp_path):
     out = tmp_path / "a" / "b" / "c" / "scene.gif"
     result = cli("saddle", *TINY, "--out", out)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"{out}: 4 frames, ") and result.stderr == ""
+    assert result.stdout.startswith(f"{out}: 5 frames, ") and result.stderr == ""
     with Image.open(out) as gif:
-        assert gif.n_frames == 4
+        assert gif.n_frames == 5
     assert os.listdir(out.parent) == ["scene.gif"]
 
 
@@ -575,7 +575,7 @@ def test_divergence_on_every_surface_renders_a_complete_gif_that_says_who_and_wh
         drawn = drawn_artists(picture)
         frames = list(picture.frames())
         data = writer.encode(frames, "gif", 10)
-    assert len(frames) == 2
+    assert len(frames) == 3
     for r in range(len(DIVERGERS)):
         d = run.diverged_at[r, 0]
         values, positions = run.values[:, r, 0], run.positions[:, r, 0]
@@ -585,11 +585,11 @@ def test_divergence_on_every_surface_renders_a_complete_gif_that_says_who_and_wh
         assert 1 <= d <= 200
         assert np.all(np.isfinite(values[:d])) and np.all(np.isfinite(positions[:d]))
         assert np.all(np.isnan(values[d:])) and np.all(np.isnan(positions[d:]))
-        if d <= scene.frame_epochs[-1]:  # (the last frame shows epoch 100, not the run's end)
+        if d <= scene.frame_epochs[-1]:  # the last frame is the run's end, epoch 200
             said = [a.get_text() for a in drawn if callable(getattr(a, "get_text", None))]
             assert f"diverged at epoch {d:,}" in said, (run.labels[r], d, said)
     with Image.open(io.BytesIO(data)) as gif:
-        assert gif.n_frames == 2
+        assert gif.n_frames == 3
 
 
 @pytest.mark.parametrize("surface", ["saddle", "rosenbrock"])
@@ -602,9 +602,9 @@ def test_divergence_through_the_cli_is_quiet_and_reported(cli, tmp_path, surface
     result = cli(path, "--size", "160x90", "--out", out)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""  # no numpy warnings on the terminal
-    assert re.fullmatch(rf"{re.escape(str(out))}: 5 frames, [\d,]+ bytes, [\d.]+ s, [1-8] diverged\n", result.stdout)
+    assert re.fullmatch(rf"{re.escape(str(out))}: 6 frames, [\d,]+ bytes, [\d.]+ s, [1-8] diverged\n", result.stdout)
     with Image.open(out) as gif:
-        assert gif.n_frames == 5
+        assert gif.n_frames == 6
 
 
 # ----- concurrency ------------------------------------------------------------------
@@ -618,8 +618,8 @@ def test_two_renders_of_the_same_scene_at_once_leave_one_complete_file(tmp_path)
     assert results == [(0, "", "")] * 2
     assert os.listdir(tmp_path) == ["same.gif"]
     with Image.open(out) as gif:
-        assert gif.n_frames == 4
-        gif.seek(3)  # every frame decodes
+        assert gif.n_frames == 5
+        gif.seek(4)  # every frame decodes
         gif.load()
 
 
@@ -660,6 +660,6 @@ def test_two_all_j2_at_once_leave_one_complete_file_per_scene(tmp_path):
     assert sorted(os.listdir(tmp_path / "output")) == sorted(f"{name}.gif" for name in names)
     for name in names:
         with Image.open(tmp_path / "output" / f"{name}.gif") as gif:
-            assert gif.n_frames == 4 and gif.size == (96, 54)
-            gif.seek(3)
+            assert gif.n_frames == 5 and gif.size == (96, 54)
+            gif.seek(4)
             gif.load()

@@ -24,7 +24,36 @@ def test_every():
 
 def test_frame_epochs_follow_the_scene_rule():
     scene = Scene("bowl", start=(1.0, 1.0), optimizers=[SGD(lr=0.1)], epochs=30, show_epoch=every(10))
-    assert scene.frame_epochs == [0, 10, 20]
+    assert scene.frame_epochs == [0, 10, 20, 30]  # the rule picks among 0 to 30: the end included
+
+
+def test_the_last_epoch_is_always_the_last_frame():
+    only_start = Scene("bowl", start=(1.0, 1.0), optimizers=[SGD(lr=0.1)], epochs=7, show_epoch=lambda e: e == 0)
+    assert only_start.frame_epochs == [0, 7]
+    saddle = scenes.load("saddle")
+    assert len(saddle.frame_epochs) == 62 + 1 and saddle.frame_epochs[-2:] == [3750, 4000]
+    assert Scene("bowl", start=(1.0, 1.0), optimizers=[SGD(lr=0.1)], epochs=200,
+                 show_epoch=every(30)).frame_epochs[-2:] == [180, 200]
+
+
+def test_even_motion_frames_split_the_distance_travelled_on_screen_evenly():
+    from runner import simulate
+
+    scene = Scene("bowl", start=(4.0, 3.0), optimizers=[SGD(lr=0.01)], epochs=2000,
+                  show_epoch=scenes.even_motion(40))
+    assert scene.follows_the_run and scene.frame_count == 40
+    run = simulate(scene)
+    epochs = scene.frame_epochs_for(run.positions)
+    assert epochs[0] == 0 and epochs[-1] == 2000 and len(epochs) <= 40 and epochs == sorted(set(epochs))
+    (x0, x1), (y0, y1) = scene.surface.domain
+    path = (run.positions[:, 0, 0] - [x0, y0]) / [x1 - x0, y1 - y0]
+    hops = np.linalg.norm(np.diff(path[epochs], axis=0), axis=1)
+    assert hops.max() < 2.5 * np.median(hops)  # even, where show_epoch's hops differ 100-fold
+    default = scene.with_options(show_epoch=show_epoch).frame_epochs
+    default_hops = np.linalg.norm(np.diff(path[default], axis=0), axis=1)
+    assert np.sum(default_hops < 0.01 * default_hops.max()) >= len(default_hops) / 3  # a third stand still
+    with pytest.raises(ValueError, match="follow the run"):
+        _ = scene.frame_epochs
 
 
 def test_starts_accept_one_point_or_many():
@@ -70,7 +99,7 @@ def test_builtin_saddle_reproduces_seed_004():
     assert scene.starts.tolist() == [[20.75, 0.5]]
     assert [type(r.optimizer).__name__ for r in scene.racers] == ["SGD", "Adam", "RMSprop"]
     assert all(r.optimizer.lr == 0.005 for r in scene.racers)
-    assert scene.epochs == 4000 and len(scene.frame_epochs) == 62
+    assert scene.epochs == 4000 and len(scene.frame_epochs) == 63
 
 
 def test_every_builtin_scene_loads_and_has_a_description():
