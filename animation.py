@@ -30,8 +30,8 @@ import runner
 import scenes
 import validation
 import writer
-from stage import Stage, stage_for
-from style import Style, key_colors, size_for
+from stage import Reel, Stage, reel_for, stage_for
+from style import Style, key_colors, racer_styles, size_for
 
 MAX_FRAME_BYTES = 4 * 2**30  # the drawn frames are held in memory until encoded
 MIN_FPS = 0.01               # a GIF frame lasts at most 655.35 s
@@ -125,11 +125,11 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
     with pool.FramePool(stage, style, jobs, frames=1 if poster else count) as frame_pool:
         with progress("simulate", scene.epochs) as advance:
             run = runner.simulate(scene, progress=advance)
-        frame_epochs = scene.frame_epochs_for(run.positions)
-        indices = [len(frame_epochs) - 1] if poster else list(range(len(frame_epochs)))
+        reel = reel_for(stage, run.tracks, scene.frame_epochs_for(run.positions))
+        indices = [len(reel.frame_epochs) - 1] if poster else list(range(len(reel.frame_epochs)))
         with progress("render", len(indices)) as advance:
-            frames = frame_pool.render(run.tracks, frame_epochs, indices, progress=advance)
-    return Animation(run, stage, style, fps, tuple(frame_epochs), tuple(indices), frames, jobs)
+            frames = frame_pool.render(reel, indices, progress=advance)
+    return Animation(run, stage, reel, style, fps, tuple(indices), frames, jobs)
 
 
 class Animation:
@@ -139,11 +139,10 @@ class Animation:
     frames:  the drawn frames, (height, width, 3) uint8 each; `frame_epochs` their epochs.
     """
 
-    def __init__(self, run: runner.Run, stage: Stage, style: Style, fps: float, all_epochs: tuple[int, ...],
+    def __init__(self, run: runner.Run, stage: Stage, reel: Reel, style: Style, fps: float,
                  indices: tuple[int, ...], frames: list[np.ndarray], jobs: int = 1):
-        self.run, self.stage, self.style, self.fps = run, stage, style, fps
-        self.all_epochs = all_epochs  # the epochs of every frame; `frames` holds those at `indices`
-        self.indices, self.frames, self.jobs = indices, frames, jobs
+        self.run, self.stage, self.reel, self.style, self.fps = run, stage, reel, style, fps
+        self.indices, self.frames, self.jobs = indices, frames, jobs  # `frames` are the reel's at `indices`
         self._inline = None
 
     @property
@@ -152,7 +151,7 @@ class Animation:
 
     @property
     def frame_epochs(self) -> list[int]:
-        return [self.all_epochs[i] for i in self.indices]
+        return [self.reel.frame_epochs[i] for i in self.indices]
 
     @property
     def diverged(self) -> int:
@@ -163,12 +162,15 @@ class Animation:
         return (f"<Animation of {self.stage.title!r}: {len(self.frames)} frames of "
                 f"{self.style.width}x{self.style.height}, epochs 0 to {self.scene.epochs:,}>")
 
+    def key_colors(self, style: Style) -> list[str]:
+        return key_colors(style, [st["color"] for st in racer_styles(self.stage.kinds, style.theme)])
+
     def to_bytes(self, fmt: str = "gif") -> bytes:
         """The file's bytes in `fmt` (gif, mp4, webp, png, csv), without writing a file."""
         fmt = writer.format_for(None, fmt)
         if fmt == "csv":
             return writer.encode_csv(self.stage.labels, self.run.positions, self.run.values)
-        return writer.encode(self.frames, fmt, self.fps, key_colors(self.style, len(self.stage.labels)))
+        return writer.encode(self.frames, fmt, self.fps, self.key_colors(self.style))
 
     def overview(self) -> np.ndarray:
         """A still of the whole trails on a contour map (the curve in 1-D)."""
@@ -208,7 +210,7 @@ class Animation:
     def _fit(self, fmt: str, max_bytes: int | None, progress: Callable) -> tuple[bytes, int, tuple[str, ...]]:
         """The bytes in `fmt`, made to fit `max_bytes`; the frame count and what was done."""
         style, fps, indices, frames = self.style, self.fps, list(self.indices), self.frames
-        colors = key_colors(style, len(self.stage.labels))
+        colors = self.key_colors(style)
         kept_every, shrunk = 1, False
         while True:
             with progress("encode", 1) as advance:
@@ -233,7 +235,7 @@ class Animation:
             shrunk = True
             with progress("render", len(indices)) as advance:
                 stage = self.stage
-                frames = pool.render_frames(stage, self.run.tracks, self.all_epochs, style, self.jobs, indices, advance)
+                frames = pool.render_frames(stage, self.reel, style, self.jobs, indices, advance)
         notes = ([f"kept 1 frame in {kept_every} at {fps:g} fps"] if kept_every > 1 else []) \
             + ([f"shrank to {style.width}x{style.height}"] if shrunk else [])
         if notes:
@@ -250,9 +252,8 @@ class Animation:
                 scale = INLINE_WIDTH / self.style.width
                 style = replace(self.style, width=INLINE_WIDTH,
                                 height=max(16, math.floor(self.style.height * scale)))
-                frames = pool.render_frames(self.stage, self.run.tracks, self.all_epochs, style, self.jobs,
-                                            list(self.indices))
-                inline = Animation(self.run, self.stage, style, self.fps, self.all_epochs, self.indices, frames)
+                frames = pool.render_frames(self.stage, self.reel, style, self.jobs, list(self.indices))
+                inline = Animation(self.run, self.stage, self.reel, style, self.fps, self.indices, frames)
             self._inline = base64.b64encode(inline.to_bytes("gif")).decode("ascii")
         return (f'<img src="data:image/gif;base64,{self._inline}" alt="{_escape(self.stage.title)}" '
                 f'style="max-width:100%">')

@@ -25,35 +25,45 @@ from PIL import Image
 import layout
 from lines import EpochLine
 from monotext import MonoText
-from picture import LIVE_SIZE, Picture
-from runner import NEVER, Tracks
-from stage import Stage
-from style import Style, racer_style
+from picture import BADGE_SIZE, LIVE_SIZE, Picture
+from runner import NEVER
+from stage import Reel, Stage
+from style import Style
 
 TRAIL_POINTS = 600       # a trail keeps about this many points, plus its exact tip
-FADE_FRAMES = 2          # a trail segment fades over this many frames ...
-FADE_FLOOR = 0.5         # ... down to this opacity
+TRAIL_WIDTH = 1.6        # lines of the last racer; each one before it is STACK_WIDTH wider
+STACK_WIDTH = 0.7
+NEWEST_WIDER = 1.6       # the trail's newest step, wider: the way it is going
+MARKER_SIZE = 7.5        # markers of the last racer; each one before it is STACK_SIZE bigger
+STACK_SIZE = 2.0
 
 
 class FrameDrawer:
     """Draws the frames of a run over a scene's `Picture`.
 
     Build it from the stage alone, so that the static picture can be drawn before the
-    run exists (`Picture(...).background()`), then `attach` the run's tracks.
+    run exists (`Picture(...).background()`), then `attach` the run's `Reel`.
     """
 
-    def __init__(self, stage: Stage, style: Style = Style(), tracks: Tracks | None = None,
-                 frame_epochs: Sequence[int] = ()):
+    def __init__(self, stage: Stage, style: Style = Style(), reel: Reel | None = None):
         self.stage, self.style = stage, style
         self.picture = Picture(stage, style)
+        self.styles = self.picture.racer_styles
         self.stride = max(1, stage.epochs // TRAIL_POINTS)
-        self.attach(tracks, frame_epochs)
+        self.reel = None
+        if reel is not None:
+            self.attach(reel)
 
-    def attach(self, tracks: Tracks | None, frame_epochs: Sequence[int]) -> None:
-        """The run whose frames to draw (its scene must be this drawer's), and the epochs
-        its frames show."""
-        self.tracks, self.frame_epochs = tracks, tuple(frame_epochs)
+    def attach(self, reel: Reel) -> None:
+        """The run whose frames to draw (its scene must be this drawer's)."""
+        self.reel, self.tracks, self.frame_epochs = reel, reel.tracks, reel.frame_epochs
+        self.picture.fit_z(reel.z_range, reel.z_log)
         self._epoch_lines, self._number_width = {}, None
+        n, single = len(self.stage.labels), self.stage.n_starts == 1
+        # Racers drawn first (lower in the legend) are wider and bigger, so that one that
+        # runs exactly where another does still shows around it.
+        self.widths = [TRAIL_WIDTH + (STACK_WIDTH * (n - 1 - r) if single else 0) for r in range(n)]
+        self.sizes = [MARKER_SIZE + (STACK_SIZE * (n - 1 - r) if single and n <= 6 else 0) for r in range(n)]
 
     # -- a frame's artists ----------------------------------------------------------------
     def artists(self, index: int) -> list:
@@ -65,8 +75,8 @@ class FrameDrawer:
             return self._artists(index)
 
     def _artists(self, index: int) -> list:
-        if self.tracks is None:
-            raise ValueError("no run to draw: FrameDrawer(stage, style, tracks) or attach(tracks) first")
+        if self.reel is None:
+            raise ValueError("no run to draw: FrameDrawer(stage, style, reel) or attach(reel) first")
         camera = Camera(self.picture.fig)
         camera.snap()  # the static picture: the next snapshot holds only this frame's artists
         self._add_frame_artists(index, self.frame_epochs[index])
@@ -109,54 +119,73 @@ class FrameDrawer:
 
     def _add_frame_artists(self, frame_index: int, epoch: int) -> None:
         tracks, stage, picture = self.tracks, self.stage, self.picture
-        notes = []
-        multi = stage.n_starts > 1
+        single = stage.n_starts == 1
         for r in range(len(stage.labels)):
-            st = racer_style(r, self.style.theme)
+            st, width = self.styles[r], self.widths[r]
             for s in range(stage.n_starts):
                 diverged = tracks.diverged_at[r, s]
                 last = epoch if diverged == NEVER or diverged > epoch else diverged - 1
-                self._add_line("z", picture.ax_z, self._epoch_line(r, s).upto(last),
-                               color=st["color"], linestyle=st["linestyle"],
-                               linewidth=1.2 if multi else 1.8, alpha=0.7 if multi else 1.0)
-                pieces = [(tracks.positions[index, r, s], stage.plotted(tracks.values[index, r, s]), alpha)
-                          for index, alpha in self._trail_pieces(frame_index, last)]
+                line = self._epoch_line(r, s).upto(last)
+                self._add_line("z", picture.ax_z, line, color=st["color"], linestyle=st["linestyle"],
+                               linewidth=width if single else 1.0)
+                self._mark_z_exit(r, s, last, st)
+                pieces = [(tracks.positions[index, r, s], stage.plotted(tracks.values[index, r, s]), wide)
+                          for index, wide in self._trail_pieces(frame_index, last)]
                 if pieces:
                     for kind, ax in picture.position_axes:
-                        self._draw_trail(kind, ax, pieces, st)
-                if last == epoch:
-                    tip, z_tip = tracks.positions[epoch, r, s], stage.plotted(tracks.values[epoch, r, s])
+                        self._draw_trail(kind, ax, pieces, st, width if single else 1.0)
+                seen = self._last_seen(r, s, last)
+                if seen is not None:
+                    tip, z_tip = tracks.positions[seen, r, s], stage.plotted(tracks.values[seen, r, s])
                     for kind, ax in picture.position_axes:
-                        self._draw_tip(kind, ax, tip, z_tip, st)
-                elif not multi:
-                    notes.append((r, diverged))
-            self._live_value(r, epoch, st, notes)
-        background = to_rgba(self.style.paper, 0.85)
+                        self._draw_tip(kind, ax, tip, z_tip, st, self.sizes[r], hollow=seen != epoch)
+            self._live_value(r, epoch, st)
         # The count right-aligned in a field as wide as it gets: the word stays put.
         counter = f"epoch {epoch:>{len(f'{self.frame_epochs[-1]:,}')},}"
         picture.ax_z.add_artist(MonoText(0.97, 0.95, counter, transform=picture.ax_z.transAxes, ha="right",
                                          va="top", size=picture.fs, color=self.style.ink,
-                                         background=background, crisp=True))
+                                         background=to_rgba(self.style.paper, 0.85), crisp=True))
 
-    def _trail_pieces(self, frame_index: int, last: int) -> list[tuple[np.ndarray, float]]:
-        """The trail up to epoch `last` as pieces (epoch indices, opacity), oldest first.
+    def _last_seen(self, r: int, s: int, last: int) -> int | None:
+        """The latest epoch up to `last` at which the racer was in view, or None."""
+        seen = np.flatnonzero(self.reel.in_view[: last + 1, r, s])
+        return int(seen[-1]) if len(seen) else None
 
-        A piece per frame interval over the last FADE_FRAMES frames, fading with its age in
-        frames, and one piece for everything older at FADE_FLOOR. Points sit on multiples
-        of the stride (plus the piece ends), so old pieces do not change between frames.
-        """
-        frame_epochs, k = self.frame_epochs, frame_index
-        first = max(0, k - FADE_FRAMES)
-        pieces = [(0, frame_epochs[first], k - first)]
-        pieces += [(frame_epochs[j - 1], frame_epochs[j] if j < k else last, k - j) for j in range(first + 1, k + 1)]
+    def _away_since(self, r: int, s: int, epoch: int) -> int | None:
+        """The epoch the racer left the view, if it is out of view at `epoch`."""
+        if self.reel.in_view[epoch, r, s]:
+            return None
+        seen = np.flatnonzero(self.reel.in_view[: epoch + 1, r, s])
+        return int(seen[-1]) + 1 if len(seen) else 0
+
+    def _mark_z_exit(self, r: int, s: int, last: int, st: dict) -> None:
+        """Where the racer's z line first leaves the z plot: a triangle on its edge, pointing
+        the way the values went."""
+        values = self.tracks.values[: last + 1, r, s]
+        lo, hi = self.reel.z_range
+        with np.errstate(invalid="ignore"):
+            out = np.flatnonzero((values < lo) | (values > hi))
+        if not len(out):
+            return
+        epoch = int(out[0])
+        above = values[epoch] > hi
+        self._add_line("z", self.picture.ax_z, ([epoch], [hi if above else lo]), linestyle="", clip_on=False,
+                       marker="^" if above else "v", markersize=7, color=st["color"],
+                       markeredgecolor=self.style.edge, markeredgewidth=0.6)
+
+    def _trail_pieces(self, frame_index: int, last: int) -> list[tuple[np.ndarray, bool]]:
+        """The trail up to epoch `last` as pieces (epoch indices, whether it is the newest),
+        oldest first: everything up to the previous frame, then the step since, drawn wider.
+        Points sit on multiples of the stride (plus the piece ends), so old pieces do not
+        change between frames."""
+        previous = self.frame_epochs[frame_index - 1] if frame_index > 0 else 0
         out = []
-        for start, end, age in pieces:
+        for start, end, newest in ((0, previous, False), (previous, last, True)):
             end = min(end, last)
             if end <= start:
                 continue
             inner = np.arange((start // self.stride + 1) * self.stride, end, self.stride)
-            alpha = float(np.clip(1.0 - age * (1.0 - FADE_FLOOR) / FADE_FRAMES, FADE_FLOOR, 1.0))
-            out.append((np.concatenate([[start], inner, [end]]), alpha))
+            out.append((np.concatenate([[start], inner, [end]]), newest))
         return out
 
     def _epoch_line(self, r: int, s: int) -> EpochLine:
@@ -176,46 +205,39 @@ class FrameDrawer:
         """A moving line, added without ax.plot's autoscaling and property cycling."""
         ax.add_artist(Line3D(*coords, axlim_clip=True, **props) if kind == "3d" else Line2D(*coords, **props))
 
-    def _draw_trail(self, kind, ax, pieces, st):
-        """A trail as one collection: a polyline per piece, each with its own opacity.
-
-        With many starts the trails are thinner and fainter, so that they do not hide the view.
-        """
-        many = self.stage.n_starts > 4
-        rgb = to_rgba(st["color"])[:3]
-        colors = [(*rgb, alpha * (0.6 if many else 1.0)) for _, _, alpha in pieces]
+    def _draw_trail(self, kind, ax, pieces, st, width):
+        """A trail as one collection, opaque in the racer's colour (so it keeps its hue in
+        every format): a polyline per piece, the newest wider."""
         segments = [np.column_stack(self._coords(kind, path, z)) for path, z, _ in pieces]
-        width = 1.2 if many else 1.8
+        widths = [width * (NEWEST_WIDER if newest else 1.0) for _, _, newest in pieces]
         if kind == "3d":
-            trail = Line3DCollection(segments, colors=colors, linewidths=width, linestyles=st["linestyle"],
+            trail = Line3DCollection(segments, colors=st["color"], linewidths=widths, linestyles=st["linestyle"],
                                      axlim_clip=True)
         else:
-            trail = LineCollection(segments, colors=colors, linewidths=width, linestyles=st["linestyle"])
+            trail = LineCollection(segments, colors=st["color"], linewidths=widths, linestyles=st["linestyle"])
         ax.add_collection(trail, autolim=False)
 
-    def _draw_tip(self, kind, ax, tip, z, st):
-        """The racer's marker; hollow, on the edge of the view, once it has left the domain.
-
-        (A height beyond the z-limits is not "left": the surface is cut there too, and the
-        marker sits on the cut.)
-        """
-        low, high = np.array(self.stage.domain, dtype=float).T
-        inside = np.clip(tip, low, high)
-        outside = not np.array_equal(inside, tip)
-        self._add_line(kind, ax, [np.atleast_1d(c) for c in self._coords(kind, inside, z)],
-                       marker=st["marker"], markersize=8.5, color=st["color"], linestyle="",
-                       **(dict(markerfacecolor="none", markeredgewidth=1.6) if outside
+    def _draw_tip(self, kind, ax, tip, z, st, size, hollow):
+        """The racer's marker where it is; hollow where it was last seen, once it has left
+        the view (the legend says since when)."""
+        self._add_line(kind, ax, [np.atleast_1d(c) for c in self._coords(kind, tip, z)],
+                       marker=st["marker"], markersize=size, color=st["color"], linestyle="",
+                       **(dict(markerfacecolor=self.style.paper, markeredgewidth=1.6) if hollow
                           else dict(markeredgecolor=self.style.edge)))
 
     # -- the legend's live column ---------------------------------------------------------
     def _live_number(self, r: int, epoch: int) -> str | None:
-        """Racer r's z at `epoch` as the legend shows it (a median over several starts),
-        or None once every start has diverged."""
-        diverged = self.tracks.diverged_at[r]
-        values = self.tracks.values[epoch, r][(diverged == NEVER) | (diverged > epoch)]
+        """Racer r's z at `epoch` as the legend shows it, or None when no start of it is in
+        view. Over several starts: the median of those in view (the lower of the middle
+        two, so that it is a value some start has)."""
+        values = self.tracks.values[epoch, r][self.reel.in_view[epoch, r]]
         if not len(values):
             return None
-        return compact(values[0] if len(diverged) == 1 else np.median(values))
+        middle = np.sort(values)[(len(values) - 1) // 2]
+        lo, hi = self.reel.z_range
+        if not self.reel.z_log and abs(middle) < 1e-9 * max(abs(lo), abs(hi)):
+            return "0"  # rounding noise around zero, not a value to read
+        return compact(middle)
 
     def _widest_number(self) -> int:
         """The widest live number of the run: the live column is laid out for it."""
@@ -225,15 +247,27 @@ class FrameDrawer:
                                       if (text := self._live_number(r, epoch)) is not None), default=0)
         return self._number_width
 
-    def _live_value(self, r, epoch, st, notes):
-        """The legend's live column: this racer's z now, or when it diverged."""
+    def _live_value(self, r, epoch, st):
+        """The legend's live column: this racer's z now; or, once it has diverged or left
+        the view, since when (and its legend marker hollow, as it is in the view)."""
         y = self.picture.legend_rows[r]
-        if notes and notes[-1][0] == r:
-            self._live_text(y, f"diverged at epoch {notes[-1][1]:,}", size=self.picture.fs * 0.85, color="white",
-                            weight="bold", background=to_rgba(st["color"], 0.95), crisp=False)
-            return
+        note = None
+        if self.stage.n_starts == 1:
+            diverged = self.tracks.diverged_at[r, 0]
+            away = self._away_since(r, 0, epoch)
+            if diverged != NEVER and diverged <= epoch:
+                note = f"diverged at epoch {diverged:,}"
+            elif away is not None:
+                note = f"left the view at epoch {away:,}"
         number = self._live_number(r, epoch)
-        if number is None:
+        if note is None and number is None:
+            note = "all left the view"
+        if note is not None:
+            self._live_text(y, note, size=self.picture.fs * BADGE_SIZE, color=self.style.paper, weight="bold",
+                            background=st["color"], crisp=False)
+            self.picture.ax_legend.add_artist(Line2D([0.11], [y], marker=st["marker"], color=st["color"],
+                                                     markersize=self.picture.legend_marker_size,
+                                                     markerfacecolor=self.style.paper, markeredgewidth=1.4))
             return
         name = "z" if self.stage.n_starts == 1 else "median z"
         # Left-aligned in a column as wide as the widest number: "z =" never moves.

@@ -12,7 +12,7 @@ from frames import TRAIL_POINTS
 from picture import draw_view
 from runner import NEVER, Tracks
 from stage import Stage
-from style import Style, racer_style
+from style import Style, racer_styles
 
 
 def overview(stage: Stage, tracks: Tracks, style: Style = Style()) -> np.ndarray:
@@ -25,8 +25,7 @@ def overview(stage: Stage, tracks: Tracks, style: Style = Style()) -> np.ndarray
         ax = fig.add_axes((0.08, 0.1, 0.62, 0.8))
         draw_view("curve" if stage.dim == 1 else "contour", ax, stage, style)
         handles = []
-        for r, label in enumerate(stage.labels):
-            st = racer_style(r, style.theme)
+        for r, (label, st) in enumerate(zip(stage.labels, racer_styles(stage.kinds, style.theme))):
             for s in range(stage.n_starts):
                 diverged = tracks.diverged_at[r, s]
                 last = stage.epochs if diverged == NEVER else diverged - 1

@@ -17,10 +17,11 @@ from matplotlib.ticker import FuncFormatter
 import layout
 from monotext import MonoText
 from stage import Stage
-from style import Style, racer_style
+from style import GOLD, SADDLE_MARK, Style, racer_styles
 
 WIDEST_NUMBER = "-1.23e-100"  # the widest text a live value takes (see frames.compact)
 LIVE_SIZE = 0.9               # live values, in the picture's font size
+BADGE_SIZE = 0.75             # "left the view at epoch N" and "diverged at epoch N"
 
 
 class Picture:
@@ -34,7 +35,8 @@ class Picture:
 
     def __init__(self, stage: Stage, style: Style = Style()):
         self.stage, self.style, self.fs = stage, style, style.font_size
-        self._background = None
+        self.racer_styles = racer_styles(stage.kinds, style.theme)
+        self._background, self._z_fit = None, None
         with self.theme():
             self.fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi)
             self.canvas = FigureCanvasAgg(self.fig)
@@ -72,6 +74,17 @@ class Picture:
                     ax.set_visible(True)
         return self._background
 
+    def fit_z(self, z_range: tuple[float, float], log: bool) -> None:
+        """Fit the z plot to a run (`stage.Reel`): its limits and scale. The static picture
+        is drawn again only if they change."""
+        if self._z_fit == (tuple(z_range), log):
+            return
+        with self.theme():
+            self.ax_z.set_yscale("log" if log else "linear")
+            self.ax_z.set_ylim(*z_range)
+            self.ax_z.set_ylabel("z" + (" (log scale)" if log else ""), fontsize=self.fs, labelpad=1)
+        self._z_fit, self._background = (tuple(z_range), log), None
+
     def live_width(self, text: str, **props) -> float:
         """The width in pixels of a text of the live column."""
         props = {"size": self.fs * LIVE_SIZE, "crisp": True, **props}
@@ -80,7 +93,7 @@ class Picture:
     def _build_z_plot(self):
         ax, stage = self.ax_z, self.stage
         ax.set_xlim(0, stage.epochs)
-        if stage.log_z:
+        if stage.log_z:  # until a run is attached (fit_z): the surface's limits
             ax.set_yscale("log")
         ax.set_ylim(*stage.zlim)
         ax.set_xlabel("epoch", fontsize=self.fs)
@@ -96,12 +109,13 @@ class Picture:
         ax.set_ylim(0, 1)
         self.legend_rows = 0.86 - np.arange(n) * min(0.24, 0.76 / max(n - 1, 1))
         fs = self.fs * (0.95 if n <= 4 else 0.8)
+        self.legend_marker_size = fs * 0.7
         texts = []
         for r, label in enumerate(self.stage.labels):
-            st = racer_style(r, self.style.theme)
+            st = self.racer_styles[r]
             y = self.legend_rows[r]
             ax.add_line(Line2D([0.05, 0.17], [y, y], linewidth=2, color=st["color"], linestyle=st["linestyle"]))
-            ax.add_line(Line2D([0.11], [y], marker=st["marker"], markersize=fs * 0.7, color=st["color"],
+            ax.add_line(Line2D([0.11], [y], marker=st["marker"], markersize=self.legend_marker_size, color=st["color"],
                                markeredgecolor=self.style.edge))
             texts.append(ax.text(layout.LABEL_X, y, label, va="center", fontsize=fs))
         # The live column may use the free space between the legend and a view to its right.
@@ -114,7 +128,10 @@ class Picture:
                 right = min(right, other.x0 - 4)
         self.column_limit = (right - box.x0) / box.width
         widest = ("median z = " if self.stage.n_starts > 1 else "z = ") + WIDEST_NUMBER
-        self.labels_end = layout.fit_labels(texts, fs, box, self.live_width(widest) / box.width, self.column_limit)
+        badge = self.live_width(f"left the view at epoch {self.stage.epochs:,}", size=self.fs * BADGE_SIZE,
+                                crisp=False, weight="bold")
+        reserve = max(self.live_width(widest), badge) / box.width
+        self.labels_end = layout.fit_labels(texts, fs, box, reserve, self.column_limit)
 
 
 def draw_view(kind: str, ax, stage: Stage, style: Style) -> None:
@@ -178,9 +195,11 @@ def _mark_starts_and_minima(ax, stage: Stage, three_d: bool) -> None:
     start_size = 7 if stage.n_starts <= 4 else 3.5  # a grid of starts must not hide the view
     start = dict(marker="o", markersize=start_size, markerfacecolor="white", markeredgecolor="black",
                  markeredgewidth=1 if start_size > 4 else 0.6)
-    minimum = dict(marker="*", markersize=14, color="gold", markeredgecolor="black")
+    minimum = dict(marker="*", markersize=14, color=GOLD, markeredgecolor="black")
+    saddle = dict(marker="X", markersize=10, color=SADDLE_MARK, markeredgecolor="black", markeredgewidth=1)
     marks = [(p, z, start) for p, z in zip(stage.starts, stage.start_heights)] \
-        + [(p, z, minimum) for p, z in zip(stage.minima, stage.minima_heights)]
+        + [(p, z, minimum) for p, z in zip(stage.minima, stage.minima_heights)] \
+        + [(p, z, saddle) for p, z in zip(stage.saddles, stage.saddle_heights)]
     for point, z, marker in marks:
         coords = ([point[0]], [point[1]], [z]) if three_d else \
             (([point[0]], [z]) if stage.dim == 1 else ([point[0]], [point[1]]))

@@ -22,8 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
-from runner import Tracks
-from stage import Stage
+from stage import Reel, Stage
 from style import Style
 
 MIN_FRAMES_PER_JOB = 8         # fewer frames than this per process: starting one costs more
@@ -74,8 +73,8 @@ def _end_with_parent() -> None:
         os._exit(0)
 
 
-def _draw_share(tracks: Tracks, frame_epochs: list[int], indices: list[int]) -> list[np.ndarray]:
-    _drawer.attach(tracks, frame_epochs)
+def _draw_share(reel: Reel, indices: list[int]) -> list[np.ndarray]:
+    _drawer.attach(reel)
     return list(_drawer.frames(indices))
 
 
@@ -103,20 +102,19 @@ class FramePool:
     def __exit__(self, kind, *_) -> None:
         self.close(interrupted=kind is not None)
 
-    def render(self, tracks: Tracks, frame_epochs: Sequence[int], indices: Sequence[int] | None = None,
+    def render(self, reel: Reel, indices: Sequence[int] | None = None,
                progress: Callable[[int], None] | None = None) -> list[np.ndarray]:
-        """The frames at `indices` (default: all) of the run's `frame_epochs`."""
-        frame_epochs = list(frame_epochs)
-        indices = list(range(len(frame_epochs)) if indices is None else indices)
+        """The frames at `indices` (default: all) of the run's `reel`."""
+        indices = list(range(len(reel.frame_epochs)) if indices is None else indices)
         if self.executor is None:
             from frames import FrameDrawer
 
-            return list(FrameDrawer(self.stage, self.style, tracks, frame_epochs).frames(indices, progress))
-        small = sum(array.nbytes for array in tracks) <= SMALL_RUN_BYTES
+            return list(FrameDrawer(self.stage, self.style, reel).frames(indices, progress))
+        small = sum(array.nbytes for array in reel.tracks) <= SMALL_RUN_BYTES
         shares = max(self.jobs, len(indices) // FRAMES_PER_SHARE) if small else self.jobs
         chunks = [chunk.tolist() for chunk in np.array_split(np.array(indices, dtype=int), shares) if len(chunk)]
         frames = []
-        for share in self.executor.map(_draw_share, [tracks] * len(chunks), [frame_epochs] * len(chunks), chunks):
+        for share in self.executor.map(_draw_share, [reel] * len(chunks), chunks):
             frames.extend(share)
             if progress is not None:
                 progress(len(share))
@@ -133,10 +131,9 @@ class FramePool:
         executor.shutdown(wait=True, cancel_futures=True)
 
 
-def render_frames(stage: Stage, tracks: Tracks, frame_epochs: Sequence[int], style: Style, jobs: int = 1,
-                  indices: Sequence[int] | None = None,
+def render_frames(stage: Stage, reel: Reel, style: Style, jobs: int = 1, indices: Sequence[int] | None = None,
                   progress: Callable[[int], None] | None = None) -> list[np.ndarray]:
     """The frames of a run (all, or those at `indices`), in up to `jobs` processes."""
-    count = len(frame_epochs) if indices is None else len(indices)
+    count = len(reel.frame_epochs) if indices is None else len(indices)
     with FramePool(stage, style, jobs, frames=count) as pool:
-        return pool.render(tracks, frame_epochs, indices, progress)
+        return pool.render(reel, indices, progress)

@@ -37,6 +37,9 @@ class Stage:
     start_heights: np.ndarray  # (n_starts,), as plotted
     minima: np.ndarray         # (n_minima, dim)
     minima_heights: np.ndarray
+    saddles: np.ndarray        # (n_saddle_points, dim)
+    saddle_heights: np.ndarray
+    kinds: tuple[str, ...]     # each racer's optimizer, by class name: its colour and marker
     mesh: Grid | None          # the 3-D surface (2-D scenes)
     contour: Grid | None       # the contour map (2-D scenes)
     curve: Grid | None         # the curve (1-D scenes)
@@ -54,6 +57,41 @@ class Stage:
         """Values as plotted: clipped to the z-limits, and log10 for a log-scaled surface."""
         clipped = np.clip(values, *self.zlim)
         return np.log10(clipped) if self.log_z else clipped
+
+
+class Reel(NamedTuple):
+    """What the frames of one run show: its numbers, which epochs, and how the z plot
+    fits them (all worked out before any frame is drawn)."""
+    tracks: object             # runner.Tracks
+    frame_epochs: tuple[int, ...]
+    in_view: np.ndarray        # (epochs + 1, racers, starts): inside the plotted domain and z-limits
+    z_range: tuple[float, float]
+    z_log: bool
+
+
+def reel_for(stage: Stage, tracks, frame_epochs) -> Reel:
+    """The z plot is fitted to what the run records while in view (a racer that has left
+    the view, or diverged, may leave it too, and is marked where it does), on a log scale
+    where the surface asks for it or the values span more than three decades."""
+    positions, values = tracks.positions, tracks.values
+    low, high = np.array(stage.domain, dtype=float).T
+    with np.errstate(invalid="ignore"):
+        inside = np.all((positions >= low) & (positions <= high), axis=-1)
+        z0, z1 = stage.zlim
+        # Below a log axis' floor is still in view: the surface is cut there, near its minimum.
+        inside &= (values <= z1) & ((values >= z0) | (stage.log_z & (values > 0)))
+    shown = values[inside & np.isfinite(values)]
+    if not shown.size:
+        shown = np.array(stage.zlim, dtype=float)
+    lo, hi = float(shown.min()), float(shown.max())
+    log = bool(lo > 0 and (stage.log_z or hi / lo > 1e3))
+    if log:
+        margin = max(np.log10(hi / lo), 1.0) * 0.05
+        z_range = (lo / 10**margin, hi * 10**margin)
+    else:
+        margin = (hi - lo) * 0.05 or max(abs(hi), 1.0) * 0.05
+        z_range = (lo - margin, hi + margin)
+    return Reel(tracks, tuple(int(e) for e in frame_epochs), inside, z_range, log)
 
 
 def stage_for(scene, mesh: int = 36) -> Stage:
@@ -85,6 +123,7 @@ def stage_for(scene, mesh: int = 36) -> Stage:
         with np.errstate(all="ignore"):
             curve = Grid(xs, None, plot(np.asarray(surface.f(xs[None, :]), dtype=float)))
     minima = np.array(surface.minima, dtype=float).reshape(-1, surface.dim)
+    saddles = np.array(getattr(surface, "saddle_points", ()), dtype=float).reshape(-1, surface.dim)
     return Stage(
         title=scene.title or f"{surface.name}: {surface.description}",
         labels=tuple(racer.name for racer in scene.racers),
@@ -92,5 +131,7 @@ def stage_for(scene, mesh: int = 36) -> Stage:
         camera=tuple(surface.view[:2]), epochs=scene.epochs,
         starts=np.array(scene.starts, dtype=float), start_heights=plot(heights(scene.starts)),
         minima=minima, minima_heights=plot(heights(minima)),
+        saddles=saddles, saddle_heights=plot(heights(saddles)),
+        kinds=tuple(type(racer.optimizer).__name__ for racer in scene.racers),
         mesh=grid(mesh) if surface.dim == 2 else None,
         contour=grid(CONTOUR_POINTS) if surface.dim == 2 else None, curve=curve)

@@ -5,6 +5,8 @@ enforced when a Style is made, so the command line, a script and a notebook shar
 """
 from __future__ import annotations
 
+import colorsys
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,9 +22,21 @@ MAX_ORBIT = 3600  # ten turns: more would only spin
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency; lines also
 # differ by dash pattern and marker, so they survive greyscale printing.
-COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+BLUE, VERMILION, GREEN, PURPLE, ORANGE, SKY = "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"
+COLORS = (BLUE, VERMILION, GREEN, PURPLE, ORANGE, SKY)
 DASHES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h")
+# One optimizer, one colour and one marker, in every scene, so a course's GIFs agree:
+# the momentum family in purple, the Adam family in vermilion and orange.
+IDENTITY = {
+    "SGD": (BLUE, "o"), "Momentum": (PURPLE, "s"), "Nesterov": (PURPLE, "P"), "EMAMomentum": (PURPLE, "X"),
+    "Adam": (VERMILION, "^"), "AdamW": (ORANGE, "v"), "Adamax": (VERMILION, "<"), "NAdam": (ORANGE, ">"),
+    "RAdam": (ORANGE, "d"), "RMSprop": (GREEN, "D"), "Adagrad": (SKY, "h"), "Adadelta": (SKY, "p"),
+    "Lion": (GREEN, "H"),
+}
+DARK_THEME = {BLUE: SKY, SKY: BLUE}  # dark blue vanishes on a dark slide
+GOLD = "#FFD700"       # the minima's stars
+SADDLE_MARK = "#FFFFFF"  # the saddle points' crosses (black edge)
 
 THEME_RC = {
     "light": {"figure.facecolor": "white", "axes.facecolor": "white", "text.color": "#1a1a1a",
@@ -117,12 +131,38 @@ class Style:
         return THEME_RC[self.theme]["text.color"]
 
 
-def racer_style(racer_index: int, theme: str = "light") -> dict:
-    color = COLORS[racer_index % len(COLORS)]
-    if theme == "dark":  # dark blue and black vanish on dark slides: use sky blue and white
-        color = {"#0072B2": "#56B4E9", "#56B4E9": "#0072B2", "#000000": "#F0F0F0"}.get(color, color)
-    return dict(color=color, linestyle=DASHES[racer_index % len(DASHES)],
-                marker=MARKERS[racer_index % len(MARKERS)])
+def racer_styles(kinds: Sequence[str], theme: str = "light") -> list[dict]:
+    """Colour, dash and marker of each racer, from its optimizer's name (`kinds`).
+
+    An optimizer has its colour and marker in every scene (IDENTITY). Several racers of
+    one optimizer (a sweep of a hyperparameter, or of noise) get ordered shades of its
+    colour, dark to light in the scene's order; a racer whose colour another optimizer of
+    the scene already has takes the next free palette colour. Dashes differ by position.
+    """
+    base = [IDENTITY.get(kind, (COLORS[i % len(COLORS)], MARKERS[i % len(MARKERS)])) for i, kind in enumerate(kinds)]
+    colors: list[str] = [""] * len(kinds)
+    owner: dict[str, str] = {}  # colour -> the optimizer that has it in this scene
+    for kind, (color, _) in zip(kinds, base):
+        if color in owner and owner[color] != kind:
+            color = next((c for c in COLORS if c not in owner), color)
+        owner.setdefault(color, kind)
+        for i in [i for i, k in enumerate(kinds) if k == kind and not colors[i]]:
+            colors[i] = color
+    for color in set(colors):
+        same = [i for i, c in enumerate(colors) if c == color]
+        if len(same) > 1:
+            for i, shade in zip(same, shades(color, len(same))):
+                colors[i] = shade
+    if theme == "dark":
+        colors = [DARK_THEME.get(c, c) for c in colors]
+    return [dict(color=color, linestyle=DASHES[i % len(DASHES)], marker=marker)
+            for i, (color, (_, marker)) in enumerate(zip(colors, base))]
+
+
+def shades(color: str, n: int) -> list[str]:
+    """`n` ordered shades of `color`, dark to light, all of its hue."""
+    hue, lightness, saturation = colorsys.rgb_to_hls(*rgb(color))
+    return [hex_color(colorsys.hls_to_rgb(hue, level, saturation)) for level in np.linspace(0.22, 0.62, n)]
 
 
 NAMED = {"white": "#ffffff", "black": "#000000"}
@@ -138,13 +178,13 @@ def hex_color(rgb_values) -> str:
     return "#" + "".join(f"{round(float(c) * 255):02x}" for c in rgb_values)
 
 
-def key_colors(style: Style, n_racers: int) -> list[str]:
-    """Colours that must survive palette reduction exactly: racers, text, background, and
-    the greys of antialiased text (else its edges may take a tint from the surface)."""
+def key_colors(style: Style, racer_colors: Sequence[str]) -> list[str]:
+    """Colours that must survive palette reduction exactly: racers, marks, text,
+    background, and the greys of antialiased text (else its edges may take a tint from
+    the surface)."""
     rc = THEME_RC[style.theme]
-    colors = [rgb(racer_style(r, style.theme)["color"]) for r in range(n_racers)]
     paper, ink = rgb(rc["figure.facecolor"]), rgb(rc["xtick.color"])
     greys = [share * ink + (1 - share) * paper for share in np.arange(1, 8) / 8]
-    fixed = [rgb(c) for c in (rc["figure.facecolor"], rc["text.color"], "black", "white")]
-    return [hex_color(c) for c in colors + fixed + greys]
-
+    fixed = [rgb(c) for c in (*racer_colors, GOLD, SADDLE_MARK, rc["figure.facecolor"], rc["text.color"],
+                              "black", "white")]
+    return [hex_color(c) for c in fixed + greys]

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pool  # noqa: E402
 import scenes  # noqa: E402
 from runner import simulate  # noqa: E402
-from stage import stage_for  # noqa: E402
+from stage import reel_for, stage_for  # noqa: E402
 from style import Style  # noqa: E402
 
 
@@ -30,8 +30,9 @@ def stretched(factor: int):
 
 def render_seconds(run, jobs: int) -> float:
     started = time.perf_counter()
-    frames = pool.render_frames(stage_for(run.scene), run.tracks, run.scene.frame_epochs, Style(width=711, height=400),
-                                jobs=jobs)
+    stage = stage_for(run.scene)
+    reel = reel_for(stage, run.tracks, run.scene.frame_epochs)
+    frames = pool.render_frames(stage, reel, Style(width=711, height=400), jobs=jobs)
     assert len(frames) == 63
     return time.perf_counter() - started
 

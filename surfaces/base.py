@@ -67,6 +67,8 @@ class Surface:
         view: default camera ``(elev, azim)`` for ``Axes3D.view_init``.
         description: one line: what the surface shows or teaches.
         log_z: values span many decades; plot ``log10(z)`` (height and colour).
+        saddle_points: points where the gradient vanishes that are no minimum, each a
+            tuple of length ``dim``, marked in the picture; ``()`` if none.
 
     Calling a surface calls ``f``::
 
@@ -84,6 +86,7 @@ class Surface:
     view: tuple = (30, -60)
     description: str = ""
     log_z: bool = False
+    saddle_points: tuple = ()
 
     def __post_init__(self):
         set_ = lambda field, value: object.__setattr__(self, field, value)  # frozen
@@ -117,6 +120,13 @@ class Surface:
                 raise ValueError(f"{self.name}: minimum {m!r} lies outside domain {self.domain!r}")
             minima.append(tuple(float(c) for c in m))
         set_("minima", tuple(minima))
+        saddles = []
+        for point in self.saddle_points:
+            point = tuple(point) if not isinstance(point, (str, bytes)) else point
+            if len(point) != self.dim or not all(_finite(c) for c in point):
+                raise ValueError(f"{self.name}: each saddle point must be {self.dim} finite numbers, got {point!r}")
+            saddles.append(tuple(float(c) for c in point))
+        set_("saddle_points", tuple(saddles))
 
         if self.min_value is not None:
             if not _finite(self.min_value):

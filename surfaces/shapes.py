@@ -123,6 +123,7 @@ SADDLE = Surface(
     domain=((-5.0, 25.0), (-5.0, 25.0)),
     zlim=(-650.0, 550.0),
     view=(30, 130),
+    saddle_points=((0.0, 0.0),),
     description="Hyperbolic paraboloid: plain SGD lingers near the ridge, adaptive methods escape.",
 )
 
@@ -132,5 +133,6 @@ MONKEY_SADDLE = Surface(
     domain=((-2.0, 2.0), (-2.0, 2.0)),
     zlim=(-16.0, 16.0),
     view=(30, -60),
+    saddle_points=((0.0, 0.0),),
     description="Monkey saddle: a flat stationary point where even curvature vanishes; three ways down.",
 )

@@ -43,19 +43,23 @@ def cli_process():
     return run
 
 
+def reel_of(run, stage):
+    """A run's Reel, as a render makes it."""
+    from stage import reel_for
+
+    return reel_for(stage, run.tracks, run.scene.frame_epochs_for(run.positions))
+
+
 def drawer(run, style):
     """A FrameDrawer for a run, as a render makes it."""
     from frames import FrameDrawer
     from stage import stage_for
 
-    return FrameDrawer(stage_for(run.scene, style.mesh), style, run.tracks, run.scene.frame_epochs_for(run.positions))
+    stage = stage_for(run.scene, style.mesh)
+    return FrameDrawer(stage, style, reel_of(run, stage))
 
 
 def drawn_artists(drawer) -> list:
-    """The moving artists of every frame of `drawer`, frame after frame."""
-    artists = []
-    for index in range(len(drawer.frame_epochs)):
-        for artist in drawer.artists(index):
-            artists.append(artist)
-            artist.remove()
-    return artists
+    """The moving artists of every frame of `drawer`, frame after frame (left in the
+    figure, for inspection: draw no frame with this drawer after it)."""
+    return [artist for index in range(len(drawer.frame_epochs)) for artist in drawer.artists(index)]

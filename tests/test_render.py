@@ -13,7 +13,7 @@ import pool
 import scenes
 import style as looks
 import writer
-from conftest import drawer, drawn_artists
+from conftest import drawer, drawn_artists, reel_of
 from frames import compact
 from optimizers import SGD, Adam
 from picture import WIDEST_NUMBER
@@ -31,7 +31,8 @@ def short_run():
 
 
 def frames_of(run, style, jobs=1):
-    return pool.render_frames(stage_for(run.scene), run.tracks, run.scene.frame_epochs, style, jobs=jobs)
+    stage = stage_for(run.scene)
+    return pool.render_frames(stage, reel_of(run, stage), style, jobs=jobs)
 
 
 @pytest.fixture(scope="module")
@@ -85,8 +86,12 @@ def test_diverged_racer_is_reported_not_drawn():
     last_snap = picture.artists(len(picture.frame_epochs) - 1)
     texts = [artist.get_text() for artist in last_snap if hasattr(artist, "get_text")]
     assert any(f"diverged at epoch {run.diverged_at[0, 0]}" in text for text in texts)
-    tips = [artist for artist in last_snap if getattr(artist, "get_marker", lambda: "None")() not in ("None", "")]
-    assert len(tips) == 1  # only the racer still running has a current-position marker
+    views = [ax for _, ax in picture.picture.position_axes]
+    tips = [artist for artist in last_snap if artist.axes in views
+            and getattr(artist, "get_marker", lambda: "None")() not in ("None", "")]
+    solid = [tip for tip in tips if tip.get_markerfacecolor() != picture.style.paper]
+    assert len(solid) == 1  # only the racer still running has a current-position marker
+    assert len(tips) <= 2  # the diverged one at most where it was last seen, hollow
 
 
 def test_decimate_keeps_each_columns_extremes_and_the_exact_last_point():
@@ -239,10 +244,13 @@ def test_a_growing_z_line_keeps_its_old_pixels():
     picture = drawer(simulate(scene), Style(width=480, height=270))
     frames = list(picture.frames())
     box = picture.picture.ax_z.get_window_extent()
-    rows = slice(round(270 - box.y1 + 0.25 * box.height), round(270 - box.y0) - 1)  # below the counter
+    rows = slice(round(270 - box.y1) + 1, round(270 - box.y0) - 1)
     columns = slice(round(box.x0) + 2, round(box.x1) - 1)
+    counter = (slice(0, round(0.2 * box.height)), slice(round(0.5 * box.width), None))  # top right, in the box
     for k in range(1, len(frames)):
-        changed = np.flatnonzero((frames[k][rows, columns] != frames[k - 1][rows, columns]).any(axis=(0, 2)))
+        difference = (frames[k][rows, columns] != frames[k - 1][rows, columns]).any(axis=2)
+        difference[counter] = False
+        changed = np.flatnonzero(difference.any(axis=0))
         tip = picture.picture.ax_z.transData.transform((scene.frame_epochs[k - 1], 0))[0] - columns.start
         assert changed.size and changed.min() >= tip - 4, (k, changed.min(), tip)
 
@@ -250,13 +258,13 @@ def test_a_growing_z_line_keeps_its_old_pixels():
 def test_live_values_keep_their_column_with_three_significant_digits():
     from monotext import MonoText
 
-    scene = scenes.load("saddle")  # SGD runs off to -6.43e+31, Adam ends at -674
-    picture = drawer(simulate(scene), Style(width=480, height=270))
+    scene = Scene("saddle", start=(20.75, 0.5), epochs=4000, optimizers=[SGD(lr=0.0002), Adam(lr=0.002)])
+    picture = drawer(simulate(scene), Style(width=480, height=270))  # from 430 to 11.4 and 49.4: both in view
     texts = [a.get_text() for a in drawn_artists(picture)
              if isinstance(a, MonoText) and a.get_transform() is picture.picture.ax_legend.transAxes]
-    assert len(texts) == 3 * len(scene.frame_epochs)
+    assert len(texts) == 2 * len(scene.frame_epochs)
     assert len({len(text) for text in texts}) == 1 and all(text.startswith("z = ") for text in texts)
-    assert {"z = -6.43e+31", "z = -674     "} <= set(texts)  # widths differ; the column does not
+    assert {"z = 430 ", "z = 11.4", "z = 49.4"} <= set(texts)  # widths differ; the column does not
 
 
 @pytest.mark.parametrize("value, shown", [(0.0, "0"), (430.0, "430"), (-674.25, "-674"), (12.34, "12.3"),
@@ -298,22 +306,38 @@ def test_an_orbit_must_be_a_finite_angle():
         Style(orbit=float("nan"))
 
 
-def test_a_racer_that_leaves_the_view_stays_on_its_edge_hollow():
+def test_a_racer_that_leaves_the_view_is_hollow_where_it_was_last_seen_and_says_since_when():
+    from monotext import MonoText
+
     scene = Scene("saddle", start=(14.0, 1.0), optimizers=[SGD(lr=0.05), Adam(lr=0.01)], epochs=60,
                   show_epoch=every(10))
-    picture = drawer(simulate(scene), Style(width=320, height=180, view="contour"))
-    drawn = drawn_artists(picture)
-    lines = [artist for artist in drawn if isinstance(artist, Line2D) and artist.get_marker() not in ("None", "")]
+    run = simulate(scene)
+    picture = drawer(run, Style(width=320, height=180, view="contour"))
+    contour = picture.picture.position_axes[0][1]
     (x0, x1), (y0, y1) = scene.surface.domain
-    sgd = [line for line in lines
-           if line.get_marker() == looks.MARKERS[0] and line.get_color() == looks.COLORS[0]]
-    hollow = [line for line in sgd if line.get_markerfacecolor() == "none"]
-    assert hollow and len(hollow) < len(sgd)  # solid while inside, hollow once outside
-    for line in hollow:
-        (x,), (y,) = line.get_data()
-        assert x0 <= x <= x1 and y0 <= y <= y1 and (x in (x0, x1) or y in (y0, y1))
-    adam = [line for line in lines if line.get_marker() == looks.MARKERS[1]]
-    assert adam and all(line.get_markerfacecolor() != "none" for line in adam)
+    path = run.positions[:, 0, 0]
+    outside = (path[:, 0] < x0) | (path[:, 0] > x1) | (path[:, 1] < y0) | (path[:, 1] > y1)
+    left = int(np.argmax(outside))
+    assert 0 < left < 60 and outside[left:].all()  # SGD leaves for good; Adam stays
+    seen_hollow = False
+    for index, epoch in enumerate(picture.frame_epochs):
+        drawn = picture.artists(index)
+        tips = {line.get_marker(): line for line in drawn if line.axes is contour and isinstance(line, Line2D)
+                and line.get_marker() not in ("None", "")}
+        notes = [a.get_text() for a in drawn if isinstance(a, MonoText) and "left the view" in a.get_text()]
+        sgd, adam = tips[picture.styles[0]["marker"]], tips[picture.styles[1]["marker"]]
+        if epoch < left:
+            assert sgd.get_markerfacecolor() != picture.style.paper and notes == []
+            assert np.allclose(np.ravel(sgd.get_data()), path[epoch])
+        else:  # never drawn where it is not: where it was last in view, hollow, and the legend says since when
+            assert sgd.get_markerfacecolor() == picture.style.paper
+            assert np.allclose(np.ravel(sgd.get_data()), path[left - 1])
+            assert notes == [f"left the view at epoch {left:,}"]
+            seen_hollow = True
+        assert adam.get_markerfacecolor() != picture.style.paper
+        for artist in drawn:
+            artist.remove()
+    assert seen_hollow
 
 
 def test_a_racer_at_the_floor_of_a_log_scale_is_not_outside():
@@ -322,9 +346,10 @@ def test_a_racer_at_the_floor_of_a_log_scale_is_not_outside():
     run = simulate(scene)
     assert run.values[-1, 0, 0] < scene.surface.zlim[0]
     picture = drawer(run, Style(width=320, height=180))
-    tips = [line for line in drawn_artists(picture) if isinstance(line, Line2D)
-            and line.get_marker() == looks.MARKERS[0] and line.get_color() == looks.COLORS[0]]
-    assert len(tips) == 5 and all(line.get_markerfacecolor() != "none" for line in tips)
+    views = [ax for _, ax in picture.picture.position_axes]
+    tips = [line for line in drawn_artists(picture) if isinstance(line, Line2D) and line.axes in views
+            and line.get_marker() == picture.styles[0]["marker"]]
+    assert len(tips) == 5 and all(line.get_markerfacecolor() != picture.style.paper for line in tips)
 
 
 @pytest.mark.parametrize("view", ["3d", "both"])
@@ -353,7 +378,8 @@ def test_tick_labels_stay_grey_in_the_gif(tmp_path):
     style = Style(width=1280, height=720)
     picture = drawer(simulate(scene), style)
     frames = list(picture.frames(indices=[0, len(scene.frame_epochs) - 1]))
-    with Image.open(io.BytesIO(writer.encode_gif(frames, 10, looks.key_colors(style, 3)))) as gif:
+    colors = looks.key_colors(style, [st["color"] for st in picture.styles])
+    with Image.open(io.BytesIO(writer.encode_gif(frames, 10, colors))) as gif:
         gif.seek(1)
         decoded = np.asarray(gif.convert("RGB")).astype(int)
     box = picture.picture.ax_z.get_window_extent()
