@@ -240,6 +240,9 @@ class Animation:
             + ([f"shrank to {style.width}x{style.height}"] if shrunk else [])
         if notes:
             notes = [f"to fit max_bytes={max_bytes:,}: " + ", ".join(notes)]
+        if fmt == "mp4" and (style.width % 2 or style.height % 2):
+            notes.append(f"H.264 needs even sides: {style.width}x{style.height} was padded to "
+                         f"{style.width + style.width % 2}x{style.height + style.height % 2} (the edge repeated)")
         return data, len(frames), tuple(notes)
 
     # -- Jupyter ------------------------------------------------------------------------

@@ -34,7 +34,9 @@ def source_files() -> list[Path]:
 
     (Not every .py file in the folder: a user's own scene saved there is not the program.)
     """
-    import animation  # noqa: F401  (it imports all that a render runs)
+    import animation  # noqa: F401  (with the two it imports when it draws: all that a render runs)
+    import frames  # noqa: F401
+    import overview  # noqa: F401
 
     def is_program(path: Path) -> bool:
         parts = path.relative_to(ROOT).parts

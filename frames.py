@@ -59,6 +59,7 @@ class FrameDrawer:
         self.reel, self.tracks, self.frame_epochs = reel, reel.tracks, reel.frame_epochs
         self.picture.fit_z(reel.z_range, reel.z_log)
         self._epoch_lines, self._number_width = {}, None
+        self.picture.fit_legend(self._live_column_width())
         n, single = len(self.stage.labels), self.stage.n_starts == 1
         # Racers drawn first (lower in the legend) are wider and bigger, so that one that
         # runs exactly where another does still shows around it.
@@ -247,23 +248,36 @@ class FrameDrawer:
                                       if (text := self._live_number(r, epoch)) is not None), default=0)
         return self._number_width
 
-    def _live_value(self, r, epoch, st):
-        """The legend's live column: this racer's z now; or, once it has diverged or left
-        the view, since when (and its legend marker hollow, as it is in the view)."""
-        y = self.picture.legend_rows[r]
-        note = None
+    def _live_content(self, r: int, epoch: int) -> tuple[str, str]:
+        """What the legend's live column says of racer r at `epoch`: ("number", its z) or
+        ("note", since when it has diverged or been out of view)."""
         if self.stage.n_starts == 1:
             diverged = self.tracks.diverged_at[r, 0]
             away = self._away_since(r, 0, epoch)
             if diverged != NEVER and diverged <= epoch:
-                note = f"diverged at epoch {diverged:,}"
-            elif away is not None:
-                note = f"left the view at epoch {away:,}"
+                return "note", f"diverged at epoch {diverged:,}"
+            if away is not None:
+                return "note", f"left the view at epoch {away:,}"
         number = self._live_number(r, epoch)
-        if note is None and number is None:
-            note = "all left the view"
-        if note is not None:
-            self._live_text(y, note, size=self.picture.fs * BADGE_SIZE, color=self.style.paper, weight="bold",
+        return ("note", "all left the view") if number is None else ("number", number)
+
+    def _live_column_width(self) -> float:
+        """The widest text the live column shows in this run, in pixels."""
+        name = "z" if self.stage.n_starts == 1 else "median z"
+        widths = [self.picture.live_width(f"{name} = " + "0" * self._widest_number())]
+        notes = {text for r in range(len(self.stage.labels)) for epoch in self.frame_epochs
+                 for kind, text in [self._live_content(r, epoch)] if kind == "note"}
+        widths += [self.picture.live_width(note, size=self.picture.fs * BADGE_SIZE, crisp=False, weight="bold")
+                   for note in notes]
+        return max(widths)
+
+    def _live_value(self, r, epoch, st):
+        """The legend's live column: this racer's z now; or, once it has diverged or left
+        the view, since when (and its legend marker hollow, as it is in the view)."""
+        y = self.picture.legend_rows[r]
+        kind, text = self._live_content(r, epoch)
+        if kind == "note":
+            self._live_text(y, text, size=self.picture.fs * BADGE_SIZE, color=self.style.paper, weight="bold",
                             background=st["color"], crisp=False)
             self.picture.ax_legend.add_artist(Line2D([0.11], [y], marker=st["marker"], color=st["color"],
                                                      markersize=self.picture.legend_marker_size,
@@ -271,7 +285,7 @@ class FrameDrawer:
             return
         name = "z" if self.stage.n_starts == 1 else "median z"
         # Left-aligned in a column as wide as the widest number: "z =" never moves.
-        self._live_text(y, f"{name} = {number:<{self._widest_number()}}", color=st["color"], crisp=True)
+        self._live_text(y, f"{name} = {text:<{self._widest_number()}}", color=st["color"], crisp=True)
 
     def _live_text(self, y: float, text: str, **props) -> None:
         """A text of the legend's live column: right-aligned at the legend's right edge, or

@@ -118,6 +118,7 @@ class Picture:
             ax.add_line(Line2D([0.11], [y], marker=st["marker"], markersize=self.legend_marker_size, color=st["color"],
                                markeredgecolor=self.style.edge))
             texts.append(ax.text(layout.LABEL_X, y, label, va="center", fontsize=fs))
+        self._labels, self._label_size = texts, fs
         # The live column may use the free space between the legend and a view to its right.
         renderer = self.canvas.get_renderer()
         box = ax.get_window_extent(renderer)
@@ -128,10 +129,21 @@ class Picture:
                 right = min(right, other.x0 - 4)
         self.column_limit = (right - box.x0) / box.width
         widest = ("median z = " if self.stage.n_starts > 1 else "z = ") + WIDEST_NUMBER
-        badge = self.live_width(f"left the view at epoch {self.stage.epochs:,}", size=self.fs * BADGE_SIZE,
-                                crisp=False, weight="bold")
-        reserve = max(self.live_width(widest), badge) / box.width
-        self.labels_end = layout.fit_labels(texts, fs, box, reserve, self.column_limit)
+        self.fit_legend(self.live_width(widest))
+
+    def fit_legend(self, live_width: float) -> None:
+        """Make the labels leave room for a live column `live_width` pixels wide (the
+        widest text a run shows there): the full labels where they fit, else smaller ones,
+        then cut ones. The static picture is drawn again if that changes them."""
+        before = [(t.get_text(), t.get_fontsize()) for t in self._labels]
+        for text, label in zip(self._labels, self.stage.labels):
+            text.set_text(label)
+            text.set_fontsize(self._label_size)
+        box = self.ax_legend.get_window_extent(self.canvas.get_renderer())
+        self.labels_end = layout.fit_labels(self._labels, self._label_size, box, live_width / box.width,
+                                            self.column_limit)
+        if [(t.get_text(), t.get_fontsize()) for t in self._labels] != before:
+            self._background = None
 
 
 def draw_view(kind: str, ax, stage: Stage, style: Style) -> None:
@@ -147,7 +159,7 @@ def _draw_3d(ax, stage: Stage, style: Style) -> None:
     # where neighbours overlap, and the moving artists are blitted on top anyway.
     lo, hi = stage.zlim_plotted
     tint = matplotlib.colormaps["viridis"](np.clip((zs - lo) / (hi - lo), 0, 1))
-    faces = 0.5 * tint + 0.5 * np.array(to_rgba(style.paper))
+    faces = style.surface_tint * tint + (1 - style.surface_tint) * np.array(to_rgba(style.paper))
     ax.plot_surface(xs, ys, zs, facecolors=faces, linewidth=0, edgecolor="none", antialiased=False,
                     shade=False, rcount=style.mesh, ccount=style.mesh)
     (x0, x1), (y0, y1) = stage.domain
@@ -168,7 +180,7 @@ def _draw_3d(ax, stage: Stage, style: Style) -> None:
 
 def _draw_contour(ax, stage: Stage, style: Style) -> None:
     xs, ys, zs = stage.contour
-    ax.contourf(xs, ys, zs, levels=14, cmap="viridis", alpha=0.55)
+    ax.contourf(xs, ys, zs, levels=14, cmap="viridis", alpha=style.surface_tint + 0.05)
     ax.contour(xs, ys, zs, levels=14, colors=style.edge, linewidths=0.4, alpha=0.35)
     (x0, x1), (y0, y1) = stage.domain
     ax.set_xlim(x0, x1)
@@ -185,8 +197,8 @@ def _draw_curve(ax, stage: Stage, style: Style) -> None:
     (x0, x1), = stage.domain
     ax.set_xlim(x0, x1)
     ax.set_ylim(*stage.zlim_plotted)
-    ax.set_xlabel("θ", fontsize=style.font_size)
-    ax.set_ylabel("log₁₀ f(θ)" if stage.log_z else "f(θ)", fontsize=style.font_size)
+    ax.set_xlabel("x", fontsize=style.font_size)
+    ax.set_ylabel("log₁₀ z" if stage.log_z else "z", fontsize=style.font_size)
     ax.tick_params(labelsize=style.font_size * 0.85)
     ax.grid(True, alpha=0.35)
 

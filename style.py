@@ -123,6 +123,12 @@ class Style:
         return {**THEME_RC[self.theme], **STEADY_RC}
 
     @property
+    def surface_tint(self) -> float:
+        """How much of the colour map the surface shows over the paper: half on white (the
+        racers stand out), more on a dark slide (half of it there is a muddy olive)."""
+        return 0.5 if self.theme == "light" else 0.8
+
+    @property
     def paper(self) -> str:
         return THEME_RC[self.theme]["axes.facecolor"]
 

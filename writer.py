@@ -5,7 +5,8 @@ Formats:
   rectangle that changed, unchanged pixels in it as a transparent index), no dithering
   (flat colours stay flat), loops forever, the first and last frames held by their durations.
 - webp: animated, lossless over the GIF's palette-reduced frames, loops forever, same timing.
-- mp4: H.264 in yuv420p (what PowerPoint, Keynote and browsers play), by the ffmpeg that
+- mp4: H.264 in yuv420p, BT.709 and tagged so (what PowerPoint, Keynote and browsers
+  play and assume), odd sides padded to even by repeating the edge, by the ffmpeg that
   the imageio-ffmpeg package ships; the first and last frames are repeated for their holds.
 - png: a poster, one still image.
 - csv: not a picture: every epoch of every racer and start, one row each
@@ -166,7 +167,13 @@ def encode_mp4(frames: Sequence[np.ndarray], fps: float, path: Path) -> None:
     pad_w, pad_h = width % 2, height % 2  # yuv420p needs even sides: repeat the edge pixel
     command = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-y",
                "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width + pad_w}x{height + pad_h}",
-               "-r", f"{fps}", "-i", "-", "-an", "-c:v", "libx264", "-preset", "medium", "-crf", "20",
+               "-r", f"{fps}", "-i", "-", "-an",
+               # RGB to BT.709 limited range, and tagged so: what players assume for HD (swscale
+               # would convert with BT.601 and tag nothing, and every colour would shift)
+               "-vf", "scale=out_color_matrix=bt709:out_range=tv,setparams=colorspace=bt709:color_primaries=bt709"
+               ":color_trc=bt709:range=tv", "-colorspace", "bt709",
+               "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv",
+               "-c:v", "libx264", "-preset", "medium", "-crf", "20",
                "-pix_fmt", "yuv420p", "-threads", "1", "-movflags", "+faststart",
                "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact", "-f", "mp4", str(path)]
     process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)

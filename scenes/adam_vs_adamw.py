@@ -10,11 +10,11 @@ GROUP = "Adaptive steps"
 SCENE = Scene(
     surface="parabola_1d",
     start=0.0,
-    optimizers={
-        "Adam (lr = 0.3)": Adam(lr=0.3),
-        "AdamW (lr = 0.3, λ = 0.01)": AdamW(lr=0.3, weight_decay=0.01),
-    },
+    optimizers=[
+        Adam(lr=0.3),
+        AdamW(lr=0.3, weight_decay=0.01),
+    ],
     epochs=60,
     show_epoch=every(1),
-    title="Adam vs AdamW (λ = 0.01) on (θ − 3)²",
+    title="Adam vs AdamW on (x − 3)²",
 )

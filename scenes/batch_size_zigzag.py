@@ -14,9 +14,9 @@ SCENE = Scene(
     surface="line_fit",
     start=(0.0, 0.0),
     optimizers=[
-        Racer(SGD(lr=0.1), label="all 100 (lr = 0.1)"),
-        Racer(SGD(lr=0.05), label="batches of 10 (lr = 0.05)", batch_size=10),
-        Racer(SGD(lr=0.01), label="one sample (lr = 0.01)", batch_size=1),
+        Racer(SGD(lr=0.1), label="all 100, SGD(lr=0.1)"),
+        Racer(SGD(lr=0.05), label="batches of 10, SGD(lr=0.05)", batch_size=10),
+        Racer(SGD(lr=0.01), label="one sample, SGD(lr=0.01)", batch_size=1),
     ],
     epochs=1000,
     seed=42,

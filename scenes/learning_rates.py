@@ -27,5 +27,5 @@ SCENE = Scene(
     optimizers={f"lr = {lr}": SGD(lr=lr) for lr in (0.01, 0.1, 0.5, 0.9)},
     epochs=30,
     show_epoch=every(1),
-    title="Effect of the learning rate: GD on x² + 5 from x = 8",
+    title="Effect of the learning rate: SGD on x² + 5 from x = 8",
 )

@@ -11,8 +11,8 @@ GROUP = "Momentum"
 SCENE = Scene(
     surface="parabola_1d",
     start=0.0,
-    optimizers={f"β = {beta}": EMAMomentum(lr=0.3, beta=beta) for beta in (0.0, 0.5, 0.9, 0.99)},
+    optimizers={f"beta = {beta}": EMAMomentum(lr=0.3, beta=beta) for beta in (0.0, 0.5, 0.9, 0.99)},
     epochs=60,
     show_epoch=every(1),
-    title="Momentum sensitivity (lr = 0.3) on (θ − 3)²",
+    title="Momentum sensitivity: EMAMomentum(lr=0.3) on (x − 3)²",
 )

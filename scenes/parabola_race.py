@@ -12,13 +12,13 @@ GROUP = "Adaptive steps"
 SCENE = Scene(
     surface="parabola_1d",
     start=0.0,
-    optimizers={
-        "Momentum (lr = 0.1)": EMAMomentum(lr=0.1, beta=0.9),
-        "Adagrad (lr = 0.5)": Adagrad(lr=0.5, eps=1e-8),
-        "RMSprop (lr = 0.1)": RMSprop(lr=0.1, alpha=0.9),
-        "Adam (lr = 0.3)": Adam(lr=0.3),
-    },
+    optimizers=[
+        EMAMomentum(lr=0.1, beta=0.9),
+        Adagrad(lr=0.5, eps=1e-8),
+        RMSprop(lr=0.1, alpha=0.9),
+        Adam(lr=0.3),
+    ],
     epochs=60,
     show_epoch=every(1),
-    title="Four optimizers on (θ − 3)²; momentum β = 0.9, RMSprop ρ = 0.9",
+    title="Four optimizers on (x − 3)²",
 )

@@ -12,12 +12,12 @@ GROUP = "Valleys, saddles and pits"
 SCENE = Scene(
     surface="rosenbrock",
     start=(-1.0, 1.0),
-    optimizers={
-        "GD (lr = 0.001)": SGD(lr=0.001),
-        "Momentum (lr = 0.001)": Momentum(lr=0.001, momentum=0.9),
-        "RMSprop (lr = 0.005)": RMSprop(lr=0.005, alpha=0.9),
-        "Adam (lr = 0.01)": Adam(lr=0.01),
-    },
+    optimizers=[
+        SGD(lr=0.001),
+        Momentum(lr=0.001, momentum=0.9),
+        RMSprop(lr=0.005, alpha=0.9),
+        Adam(lr=0.01),
+    ],
     epochs=5000,
-    title="Rosenbrock from (−1, 1); momentum β = 0.9, RMSprop α = 0.9",
+    title="Rosenbrock from (−1, 1)",
 )

@@ -1,6 +1,6 @@
 """Sparse gradients: Adagrad's steps shrink for good; RMSprop forgets and jumps at each rare one.
 
-Seed 002's exercise: lr 0.5, ρ = 0.9, 200 steps of one sample each.
+Seed 002's exercise: lr 0.5, alpha = 0.9, 200 steps of one sample each.
 """
 from optimizers import Adagrad, RMSprop
 from scenes import Racer, Scene, every
@@ -14,8 +14,8 @@ SCENE = Scene(
     surface="sparse_line_fit",
     start=(0.0, 0.0),
     optimizers=[
-        Racer(Adagrad(lr=0.5, eps=1e-8), label="Adagrad (lr = 0.5)", batch_size=1),
-        Racer(RMSprop(lr=0.5, alpha=0.9), label="RMSprop (lr = 0.5, ρ = 0.9)", batch_size=1),
+        Racer(Adagrad(lr=0.5, eps=1e-8), label="Adagrad(lr=0.5)", batch_size=1),
+        Racer(RMSprop(lr=0.5, alpha=0.9), label="RMSprop(lr=0.5, alpha=0.9)", batch_size=1),
     ],
     epochs=200,
     show_epoch=every(2),

@@ -112,8 +112,8 @@ def test_rosenbrock_race_follows_seed_000s_four_loops():
 def test_rosenbrock_race_momentum_and_adam_arrive_gd_trails():
     run = run_scene("rosenbrock_race")
     final = dict(zip(run.labels, run.values[-1, :, 0]))
-    assert final["Momentum (lr = 0.001)"] < 1e-12 and final["Adam (lr = 0.01)"] < 1e-8
-    assert final["GD (lr = 0.001)"] > 1e-3 and final["RMSprop (lr = 0.005)"] > 1e-3
+    assert final["Momentum(lr=0.001)"] < 1e-12 and final["Adam(lr=0.01)"] < 1e-8
+    assert final["SGD(lr=0.001)"] > 1e-3 and final["RMSprop(lr=0.005, alpha=0.9)"] > 1e-3
 
 
 # ----- seed 002 -----
@@ -133,7 +133,7 @@ def test_parabola_race_follows_seed_002s_1d_loops():
 
 def test_momentum_sensitivity_is_seed_002s_exercise():
     run = run_scene("momentum_sensitivity")
-    assert run.labels == ("β = 0.0", "β = 0.5", "β = 0.9", "β = 0.99") and run.epochs == 60
+    assert run.labels == ("beta = 0.0", "beta = 0.5", "beta = 0.9", "beta = 0.99") and run.epochs == 60
     for r, beta in enumerate((0.0, 0.5, 0.9, 0.99)):
         expected = seed_loop((0.0,), 60, parabola_gradient, ema_momentum(0.3, beta))
         np.testing.assert_allclose(path_of(run, r), expected, rtol=1e-12, atol=1e-12)
