@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator, Sequence
 import numpy as np
 from celluloid import Camera
 from matplotlib.collections import LineCollection
-from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 from mpl_toolkits.mplot3d.art3d import Line3D, Line3DCollection
 from PIL import Image
@@ -25,7 +24,7 @@ from PIL import Image
 import layout
 from lines import EpochLine
 from monotext import MonoText
-from picture import BADGE_SIZE, LIVE_SIZE, Picture
+from picture import BADGE_SIZE, Picture
 from runner import NEVER
 from stage import Reel, Stage
 from style import Style
@@ -33,7 +32,7 @@ from style import Style
 TRAIL_POINTS = 600       # a trail keeps about this many points, plus its exact tip
 TRAIL_WIDTH = 1.6        # lines of the last racer; each one before it is STACK_WIDTH wider
 STACK_WIDTH = 0.7
-NEWEST_WIDER = 1.6       # the trail's newest step, wider: the way it is going
+NEWEST_WIDER = 1.0       # the trail's newest step, wider: the way it is going
 MARKER_SIZE = 7.5        # markers of the last racer; each one before it is STACK_SIZE bigger
 STACK_SIZE = 2.0
 
@@ -144,8 +143,8 @@ class FrameDrawer:
         # The count right-aligned in a field as wide as it gets: the word stays put.
         counter = f"epoch {epoch:>{len(f'{self.frame_epochs[-1]:,}')},}"
         picture.ax_z.add_artist(MonoText(0.97, 0.95, counter, transform=picture.ax_z.transAxes, ha="right",
-                                         va="top", size=picture.fs, color=self.style.ink,
-                                         background=to_rgba(self.style.paper, 0.85), crisp=True))
+                                         va="top", size=picture.live_size, weight="bold", color=self.style.ink,
+                                         background=self.style.paper))
 
     def _last_seen(self, r: int, s: int, last: int) -> int | None:
         """The latest epoch up to `last` at which the racer was in view, or None."""
@@ -267,7 +266,7 @@ class FrameDrawer:
         widths = [self.picture.live_width(f"{name} = " + "0" * self._widest_number())]
         notes = {text for r in range(len(self.stage.labels)) for epoch in self.frame_epochs
                  for kind, text in [self._live_content(r, epoch)] if kind == "note"}
-        widths += [self.picture.live_width(note, size=self.picture.fs * BADGE_SIZE, crisp=False, weight="bold")
+        widths += [self.picture.live_width(note, size=self.picture.fs * BADGE_SIZE)
                    for note in notes]
         return max(widths)
 
@@ -277,22 +276,22 @@ class FrameDrawer:
         y = self.picture.legend_rows[r]
         kind, text = self._live_content(r, epoch)
         if kind == "note":
-            self._live_text(y, text, size=self.picture.fs * BADGE_SIZE, color=self.style.paper, weight="bold",
-                            background=st["color"], crisp=False)
+            self._live_text(y, text, size=self.picture.fs * BADGE_SIZE, color=self.style.paper,
+                            background=st["color"])
             self.picture.ax_legend.add_artist(Line2D([0.11], [y], marker=st["marker"], color=st["color"],
                                                      markersize=self.picture.legend_marker_size,
                                                      markerfacecolor=self.style.paper, markeredgewidth=1.4))
             return
         name = "z" if self.stage.n_starts == 1 else "median z"
         # Left-aligned in a column as wide as the widest number: "z =" never moves.
-        self._live_text(y, f"{name} = {text:<{self._widest_number()}}", color=st["color"], crisp=True)
+        self._live_text(y, f"{name} = {text:<{self._widest_number()}}", color=st["color"])
 
     def _live_text(self, y: float, text: str, **props) -> None:
         """A text of the legend's live column: right-aligned at the legend's right edge, or
         further right (up to the next view) where the longest label would touch it."""
         picture = self.picture
         artist = MonoText(0, y, text, transform=picture.ax_legend.transAxes, ha="right", va="center",
-                          **{"size": picture.fs * LIVE_SIZE, **props})
+                          **{"size": picture.live_size, "weight": "bold", **props})
         width = artist.extent(self.style.dpi)[0] / picture.ax_legend.get_window_extent().width
         artist.x = min(max(0.98, picture.labels_end + layout.GAP + width), picture.column_limit)
         picture.ax_legend.add_artist(artist)

@@ -20,7 +20,8 @@ from stage import Stage
 from style import GOLD, SADDLE_MARK, Style, racer_styles
 
 WIDEST_NUMBER = "-1.23e-100"  # the widest text a live value takes (see frames.compact)
-LIVE_SIZE = 0.9               # live values, in the picture's font size
+LIVE_SIZE = 1.0               # live values and the epoch counter, in the picture's font size ...
+MIN_LIVE_POINTS = 8.0         # ... but never smaller (at 100 dpi: digits 8 px tall)
 BADGE_SIZE = 0.75             # "left the view at epoch N" and "diverged at epoch N"
 
 
@@ -85,9 +86,15 @@ class Picture:
             self.ax_z.set_ylabel("z" + (" (log scale)" if log else ""), fontsize=self.fs, labelpad=1)
         self._z_fit, self._background = (tuple(z_range), log), None
 
+    @property
+    def live_size(self) -> float:
+        """The size of live values and the epoch counter: hinted, antialiased, bold digits,
+        legible at half the picture's size (a phone, a slide thumbnail)."""
+        return max(self.fs * LIVE_SIZE, MIN_LIVE_POINTS * self.style.dpi / 100)
+
     def live_width(self, text: str, **props) -> float:
         """The width in pixels of a text of the live column."""
-        props = {"size": self.fs * LIVE_SIZE, "crisp": True, **props}
+        props = {"size": self.live_size, "weight": "bold", **props}
         return MonoText(0, 0, text, transform=None, **props).extent(self.style.dpi)[0]
 
     def _build_z_plot(self):

@@ -1,0 +1,117 @@
+"""The picture tells the truth: the GIF and WebP show the colours the poster shows, the
+MP4 is tagged with the colour space it was converted with, the live digits are the
+font's own rendering, and the z plot holds what it must."""
+import io
+import re
+import subprocess
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+from PIL import Image
+
+import animate
+import style as looks
+from conftest import drawer
+from monotext import MonoText
+from optimizers import SGD, Adam
+from runner import simulate
+from scenes import Scene, every
+
+SIZE = (480, 270)
+
+
+@pytest.fixture(scope="module", params=["light", "dark"])
+def saddle(request):
+    return animate.render("saddle", epochs=600, size=SIZE, theme=request.param)
+
+
+def _last_frame(data: bytes) -> np.ndarray:
+    with Image.open(io.BytesIO(data)) as image:
+        image.seek(image.n_frames - 1)
+        return np.asarray(image.convert("RGB")).astype(int)
+
+
+@pytest.mark.parametrize("fmt", ["gif", "webp"])
+def test_the_last_frame_shows_the_posters_colours(saddle, fmt, tmp_path):
+    """Pixel by pixel against the PNG poster: every pixel that has one of the marks'
+    colours there (racers, gold stars, text, paper) has exactly it; no pixel is far off."""
+    poster = np.asarray(Image.open(saddle.save(tmp_path / "poster.png").path).convert("RGB")).astype(int)
+    shown = _last_frame(saddle.to_bytes(fmt))
+    keys = np.array([looks.rgb(c) * 255 for c in saddle.key_colors(saddle.style)]).round().astype(int)
+    marked = (poster[:, :, None, :] == keys[None, None]).all(axis=3).any(axis=2)
+    assert marked.sum() > 0.3 * marked.size  # paper, text, lines, markers
+    assert np.array_equal(shown[marked], poster[marked])
+    error = np.abs(shown - poster).max(axis=2)
+    assert np.percentile(error, 99) <= 30 and error.mean() < 2.0  # edges blended with the surface
+
+
+def test_every_racer_and_the_gold_star_keep_their_hue_in_the_gif(tmp_path):
+    """noisy_sgd's minimum star among the racers' shades: gold stays gold (it came out
+    vermilion), each shade stays itself."""
+    movie = animate.render("noisy_sgd", epochs=60, size=SIZE)
+    with Image.open(io.BytesIO(movie.to_bytes("gif"))) as gif:
+        first = np.asarray(gif.convert("RGB")).astype(int)  # the racers at the start: the star in view
+        gif.seek(gif.n_frames - 1)
+        last = np.asarray(gif.convert("RGB")).astype(int)
+    gold = (looks.rgb(looks.GOLD) * 255).round().astype(int)
+    assert (first == gold).all(axis=2).sum() >= 20
+    for st in looks.racer_styles(movie.stage.kinds):
+        rgb = (looks.rgb(st["color"]) * 255).round().astype(int)
+        assert (last == rgb).all(axis=2).sum() >= 20, st["color"]
+
+
+def test_one_optimizer_one_colour_and_marker_in_every_scene_and_shades_for_a_sweep():
+    assert looks.racer_styles(["SGD", "Adam", "RMSprop"])[1] == looks.racer_styles(["Adam"])[0] | {"linestyle": "--"}
+    assert looks.racer_styles(["Momentum", "Adam"])[1]["color"] == looks.racer_styles(["Adam"])[0]["color"]
+    sweep = [st["color"] for st in looks.racer_styles(["SGD"] * 4)]
+    lightness = [sum(looks.rgb(c)) for c in sweep]
+    assert len(set(sweep)) == 4 and lightness == sorted(lightness)  # ordered shades, dark to light
+    hues = {round(__import__("colorsys").rgb_to_hls(*looks.rgb(c))[0], 2) for c in sweep}
+    assert len(hues) == 1
+
+
+def test_the_mp4_is_converted_and_tagged_bt709(tmp_path):
+    path = animate.render("saddle", epochs=40, size=(320, 180)).save(tmp_path / "s.mp4").path
+    probe = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path)],
+                           capture_output=True, text=True).stderr
+    assert re.search(r"Video: h264 .*yuv420p\(tv, bt709, progressive\)", probe), probe
+
+
+def test_an_odd_size_mp4_is_padded_and_says_so(tmp_path):
+    saved = animate.render("saddle", epochs=10, size=(321, 181)).save(tmp_path / "odd.mp4")
+    assert saved.notes == ("H.264 needs even sides: 321x181 was padded to 322x182 (the edge repeated)",)
+
+
+@pytest.mark.parametrize("size", [6.0, 8.0, 10.5, 14.0, 21.0])
+@pytest.mark.parametrize("weight", ["normal", "bold"])
+def test_live_digits_are_the_fonts_own_rendering_of_the_string(size, weight):
+    """Pasted from cached glyphs, the same pixels as matplotlib's text of the whole string."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+
+    def drawn(add) -> np.ndarray:
+        fig = Figure(figsize=(3, 0.6), dpi=100)
+        canvas = FigureCanvasAgg(fig)
+        add(fig)
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba())[:, :, :3]
+
+    text = "epoch 3,750  z = -6.43e+31"
+    ours = drawn(lambda fig: fig.add_artist(MonoText(4, 12, text, transform=None, size=size, weight=weight, pad=0)))
+    font = FontProperties(family="monospace", size=size, weight=weight)
+    reference = drawn(lambda fig: fig.text(4, 12, text, fontproperties=font, transform=None))
+    assert (255 - reference.astype(int)).sum() > 1000  # there is ink
+    assert np.array_equal(ours, reference)
+
+
+def test_the_z_plot_holds_every_value_of_a_racer_in_view():
+    scene = Scene("rosenbrock", start=(-1.0, 1.0), optimizers=[SGD(lr=1e-3), Adam(lr=0.01)], epochs=3000,
+                  show_epoch=every(500))
+    run = simulate(scene)
+    picture = drawer(run, looks.Style(width=320, height=180))
+    lo, hi = picture.picture.ax_z.get_ylim()
+    values = run.values[:, :, 0]
+    assert values.min() < scene.surface.zlim[0]  # the old limits cut the winner off
+    assert lo <= values.min() and values.max() <= hi and picture.picture.ax_z.get_yscale() == "log"
