@@ -1,4 +1,4 @@
-"""Before/after stills of the saddle's frame 61 (the last), at 711x400, for docs/.
+"""Before/after stills of the saddle's last frame, at 711x400, for docs/.
 
 Before: seed 004's pipeline (../shared/bench/seed004_reference.py). After: this project,
 light and dark theme. Also refreshes docs/saddle.gif, the README's animation.
@@ -22,7 +22,7 @@ DOCS = ROOT / "docs"
 def last_frame(gif: Path, png: Path) -> None:
     with Image.open(gif) as image:
         image.seek(image.n_frames - 1)
-        assert image.n_frames == 62, image.n_frames
+        assert image.n_frames == 63, image.n_frames
         image.convert("RGB").save(png, optimize=True)
     print(f"{png.relative_to(ROOT)}")
 

@@ -10,6 +10,18 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_configure(config):
+    """Render processes from a fork server that has imported the renderer once: a test
+    process has threads (pytest-xdist's), so the library would otherwise spawn, and every
+    render with two jobs would start two interpreters from scratch. (The library takes a
+    start method its caller chose, as this one is chosen here.)"""
+    import multiprocessing
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        multiprocessing.set_forkserver_preload(["frames", "pool"])
+        multiprocessing.set_start_method("forkserver", force=True)
+
+
 class Finished(NamedTuple):
     """What a command-line run left: as subprocess.CompletedProcess names it."""
     returncode: int
