@@ -19,10 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 
 
-def last_frame(gif: Path, png: Path) -> None:
+def last_frame(gif: Path, png: Path, frames: int | None = None) -> None:
     with Image.open(gif) as image:
         image.seek(image.n_frames - 1)
-        assert image.n_frames == 63, image.n_frames
+        assert frames is None or image.n_frames == frames, image.n_frames
         image.convert("RGB").save(png, optimize=True)
     print(f"{png.relative_to(ROOT)}")
 
@@ -40,7 +40,7 @@ def main() -> None:
             out = tmp / f"{theme}.gif"
             subprocess.run([sys.executable, "animate.py", "saddle", "--size", "711x400", "--theme", theme,
                             "--out", str(out), "--quiet"], check=True, cwd=ROOT)
-            last_frame(out, DOCS / f"saddle-frame61-{theme}.png")
+            last_frame(out, DOCS / f"saddle-frame61-{theme}.png", frames=63)
     subprocess.run([sys.executable, "animate.py", "saddle", "--size", "711x400", "--out", str(DOCS / "saddle.gif")],
                    check=True, cwd=ROOT)
 
