@@ -291,8 +291,13 @@ class FrameDrawer:
         further right (up to the next view) where the longest label would touch it."""
         picture = self.picture
         artist = MonoText(0, y, text, transform=picture.ax_legend.transAxes, ha="right", va="center",
-                          **{"size": picture.live_size, "weight": "bold", **props})
-        width = artist.extent(self.style.dpi)[0] / picture.ax_legend.get_window_extent().width
+                          **{"size": picture.live_size, "weight": "bold", "pad": 1, **props})
+        legend_width = picture.ax_legend.get_window_extent().width
+        width = artist.extent(self.style.dpi)[0] / legend_width
+        room = picture.column_limit - picture.labels_end - layout.GAP
+        if width > room:  # not even a cut label leaves room (a small frame at a high dpi): smaller
+            artist.size = max(4.0, artist.size * room / width)
+            width = artist.extent(self.style.dpi)[0] / legend_width
         artist.x = min(max(0.98, picture.labels_end + layout.GAP + width), picture.column_limit)
         picture.ax_legend.add_artist(artist)
 

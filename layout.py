@@ -24,25 +24,28 @@ def view_kinds(dim: int, view: str) -> list[str]:
     return {"3d": ["3d"], "contour": ["contour"], "both": ["contour", "3d"]}[view]
 
 
-def rectangles(width: int, height: int, dim: int, view: str) -> Rectangles:
+def rectangles(width: int, height: int, dim: int, view: str, dpi: int = 100) -> Rectangles:
     kinds = view_kinds(dim, view)
+    margin = 0.09 * max(1.0, dpi / 100)  # left of the z plot: its tick labels and label grow with dpi
+    right = 0.985 - 0.05 * max(1.0, dpi / 100)  # of a 3-D view: its z label stands out right of its box
     if width / height > 1.2:
         left = 0.27 if len(kinds) == 2 else 0.33
         # The legend sits above the z plot: with the live values near the top, where runs
         # start, a GIF frame's changed rectangle stays short in the early frames.
-        z_rect, legend_rect = (0.09, 0.12, left - 0.005, 0.52), (0.01, 0.68, left + 0.07, 0.23)
+        z_right = left + 0.085 - 0.05 * max(0.0, dpi / 100 - 1)  # clear of the view's labels as they grow
+        z_rect, legend_rect = (margin, 0.12, z_right - margin, 0.52), (0.01, 0.68, left + 0.07, 0.23)
         if len(kinds) == 2:
-            rects = {"contour": (0.43, 0.12, 0.24, 0.76), "3d": (0.68, 0.07, 0.28, 0.84)}
+            rects = {"contour": (0.43, 0.12, 0.24, 0.76), "3d": (0.665, 0.07, right - 0.665, 0.84)}
         else:
             flat = (left + 0.16, 0.12, 0.80 - left, 0.76)
-            rects = {"3d": (left + 0.1, 0.04, 0.9 - left, 0.88), "contour": flat, "curve": flat}
+            rects = {"3d": (left + 0.1, 0.04, right - left - 0.1, 0.88), "contour": flat, "curve": flat}
     else:
-        z_rect, legend_rect = (0.11, 0.08, 0.40, 0.25), (0.55, 0.02, 0.45, 0.33)
+        z_rect, legend_rect = (margin + 0.02, 0.08, 0.49 - margin, 0.25), (0.55, 0.02, 0.45, 0.33)
         if len(kinds) == 2:
-            rects = {"contour": (0.09, 0.45, 0.38, 0.45), "3d": (0.5, 0.38, 0.5, 0.56)}
+            rects = {"contour": (0.1, 0.45, 0.37, 0.45), "3d": (0.5, 0.38, right - 0.5, 0.56)}
         else:
             flat = (0.12, 0.45, 0.82, 0.45)
-            rects = {"3d": (0.02, 0.37, 0.96, 0.57), "contour": flat, "curve": flat}
+            rects = {"3d": (0.02, 0.37, right - 0.02, 0.57), "contour": flat, "curve": flat}
     return Rectangles(z_rect, legend_rect, [(kind, rects[kind]) for kind in kinds])
 
 

@@ -37,12 +37,12 @@ class Picture:
     def __init__(self, stage: Stage, style: Style = Style()):
         self.stage, self.style, self.fs = stage, style, style.font_size
         self.racer_styles = racer_styles(stage.kinds, style.theme)
-        self._background, self._z_fit = None, None
+        self._background, self._z_fit, self._live_size = None, None, None
         with self.theme():
             self.fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi)
             self.canvas = FigureCanvasAgg(self.fig)
             layout.fit_title(self.fig, stage.title, self.fs * 1.3)
-            rects = layout.rectangles(style.width, style.height, stage.dim, style.view)
+            rects = layout.rectangles(style.width, style.height, stage.dim, style.view, style.dpi)
             self.ax_z = self.fig.add_axes(rects.z_plot)
             self.ax_legend = self.fig.add_axes(rects.legend)
             self.ax_legend.set_axis_off()
@@ -89,12 +89,21 @@ class Picture:
     @property
     def live_size(self) -> float:
         """The size of live values and the epoch counter: hinted, antialiased, bold digits,
-        legible at half the picture's size (a phone, a slide thumbnail)."""
-        return max(self.fs * LIVE_SIZE, MIN_LIVE_POINTS * self.style.dpi / 100)
+        legible at half the picture's size (a phone, a slide thumbnail); no taller than
+        the legend's rows are apart."""
+        if self._live_size is None:
+            size = max(self.fs * LIVE_SIZE, MIN_LIVE_POINTS * self.style.dpi / 100)
+            while size > 4 and self.live_height(size) > self._row_pixels:
+                size *= 0.95
+            self._live_size = size
+        return self._live_size
+
+    def live_height(self, size: float) -> int:
+        return MonoText(0, 0, "0", transform=None, size=size, weight="bold", pad=1).extent(self.style.dpi)[1]
 
     def live_width(self, text: str, **props) -> float:
         """The width in pixels of a text of the live column."""
-        props = {"size": self.live_size, "weight": "bold", **props}
+        props = {"size": self.live_size, "weight": "bold", "pad": 1, **props}
         return MonoText(0, 0, text, transform=None, **props).extent(self.style.dpi)[0]
 
     def _build_z_plot(self):
@@ -114,7 +123,9 @@ class Picture:
         ax, n = self.ax_legend, len(self.stage.labels)
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
-        self.legend_rows = 0.86 - np.arange(n) * min(0.24, 0.76 / max(n - 1, 1))
+        spacing = min(0.24, 0.76 / max(n - 1, 1))
+        self.legend_rows = 0.86 - np.arange(n) * spacing
+        self._row_pixels = spacing * ax.get_window_extent().height if n > 1 else float("inf")
         fs = self.fs * (0.95 if n <= 4 else 0.8)
         self.legend_marker_size = fs * 0.7
         texts = []
@@ -127,11 +138,12 @@ class Picture:
             texts.append(ax.text(layout.LABEL_X, y, label, va="center", fontsize=fs))
         self._labels, self._label_size = texts, fs
         # The live column may use the free space between the legend and a view to its right.
+        self.fig.draw_without_rendering()  # the views' labels where they will be drawn
         renderer = self.canvas.get_renderer()
         box = ax.get_window_extent(renderer)
         right = 0.995 * self.fig.bbox.width
         for _, view in self.position_axes:
-            other = view.get_window_extent(renderer)
+            other = view.get_tightbbox(renderer)  # with its tick labels
             if other.x0 > box.x0 and other.y1 > box.y0 and other.y0 < box.y1:
                 right = min(right, other.x0 - 4)
         self.column_limit = (right - box.x0) / box.width
@@ -175,12 +187,16 @@ def _draw_3d(ax, stage: Stage, style: Style) -> None:
     ax.set_zlim(*stage.zlim_plotted)
     for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
         axis.set_pane_color((1, 1, 1, 0) if style.theme == "dark" else (0.95, 0.95, 0.95, 1))
-    ax.set_xlabel("x", fontsize=fs, labelpad=-2)
-    ax.set_ylabel("y", fontsize=fs, labelpad=-2)
-    ax.set_zlabel("log₁₀ z" if stage.log_z else "z", fontsize=fs, labelpad=-1)
+    ax.set_xlabel("x", fontsize=fs, labelpad=2)
+    ax.set_ylabel("y", fontsize=fs, labelpad=2)
+    ax.set_zlabel("log₁₀ z" if stage.log_z else "z", fontsize=fs, labelpad=1)
     ax.tick_params(labelsize=fs * 0.8, pad=0)
-    for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
-        axis.get_major_locator().set_params(nbins=5)
+    # As many ticks as the view has room for (labels are about five characters wide), none
+    # at the ends of x and y: their labels meet at the front corner.
+    room = ax.get_position().width * style.width / (fs * style.dpi / 72 * 5)
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.get_major_locator().set_params(nbins=int(np.clip(room / 2, 2, 4)), prune="both")
+    ax.zaxis.get_major_locator().set_params(nbins=int(np.clip(room / 1.5, 3, 5)))
     ax.grid(False)
     ax.view_init(*stage.camera)
 

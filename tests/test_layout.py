@@ -1,0 +1,89 @@
+"""No text is clipped or overlaps another, in any preset, view, theme and dpi: the title,
+axis labels, tick labels (2-D and 3-D), legend labels, live values, badges and counter."""
+import itertools
+
+import pytest
+from matplotlib.transforms import Bbox
+
+import scenes
+from conftest import drawer
+from monotext import MonoText
+from runner import simulate
+from style import PRESETS, Style
+
+RUNS = {}
+
+
+def _run(name):
+    if name not in RUNS:
+        scene = scenes.load(name)
+        RUNS[name] = simulate(scene.with_options(epochs=min(scene.epochs, 300)))
+    return RUNS[name]
+
+
+def text_boxes(picture, drawn) -> list[tuple[str, Bbox]]:
+    """Every text of a frame with its box in pixels (only ticks inside the axis' limits:
+    matplotlib makes, but never draws, the others)."""
+    fig, renderer = picture.fig, picture.canvas.get_renderer()
+    boxes = [("title", t.get_window_extent(renderer)) for t in fig.texts if t.get_text()]
+    for ax in fig.axes:
+        name = "3d" if hasattr(ax, "zaxis") else "legend" if ax is picture.ax_legend else "z" if ax is picture.ax_z \
+            else "view"
+        for axis in [ax.xaxis, ax.yaxis] + ([ax.zaxis] if hasattr(ax, "zaxis") else []):
+            if axis.label.get_visible() and axis.label.get_text():
+                boxes.append((f"{name} {axis.axis_name} label", axis.label.get_window_extent(renderer)))
+            lo, hi = sorted(axis.get_view_interval())
+            slack = 1e-9 * (hi - lo)
+            for tick in axis.get_major_ticks():
+                if lo - slack <= tick.get_loc() <= hi + slack:
+                    for label in (tick.label1, tick.label2):
+                        if label.get_visible() and label.get_text():
+                            boxes.append((f"{name} {axis.axis_name} tick", label.get_window_extent(renderer)))
+        boxes += [(f"{name} text", t.get_window_extent(renderer)) for t in ax.texts if t.get_text()]
+    for artist in drawn:
+        if isinstance(artist, MonoText):
+            width, height = artist.extent(picture.style.dpi)
+            x, y = artist.get_transform().transform((artist.x, artist.y))
+            x -= {"left": 0, "center": width / 2, "right": width}[artist.ha]
+            y -= {"bottom": 0, "center": height / 2, "top": height}[artist.va]
+            boxes.append(("live", Bbox.from_bounds(x, y, width, height)))
+    return boxes
+
+
+def layout_problems(picture, drawn) -> list[str]:
+    picture.canvas.draw()
+    boxes = text_boxes(picture, drawn)
+    width, height = picture.fig.bbox.width, picture.fig.bbox.height
+    problems = [f"{name} leaves the figure: {box.bounds}" for name, box in boxes
+                if box.x0 < -0.5 or box.y0 < -0.5 or box.x1 > width + 0.5 or box.y1 > height + 0.5]
+    for (one, a), (other, b) in itertools.combinations(boxes, 2):
+        if min(a.x1, b.x1) - max(a.x0, b.x0) > 1 and min(a.y1, b.y1) - max(a.y0, b.y0) > 1:
+            problems.append(f"{one} {a.bounds} overlaps {other} {b.bounds}")
+    return problems
+
+
+# The extremes of dpi in every preset and view, the default dpi in the default preset; the
+# dark theme (the same layout in other colours) once; scenes with log scales, many starts,
+# four racers, a 1-D curve where their texts are largest.
+CASES = [("saddle", preset, view, "light", dpi)
+         for preset, view, dpi in itertools.product(PRESETS, ["3d", "contour", "both"], [50, 150])]
+CASES += [("saddle", "blog", view, "light", 100) for view in ("3d", "contour", "both")]
+CASES += [("saddle", "slides", "both", "dark", 150)]
+CASES += [(name, preset, "both", "light", 150) for name in ("rosenbrock_race", "himmelblau_basins")
+          for preset in ("blog", "square")]
+CASES += [("learning_rates", "square", "3d", "light", 150)]
+
+
+@pytest.mark.parametrize("name, preset, view, theme, dpi", CASES)
+def test_no_text_is_clipped_or_overlaps(name, preset, view, theme, dpi):
+    width, height = PRESETS[preset]
+    picture = drawer(_run(name), Style(width=width, height=height, view=view, theme=theme, dpi=dpi))
+    drawn = picture.artists(len(picture.frame_epochs) - 1)  # the last frame: the longest numbers and notes
+    assert layout_problems(picture.picture, drawn) == []
+
+
+def test_the_check_finds_an_overlap():
+    """The test above can fail: two texts placed on top of each other are found."""
+    picture = drawer(_run("saddle"), Style(width=480, height=270))
+    picture.picture.fig.text(0.5, 0.985, "a title", ha="center", va="top")
+    assert any("title" in problem and "overlaps" in problem for problem in layout_problems(picture.picture, []))
