@@ -58,6 +58,9 @@ class FrameDrawer:
         self.reel, self.tracks, self.frame_epochs = reel, reel.tracks, reel.frame_epochs
         self.picture.fit_z(reel.z_range, reel.z_log)
         self._epoch_lines, self._number_width = {}, None
+        # For each epoch, racer and start: the latest epoch up to it in view (-1: none yet).
+        epochs = np.arange(len(reel.in_view)).reshape(-1, 1, 1)
+        self._seen = np.maximum.accumulate(np.where(reel.in_view, epochs, -1), axis=0)
         self.picture.fit_legend(self._live_column_width())
         n, single = len(self.stage.labels), self.stage.n_starts == 1
         # Racers drawn first (lower in the legend) are wider and bigger, so that one that
@@ -148,15 +151,12 @@ class FrameDrawer:
 
     def _last_seen(self, r: int, s: int, last: int) -> int | None:
         """The latest epoch up to `last` at which the racer was in view, or None."""
-        seen = np.flatnonzero(self.reel.in_view[: last + 1, r, s])
-        return int(seen[-1]) if len(seen) else None
+        seen = int(self._seen[last, r, s])
+        return seen if seen >= 0 else None
 
     def _away_since(self, r: int, s: int, epoch: int) -> int | None:
         """The epoch the racer left the view, if it is out of view at `epoch`."""
-        if self.reel.in_view[epoch, r, s]:
-            return None
-        seen = np.flatnonzero(self.reel.in_view[: epoch + 1, r, s])
-        return int(seen[-1]) + 1 if len(seen) else 0
+        return None if self.reel.in_view[epoch, r, s] else int(self._seen[epoch, r, s]) + 1
 
     def _mark_z_exit(self, r: int, s: int, last: int, st: dict) -> None:
         """Where the racer's z line first leaves the z plot: a triangle on its edge, pointing
