@@ -17,9 +17,10 @@ SCENE = Scene("rosenbrock", start=(-1.5, 2.0), optimizers=[SGD(lr=1e-3), Adam(lr
 SIZE = (320, 180)
 
 
-def render(tmp_path, name, scene=SCENE, max_bytes=None, size=SIZE, **options):
-    """Render through the library and save to tmp_path/name: what was written."""
-    return animate.render(scene, size=size, **options).save(tmp_path / name, max_bytes=max_bytes)
+def render(tmp_path, name, scene=SCENE, max_bytes=None, size=SIZE, jobs=1, **options):
+    """Render through the library (in this process unless `jobs` says otherwise) and save
+    to tmp_path/name: what was written."""
+    return animate.render(scene, size=size, jobs=jobs, **options).save(tmp_path / name, max_bytes=max_bytes)
 
 
 @pytest.mark.parametrize("fmt", ["gif", "webp"])
@@ -62,7 +63,7 @@ def test_png_is_a_poster_and_an_overview(tmp_path):
 
 def test_poster_is_the_last_frame_of_the_animation(tmp_path):
     poster = render(tmp_path, "poster.png").path
-    frames = animate.render(SCENE, size=SIZE).frames
+    frames = animate.render(SCENE, size=SIZE, jobs=1).frames
     assert np.array_equal(np.asarray(Image.open(poster).convert("RGB")), frames[-1])
 
 
@@ -74,7 +75,7 @@ def test_same_scene_same_bytes(tmp_path, fmt):
 
 
 def test_max_bytes_trims_until_it_fits_and_says_so(tmp_path):
-    movie = animate.render(SCENE, size=(480, 270))
+    movie = animate.render(SCENE, size=(480, 270), jobs=1)
     natural = movie.save(tmp_path / "natural.gif").bytes
     limit = int(natural * 0.7)
     result = movie.save(tmp_path / "fit.gif", max_bytes=limit)
@@ -114,7 +115,7 @@ def test_schedule_and_noise_scenes_render_and_repeat_byte_for_byte(tmp_path, nam
 
 def test_max_bytes_shrinks_the_picture_before_it_drops_below_30_frames(tmp_path):
     scene = SCENE.with_options(epochs=4000, show_epoch=scenes.show_epoch)  # 63 frames
-    movie = animate.render(scene, size=(480, 270))
+    movie = animate.render(scene, size=(480, 270), jobs=1)
     natural = movie.save(tmp_path / "natural.gif")
     assert natural.frames == 63
     result = movie.save(tmp_path / "fit.gif", max_bytes=int(natural.bytes * 0.6))
