@@ -56,7 +56,7 @@ def test_no_cell_fails_or_warns(executed):
 def test_both_animations_show_inline_as_small_gifs(executed):
     notebook, _ = executed
     gifs = list(_inline_gifs(notebook))
-    assert [gif.size for gif in gifs] == [(640, 360), (640, 360)]
+    assert [gif.size for gif in gifs] == [(480, 270), (480, 270)]
     assert [gif.n_frames for gif in gifs] == [63, 41]  # the saddle's frame rule; every(5) of 200 epochs
     assert sum(len(cell.get("outputs", [])) and len(str(cell.outputs)) for cell in notebook.cells) < 2_000_000
 
@@ -66,9 +66,9 @@ def test_the_saved_files_open_with_independent_decoders(executed):
     reader = imageio_ffmpeg.read_frames(str(out / "saddle.mp4"))
     meta = next(reader)
     frames = sum(1 for _ in reader)
-    assert meta["codec"].startswith("h264") and meta["size"] == (640, 360) and frames == 63 + 9 + 19
+    assert meta["codec"].startswith("h264") and meta["size"] == (480, 270) and frames == 63 + 9 + 19
     with Image.open(out / "ripples.gif") as gif:
-        assert gif.n_frames == 41 and gif.size == (640, 360)
+        assert gif.n_frames == 41 and gif.size == (480, 270)
 
 
 def test_the_csv_rows_of_sgd_follow_the_closed_form(executed):

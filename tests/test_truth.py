@@ -23,7 +23,7 @@ SIZE = (480, 270)
 
 @pytest.fixture(scope="module", params=["light", "dark"])
 def saddle(request):
-    return animate.render("saddle", epochs=600, size=SIZE, theme=request.param)
+    return animate.render("saddle", epochs=300, size=SIZE, theme=request.param, jobs=1)
 
 
 def _last_frame(data: bytes) -> np.ndarray:
@@ -49,7 +49,7 @@ def test_the_last_frame_shows_the_posters_colours(saddle, fmt, tmp_path):
 def test_every_racer_and_the_gold_star_keep_their_hue_in_the_gif(tmp_path):
     """noisy_sgd's minimum star among the racers' shades: gold stays gold (it came out
     vermilion), each shade stays itself."""
-    movie = animate.render("noisy_sgd", epochs=60, size=SIZE)
+    movie = animate.render("noisy_sgd", epochs=60, size=SIZE, jobs=1)
     with Image.open(io.BytesIO(movie.to_bytes("gif"))) as gif:
         first = np.asarray(gif.convert("RGB")).astype(int)  # the racers at the start: the star in view
         gif.seek(gif.n_frames - 1)
