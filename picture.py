@@ -109,11 +109,8 @@ class Picture:
     def _build_z_plot(self):
         ax, stage = self.ax_z, self.stage
         ax.set_xlim(0, stage.epochs)
-        if stage.log_z:  # until a run is attached (fit_z): the surface's limits
-            ax.set_yscale("log")
-        ax.set_ylim(*stage.zlim)
+        self.fit_z(stage.zlim, stage.log_z)  # the surface's limits, until a run is attached
         ax.set_xlabel("epoch", fontsize=self.fs)
-        ax.set_ylabel("z" + (" (log scale)" if stage.log_z else ""), fontsize=self.fs, labelpad=1)
         ax.tick_params(labelsize=self.fs * 0.85)
         ax.grid(True, alpha=0.35)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))

@@ -54,9 +54,13 @@ class Stage:
         return (float(np.log10(z0)), float(np.log10(z1))) if self.log_z else (z0, z1)
 
     def plotted(self, values):
-        """Values as plotted: clipped to the z-limits, and log10 for a log-scaled surface."""
-        clipped = np.clip(values, *self.zlim)
-        return np.log10(clipped) if self.log_z else clipped
+        return plotted(values, self.zlim, self.log_z)
+
+
+def plotted(values, zlim, log_z: bool):
+    """Values as plotted: clipped to the z-limits, and log10 for a log-scaled surface."""
+    clipped = np.clip(values, *zlim)
+    return np.log10(clipped) if log_z else clipped
 
 
 class Reel(NamedTuple):
@@ -113,8 +117,7 @@ def stage_for(scene, mesh: int = 36) -> Stage:
         return Grid(xs, ys, plot(np.nan_to_num(zs, nan=surface.zlim[1])))
 
     def plot(values):
-        clipped = np.clip(values, *surface.zlim)
-        return np.log10(clipped) if surface.log_z else clipped
+        return plotted(values, surface.zlim, surface.log_z)
 
     curve = None
     if surface.dim == 1:
@@ -123,7 +126,7 @@ def stage_for(scene, mesh: int = 36) -> Stage:
         with np.errstate(all="ignore"):
             curve = Grid(xs, None, plot(np.asarray(surface.f(xs[None, :]), dtype=float)))
     minima = np.array(surface.minima, dtype=float).reshape(-1, surface.dim)
-    saddles = np.array(getattr(surface, "saddle_points", ()), dtype=float).reshape(-1, surface.dim)
+    saddles = np.array(surface.saddle_points, dtype=float).reshape(-1, surface.dim)
     return Stage(
         title=scene.title or f"{surface.name}: {surface.description}",
         labels=tuple(racer.name for racer in scene.racers),
