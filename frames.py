@@ -35,6 +35,7 @@ STACK_WIDTH = 0.7
 NEWEST_WIDER = 1.0       # the trail's newest step, wider: the way it is going
 MARKER_SIZE = 7.5        # markers of the last racer; each one before it is STACK_SIZE bigger
 STACK_SIZE = 2.0
+SHORTEST_LABEL = 8       # characters a legend label keeps before the live notes take the short form
 
 
 class FrameDrawer:
@@ -57,11 +58,14 @@ class FrameDrawer:
         """The run whose frames to draw (its scene must be this drawer's)."""
         self.reel, self.tracks, self.frame_epochs = reel, reel.tracks, reel.frame_epochs
         self.picture.fit_z(reel.z_range, reel.z_log)
-        self._epoch_lines, self._number_width = {}, None
+        self._epoch_lines, self._number_width, self._short_notes = {}, None, False
         # For each epoch, racer and start: the latest epoch up to it in view (-1: none yet).
         epochs = np.arange(len(reel.in_view)).reshape(-1, 1, 1)
         self._seen = np.maximum.accumulate(np.where(reel.in_view, epochs, -1), axis=0)
         self.picture.fit_legend(self._live_column_width())
+        if self.picture.shortest_label() < SHORTEST_LABEL:  # the notes crowd the labels out
+            self._short_notes = True
+            self.picture.fit_legend(self._live_column_width())
         n, single = len(self.stage.labels), self.stage.n_starts == 1
         # Racers drawn first (lower in the legend) are wider and bigger, so that one that
         # runs exactly where another does still shows around it.
@@ -249,14 +253,16 @@ class FrameDrawer:
 
     def _live_content(self, r: int, epoch: int) -> tuple[str, str]:
         """What the legend's live column says of racer r at `epoch`: ("number", its z) or
-        ("note", since when it has diverged or been out of view)."""
+        ("note", since when it has diverged or been out of view: "left the view at epoch N",
+        or "left at N" where the long note would leave too little room for the labels)."""
         if self.stage.n_starts == 1:
             diverged = self.tracks.diverged_at[r, 0]
             away = self._away_since(r, 0, epoch)
+            epoch_word = "" if self._short_notes else "epoch "
             if diverged != NEVER and diverged <= epoch:
-                return "note", f"diverged at epoch {diverged:,}"
+                return "note", f"diverged at {epoch_word}{diverged:,}"
             if away is not None:
-                return "note", f"left the view at epoch {away:,}"
+                return "note", f"{'left' if self._short_notes else 'left the view'} at {epoch_word}{away:,}"
         number = self._live_number(r, epoch)
         return ("note", "all left the view") if number is None else ("number", number)
 

@@ -147,6 +147,12 @@ class Picture:
         widest = ("median z = " if self.stage.n_starts > 1 else "z = ") + WIDEST_NUMBER
         self.fit_legend(self.live_width(widest))
 
+    def shortest_label(self) -> float:
+        """The characters kept by the most cut legend label (inf when none is cut)."""
+        kept = [len(t.get_text().rstrip("…")) for t, label in zip(self._labels, self.stage.labels)
+                if t.get_text() != label]
+        return min(kept, default=float("inf"))
+
     def fit_legend(self, live_width: float) -> None:
         """Make the labels leave room for a live column `live_width` pixels wide (the
         widest text a run shows there): the full labels where they fit, else smaller ones,

@@ -130,21 +130,22 @@ def quantized(frames: Sequence[np.ndarray], key_colors: Sequence[str] = ()) -> l
     orange), and a mark must keep its colour in every format.
     """
     palette = shared_palette(frames, key_colors)
-    table = np.array(palette.getpalette(), dtype=np.int64).reshape(-1, 3)
+    table = np.array(palette.getpalette(), dtype=np.uint32).reshape(-1, 3)
     packed_table = (table[:, 0] << 16) | (table[:, 1] << 8) | table[:, 2]
-    keys = np.unique([int(color.lstrip("#"), 16) for color in key_colors]).astype(np.int64)
-    key_entries = np.array([int(np.flatnonzero(packed_table == key)[-1]) for key in keys], dtype=np.uint8)
+    keys = {int(color.lstrip("#"), 16) for color in key_colors}
+    key_entries = [(key, int(np.flatnonzero(packed_table == key)[-1])) for key in sorted(keys)]
     images = []
     for frame in frames:
         image = Image.fromarray(frame).quantize(palette=palette, dither=Image.Dither.NONE)
-        if len(keys):
-            rgb = frame.astype(np.int64)
-            packed = (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
-            where = np.minimum(np.searchsorted(keys, packed), len(keys) - 1)
-            hit = keys[where] == packed
-            if hit.any():
-                indices = np.asarray(image).copy()
-                indices[hit] = key_entries[where[hit]]
+        if key_entries:
+            packed = (frame[..., 0].astype(np.uint32) << 16) | (frame[..., 1].astype(np.uint32) << 8) | frame[..., 2]
+            indices = None
+            for key, entry in key_entries:  # a few keys: one comparison each beats a sorted search
+                hit = packed == key
+                if hit.any():
+                    indices = np.asarray(image).copy() if indices is None else indices
+                    indices[hit] = entry
+            if indices is not None:
                 image = Image.fromarray(indices, mode="P")
                 image.putpalette(palette.getpalette())
         images.append(image)

@@ -1,6 +1,7 @@
-"""On a round bowl SGD at lr 0.1 glides in; momentum and Adam overshoot the minimum and swing back.
+"""On a round bowl SGD glides in, momentum overshoots and swings back, Adam bends off the line.
 
-Seed 003's comparison on x² + y²: 30 steps from (5, 5), Adam at lr 0.5.
+Seed 003's comparison on x² + y², 30 steps, Adam at lr 0.5, started off the diagonal at (5, 2):
+Adam steps every coordinate alike, so it leaves the straight line that SGD and momentum follow.
 """
 from optimizers import SGD, Adam, Momentum
 from scenes import Scene, every
@@ -9,7 +10,7 @@ GROUP = "Getting started"
 
 SCENE = Scene(
     surface="bowl",
-    start=(5.0, 5.0),
+    start=(5.0, 2.0),
     optimizers=[
         SGD(lr=0.1),
         Momentum(lr=0.1, momentum=0.9),
@@ -17,5 +18,5 @@ SCENE = Scene(
     ],
     epochs=30,
     show_epoch=every(1),
-    title="The bowl x² + y² from (5, 5)",
+    title="The bowl x² + y² from (5, 2)",
 )

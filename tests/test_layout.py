@@ -86,3 +86,15 @@ def test_the_check_finds_an_overlap():
     picture = drawer(_run("saddle"), Style(width=480, height=270))
     picture.picture.fig.text(0.5, 0.985, "a title", ha="center", va="top")
     assert any("title" in problem and "overlaps" in problem for problem in layout_problems(picture.picture, []))
+
+
+def test_live_notes_take_the_short_form_rather_than_crowd_the_labels_out():
+    """The saddle at dpi 150: "left the view at epoch 3,499" left one letter of each label."""
+    run = simulate(scenes.load("saddle"))
+    picture = drawer(run, Style(width=960, height=540, dpi=150))
+    texts = [a.get_text() for a in picture.artists(len(picture.frame_epochs) - 1) if hasattr(a, "get_text")]
+    assert "left at 394" in texts and "left at 3,499" in texts
+    assert [t.get_text() for t in picture.picture._labels] == list(picture.stage.labels)
+    wide = drawer(run, Style(width=1920, height=1080, dpi=100))  # room enough: the long form
+    texts = [a.get_text() for a in wide.artists(len(wide.frame_epochs) - 1) if hasattr(a, "get_text")]
+    assert "left the view at epoch 394" in texts
