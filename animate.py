@@ -11,7 +11,7 @@ From Python or a notebook beside this file:
 
     import animate
     movie = animate.render("saddle", size=(640, 360))   # an Animation, shown inline in Jupyter
-    movie.save("saddle.mp4")                            # gif, mp4, webp, png or csv by suffix
+    movie.save("saddle.mp4")                            # gif, mp4, webp, png, csv or html by suffix
 
 A scene file is Python code and loading it runs that code, as `make` runs a Makefile.
 This module is the command line: it parses options, calls the library (`animation`) and
@@ -131,7 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="gif (default), mp4 (H.264, plays in PowerPoint, Keynote, browsers), webp "
                              "(animated), png (a poster: the last frame, plus PATH-overview.png with the "
                              "whole trails on a contour map), csv (every epoch of every racer: "
-                             "epoch,racer,start,x,y,z); inferred from --out's suffix when omitted")
+                             "epoch,racer,start,x,y,z), html (a self-contained web page that plays it: "
+                             "pause, scrub, step, read values; for a blog or an iframe); inferred from "
+                             "--out's suffix when omitted")
     parser.add_argument("--preset", choices=sorted(looks.PRESETS), help="frame size for a purpose: "
                         + ", ".join(f"{name} {w}x{h}" for name, (w, h) in looks.PRESETS.items()) + " (--size wins)")
     parser.add_argument("--theme", choices=looks.THEMES, default="light",
@@ -329,7 +331,7 @@ def render_and_save(scene: str, out: Path, fmt: str, options: dict, max_bytes: i
         return progress_bar(total, phase, show_progress)
 
     try:
-        animation = render(scene, poster=fmt == "png", progress=progress, **options)
+        animation = render(scene, poster=fmt in ("png", "html"), progress=progress, **options)
         saved = animation.save(out, format=fmt, max_bytes=None if fmt == "csv" else max_bytes, progress=progress)
     except Exception as error:
         mistake = user_error(error, out)

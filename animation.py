@@ -3,7 +3,7 @@
     import animate
     movie = animate.render("saddle", size=(640, 360), theme="dark")
     movie                      # in Jupyter: shows itself inline
-    movie.save("saddle.mp4")   # the format comes from the suffix: gif mp4 webp png csv
+    movie.save("saddle.mp4")   # the format comes from the suffix: gif mp4 webp png csv html
     movie.run.positions        # the recorded run, numpy arrays
 
 Scene in, frames out: load the scene, simulate it, draw its frames (the processes that
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import html
 import math
 import os
 from collections.abc import Callable
@@ -40,7 +41,8 @@ MIN_FPS = 0.01               # a GIF frame lasts at most 655.35 s
 MIN_SIDE = 160
 SMOOTH_FRAMES = 30
 MIN_FRAMES = 8
-INLINE_WIDTH = 640           # what a notebook shows: the GIF at most this wide
+INLINE_WIDTH = 640           # what a notebook shows: the player at most this wide ...
+INLINE_CONTROLS = 72         # ... and this much taller for its controls (twice with variants)
 
 
 class FitError(ValueError):
@@ -166,11 +168,24 @@ class Animation:
         return key_colors(style, [st["color"] for st in racer_styles(self.stage.kinds, style.theme)])
 
     def to_bytes(self, fmt: str = "gif") -> bytes:
-        """The file's bytes in `fmt` (gif, mp4, webp, png, csv), without writing a file."""
+        """The file's bytes in `fmt` (gif, mp4, webp, png, csv, html), without writing a file."""
         fmt = writer.format_for(None, fmt)
         if fmt == "csv":
             return writer.encode_csv(self.stage.labels, self.run.positions, self.run.values)
+        if fmt == "html":
+            return self.page()
         return writer.encode(self.frames, fmt, self.fps, self.key_colors(self.style))
+
+    def page(self, style: Style | None = None) -> bytes:
+        """The self-contained web page that plays this run (see `page.py`), in `style`
+        (default: the animation's own)."""
+        import page
+
+        style = style or self.style
+        if style.orbit and self.stage.dim == 2 and style.view != "contour":
+            raise OptionError("orbit: the web page draws the 3-D view once, so it cannot turn; leave out "
+                              "orbit (on the command line: --orbit) for html, or write gif, webp or mp4")
+        return page.build(self.scene, self.run, self.stage, style, self.fps, self.reel)
 
     def overview(self) -> np.ndarray:
         """A still of the whole trails on a contour map (the curve in 1-D)."""
@@ -182,9 +197,11 @@ class Animation:
              progress: Callable = _no_progress) -> Saved:
         """Write the animation to `path`, atomically; the format from `format` or the suffix.
 
-        png writes the last frame (a poster) and PATH-overview.png beside it. `max_bytes`
+        png writes the last frame (a poster) and PATH-overview.png beside it; html the web
+        page that plays the run (every variant of a scene with `variants`). `max_bytes`
         (gif, webp, mp4) keeps the file under that many bytes: every 2nd frame (while 30
-        are left), then smaller pictures (down to 160 pixels a side), then fewer frames.
+        are left), then smaller pictures (down to 160 pixels a side), then fewer frames;
+        a page over it is a FitError.
         """
         path = Path(path)
         try:
@@ -197,6 +214,12 @@ class Animation:
         if fmt == "csv":
             size = writer.write_bytes(self.to_bytes("csv"), path)
             return Saved(path, size, 0)
+        if fmt == "html":
+            data = self.page()
+            if max_bytes is not None and len(data) > max_bytes:
+                raise FitError(f"cannot fit in {max_bytes:,} bytes: the page is {len(data):,} bytes "
+                               f"(a smaller size, or fewer epochs, makes it lighter)")
+            return Saved(path, writer.write_bytes(data, path), len(self.reel.frame_epochs))
         if fmt == "png":
             poster = writer.encode_png(self.frames[-1])
             still = writer.encode_png(self.overview())
@@ -247,19 +270,31 @@ class Animation:
 
     # -- Jupyter ------------------------------------------------------------------------
     def _repr_html_(self) -> str:
-        """Inline in a notebook: the GIF, at most INLINE_WIDTH pixels wide (smaller
-        frames are drawn for it, so the notebook stays small)."""
+        """Inline in a notebook: the web page's player in an iframe, at most INLINE_WIDTH
+        pixels wide (a larger animation's picture is drawn again at that width). A 3-D
+        view that orbits cannot be a page: that one shows as its GIF."""
         if self._inline is None:
-            inline = self
-            if self.style.width > INLINE_WIDTH and len(self.indices) > 1:
-                scale = INLINE_WIDTH / self.style.width
-                style = replace(self.style, width=INLINE_WIDTH,
-                                height=max(16, math.floor(self.style.height * scale)))
-                frames = pool.render_frames(self.stage, self.reel, style, self.jobs, list(self.indices))
-                inline = Animation(self.run, self.stage, self.reel, style, self.fps, self.indices, frames)
-            self._inline = base64.b64encode(inline.to_bytes("gif")).decode("ascii")
-        return (f'<img src="data:image/gif;base64,{self._inline}" alt="{_escape(self.stage.title)}" '
-                f'style="max-width:100%">')
+            style = self.style
+            if style.width > INLINE_WIDTH:
+                scale = INLINE_WIDTH / style.width
+                style = replace(style, width=INLINE_WIDTH, height=max(16, math.floor(style.height * scale)))
+            if style.orbit and self.stage.dim == 2 and style.view != "contour":
+                self._inline = self._inline_gif(style)
+            else:
+                page = self.page(style).decode("utf-8")
+                controls = INLINE_CONTROLS * (2 if self.scene.variants is not None else 1)
+                self._inline = (f'<iframe srcdoc="{html.escape(page, quote=True)}" title="{_escape(self.stage.title)}" '
+                                f'style="width:100%;max-width:{style.width + 16}px;height:{style.height + controls}px;'
+                                f'border:0" loading="lazy"></iframe>')
+        return self._inline
+
+    def _inline_gif(self, style: Style) -> str:
+        inline = self
+        if style != self.style and len(self.indices) > 1:
+            frames = pool.render_frames(self.stage, self.reel, style, self.jobs, list(self.indices))
+            inline = Animation(self.run, self.stage, self.reel, style, self.fps, self.indices, frames)
+        data = base64.b64encode(inline.to_bytes("gif")).decode("ascii")
+        return f'<img src="data:image/gif;base64,{data}" alt="{_escape(self.stage.title)}" style="max-width:100%">'
 
 
 def _escape(text: str) -> str:

@@ -230,7 +230,7 @@ class FrameDrawer:
                           else dict(markeredgecolor=self.style.edge)))
 
     # -- the legend's live column ---------------------------------------------------------
-    def _live_number(self, r: int, epoch: int) -> str | None:
+    def live_number(self, r: int, epoch: int) -> str | None:
         """Racer r's z at `epoch` as the legend shows it, or None when no start of it is in
         view. Over several starts: the median of those in view (the lower of the middle
         two, so that it is a value some start has)."""
@@ -243,15 +243,15 @@ class FrameDrawer:
             return "0"  # rounding noise around zero, not a value to read
         return compact(middle)
 
-    def _widest_number(self) -> int:
+    def widest_number(self) -> int:
         """The widest live number of the run: the live column is laid out for it."""
         if self._number_width is None:
             self._number_width = max((len(text) for r in range(len(self.stage.labels))
                                       for epoch in self.frame_epochs
-                                      if (text := self._live_number(r, epoch)) is not None), default=0)
+                                      if (text := self.live_number(r, epoch)) is not None), default=0)
         return self._number_width
 
-    def _live_content(self, r: int, epoch: int) -> tuple[str, str]:
+    def live_content(self, r: int, epoch: int) -> tuple[str, str]:
         """What the legend's live column says of racer r at `epoch`: ("number", its z) or
         ("note", since when it has diverged or been out of view: "left the view at epoch N",
         or "left at N" where the long note would leave too little room for the labels)."""
@@ -263,15 +263,15 @@ class FrameDrawer:
                 return "note", f"diverged at {epoch_word}{diverged:,}"
             if away is not None:
                 return "note", f"{'left' if self._short_notes else 'left the view'} at {epoch_word}{away:,}"
-        number = self._live_number(r, epoch)
+        number = self.live_number(r, epoch)
         return ("note", "all left the view") if number is None else ("number", number)
 
     def _live_column_width(self) -> float:
         """The widest text the live column shows in this run, in pixels."""
         name = "z" if self.stage.n_starts == 1 else "median z"
-        widths = [self.picture.live_width(f"{name} = " + "0" * self._widest_number())]
+        widths = [self.picture.live_width(f"{name} = " + "0" * self.widest_number())]
         notes = {text for r in range(len(self.stage.labels)) for epoch in self.frame_epochs
-                 for kind, text in [self._live_content(r, epoch)] if kind == "note"}
+                 for kind, text in [self.live_content(r, epoch)] if kind == "note"}
         widths += [self.picture.live_width(note, size=self.picture.fs * BADGE_SIZE)
                    for note in notes]
         return max(widths)
@@ -280,7 +280,7 @@ class FrameDrawer:
         """The legend's live column: this racer's z now; or, once it has diverged or left
         the view, since when (and its legend marker hollow, as it is in the view)."""
         y = self.picture.legend_rows[r]
-        kind, text = self._live_content(r, epoch)
+        kind, text = self.live_content(r, epoch)
         if kind == "note":
             self._live_text(y, text, size=self.picture.fs * BADGE_SIZE, color=self.style.paper,
                             background=st["color"])
@@ -290,7 +290,7 @@ class FrameDrawer:
             return
         name = "z" if self.stage.n_starts == 1 else "median z"
         # Left-aligned in a column as wide as the widest number: "z =" never moves.
-        self._live_text(y, f"{name} = {text:<{self._widest_number()}}", color=st["color"])
+        self._live_text(y, f"{name} = {text:<{self.widest_number()}}", color=st["color"])
 
     def _live_text(self, y: float, text: str, **props) -> None:
         """A text of the legend's live column: right-aligned at the legend's right edge, or

@@ -32,6 +32,12 @@ def _metrics(size: float, dpi: float, weight: str) -> tuple[int, int, int, FontP
     return round(width / 10), math.ceil(height) + 2, math.ceil(descent) + 1, prop
 
 
+def cell(size: float, dpi: float, weight: str = "bold") -> tuple[int, int]:
+    """The width and height in pixels of a character's cell (without padding)."""
+    width, height, _, _ = _metrics(size, dpi, weight)
+    return width, height
+
+
 @cache
 def _glyph(char: str, size: float, dpi: float, weight: str, crisp: bool = False) -> np.ndarray:
     """The coverage (0..1) of one character in its cell, shape (height, width)."""

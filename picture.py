@@ -201,6 +201,7 @@ def _draw_3d(ax, stage: Stage, style: Style) -> None:
         axis.get_major_locator().set_params(nbins=int(np.clip(room / 2, 2, 4)), prune="both")
     ax.zaxis.get_major_locator().set_params(nbins=int(np.clip(room / 1.5, 3, 5)))
     ax.grid(False)
+    ax.patch.set_visible(False)  # its rectangle is wider than its box: beside a contour map it would cover its edge
     ax.view_init(*stage.camera)
 
 
@@ -214,7 +215,12 @@ def _draw_contour(ax, stage: Stage, style: Style) -> None:
     ax.set_xlabel("x", fontsize=style.font_size)
     ax.set_ylabel("y", fontsize=style.font_size)
     ax.tick_params(labelsize=style.font_size * 0.85)
-    ax.set_aspect("auto")
+    # Beside a 3-D view the map's room is tall and narrow: a round bowl would look oval.
+    # Its units are kept equal there (the box shrinks to fit), unless the domain itself
+    # is so long that the map would become a sliver.
+    ratio = (y1 - y0) / (x1 - x0)
+    ax.set_aspect("equal" if style.view == "both" and 0.5 <= ratio <= 2 else "auto", adjustable="box")
+    ax.apply_aspect()
 
 
 def _draw_curve(ax, stage: Stage, style: Style) -> None:

@@ -11,6 +11,7 @@ Formats:
 - png: a poster, one still image.
 - csv: not a picture: every epoch of every racer and start, one row each
   (`epoch,racer,start,x,y,z`; `x` only in 1-D), numbers at full precision.
+- html: a self-contained web page that plays the run (`page.py` makes its bytes).
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from PIL import Image
 
 FIRST_FRAME_HOLD_MS = 1000  # long enough to see where the racers start
 LAST_FRAME_HOLD_MS = 2000
-FORMATS = ("gif", "mp4", "webp", "png", "csv")
+FORMATS = ("gif", "mp4", "webp", "png", "csv", "html")
 PICTURE_FORMATS = FORMATS[:4]
 # WebP key frames cost whole pictures; these animations are short and played from the
 # start, so only the first frame is one (about half the bytes).

@@ -4,7 +4,7 @@ A scene file `scenes/<name>.py` defines `SCENE = Scene(...)`; its docstring's fi
 is what `python animate.py --list` shows, and an optional `GROUP = "..."` sorts it there.
 """
 from ._loader import GROUPS, SceneError, SceneInfo, UnknownScene, by_group, info, load, names, resolve
-from ._scene import MAX_EPOCHS, EvenMotion, Racer, Scene, even_motion, every, grid, show_epoch
+from ._scene import MAX_EPOCHS, EvenMotion, Racer, Scene, Variants, even_motion, every, grid, show_epoch
 
-__all__ = ["GROUPS", "MAX_EPOCHS", "by_group", "Racer", "Scene", "SceneError", "SceneInfo", "UnknownScene",
+__all__ = ["GROUPS", "MAX_EPOCHS", "by_group", "Racer", "Scene", "SceneError", "SceneInfo", "UnknownScene", "Variants",
            "EvenMotion", "even_motion", "every", "grid", "info", "load", "names", "resolve", "show_epoch"]

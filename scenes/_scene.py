@@ -1,6 +1,7 @@
 """The `Scene` record: what to animate, declared, never executed here."""
 from __future__ import annotations
 
+import dataclasses
 import functools
 import numbers
 from collections.abc import Callable, Sequence
@@ -11,10 +12,12 @@ import numpy as np
 import surfaces
 import validation
 from optimizers import Optimizer
+from optimizers.base import format_value
 
 #: Upper bound on epochs unless a scene or the CLI (`--max-epochs`) lifts it: the run keeps
 #: every position in memory (16 bytes per epoch and trajectory in 2-D).
 MAX_EPOCHS = 2_000_000
+MAX_VARIANTS = 12  # every variant is simulated ahead of time and carried in the page
 
 
 def show_epoch(epoch: int) -> bool:
@@ -84,6 +87,30 @@ def grid(x_range: tuple[float, float], y_range: tuple[float, float], n: int | tu
 
 
 @dataclass(frozen=True)
+class Variants:
+    """A sweep of one hyperparameter of one racer: the web page's "try it" slider.
+
+    `Variants("lr", (0.01, 0.03, 0.1, 0.3, 1.0), racer=1)` makes the page simulate the scene
+    once for each value of racer 1's `lr` and switch between them while it plays. The scene
+    as written is the default variant (what the GIF, MP4 and PNG show), so the racer's own
+    value must be one of `values`. `racer` is the racer's place in `optimizers`, from 0.
+    """
+    param: str
+    values: tuple
+    racer: int = 0
+
+    def __post_init__(self):
+        if not isinstance(self.param, str) or not self.param:
+            raise ValueError(f"Variants: param must be a hyperparameter's name, got {self.param!r}")
+        if isinstance(self.values, (str, bytes)) or not isinstance(self.values, Sequence):
+            raise ValueError(f"Variants: values must be a list of values, got {self.values!r}")
+        object.__setattr__(self, "values", tuple(self.values))
+        if not 2 <= len(self.values) <= MAX_VARIANTS:
+            raise ValueError(f"Variants: give 2 to {MAX_VARIANTS} values, got {len(self.values)}")
+        validation.integer("racer", self.racer, 0)
+
+
+@dataclass(frozen=True)
 class Racer:
     """One optimizer in a scene, with its legend label and its own gradient noise.
 
@@ -139,6 +166,7 @@ class Scene:
     clip_norm: float | None = None
     max_epochs: int = MAX_EPOCHS
     bounds: tuple | None = None
+    variants: Variants | None = None
     racers: tuple[Racer, ...] = field(init=False, repr=False)
     starts: np.ndarray = field(init=False, repr=False)
 
@@ -167,6 +195,36 @@ class Scene:
         _check_batches(self.racers, surface)
         if self.bounds is not None:
             object.__setattr__(self, "bounds", _as_bounds(self.bounds, self.starts))
+        if self.variants is not None:
+            _check_variants(self.variants, self.racers)
+
+    @property
+    def variant_default(self) -> int:
+        """Which of `variants.values` the scene as written has (0 without variants)."""
+        if self.variants is None:
+            return 0
+        racer = self.racers[self.variants.racer]
+        return _value_index(self.variants.values, getattr(racer.optimizer, self.variants.param))
+
+    @property
+    def variant_title(self) -> str:
+        """What the page's slider is called: the optimizer and the hyperparameter ("Adam lr")."""
+        racer = self.racers[self.variants.racer]
+        return f"{type(racer.optimizer).__name__} {self.variants.param}"
+
+    def variant_scenes(self) -> tuple[Scene, ...]:
+        """The scene once per value of `variants` (itself, for its own value); a racer with
+        the optimizer's own label gets the variant's label."""
+        if self.variants is None:
+            return (self,)
+        sweep, racers = self.variants, list(self.racers)
+        out = []
+        for value in sweep.values:
+            racer = racers[sweep.racer]
+            changed = replace(racer, optimizer=replace(racer.optimizer, **{sweep.param: value}))
+            out.append(replace(self, optimizers=racers[:sweep.racer] + [changed] + racers[sweep.racer + 1:],
+                               variants=None))
+        return tuple(out)
 
     @property
     def follows_the_run(self) -> bool:
@@ -223,6 +281,35 @@ def _as_racers(optimizers) -> tuple[Racer, ...]:
         raise ValueError(f"duplicate optimizer labels {duplicates}: give each a distinct label "
                          "(Racer(opt, label=...) or a dict {label: optimizer})")
     return tuple(entries)
+
+
+def _value_index(values: tuple, value) -> int:
+    """Where `value` is among `values`, compared as labels show them (-1: not there)."""
+    shown = format_value(value)
+    return next((k for k, candidate in enumerate(values) if format_value(candidate) == shown), -1)
+
+
+def _check_variants(sweep: Variants, racers: tuple[Racer, ...]) -> None:
+    if not isinstance(sweep, Variants):
+        raise ValueError(f"variants must be Variants(param, values, racer=...), got {sweep!r}")
+    if sweep.racer >= len(racers):
+        raise ValueError(f"Variants: racer={sweep.racer}, but the scene has {len(racers)} racer(s), "
+                         f"numbered from 0")
+    racer = racers[sweep.racer]
+    optimizer = racer.optimizer
+    names = [f.name for f in dataclasses.fields(optimizer)]
+    if sweep.param not in names:
+        raise ValueError(f"Variants: {type(optimizer).__name__} has no hyperparameter {sweep.param!r} "
+                         f"(it has {', '.join(names)})")
+    for value in sweep.values:
+        replace(optimizer, **{sweep.param: value})  # an invalid value says so, as the optimizer does
+    shown = [format_value(v) for v in sweep.values]
+    if len(set(shown)) != len(shown):
+        raise ValueError(f"Variants: the values must differ, got {', '.join(shown)}")
+    if _value_index(sweep.values, getattr(optimizer, sweep.param)) < 0:
+        raise ValueError(f"Variants: racer {racer.name!r} has {sweep.param}="
+                         f"{format_value(getattr(optimizer, sweep.param))}, which is not among the values "
+                         f"({', '.join(shown)}): the scene as written is the default variant")
 
 
 def _check_batches(racers, surface) -> None:

@@ -55,6 +55,19 @@ def cli_process():
     return run
 
 
+def page_data(page: str) -> dict:
+    """The data a page of `--format html` carries (its run, pixels and texts), from the
+    page's text or from the iframe a notebook shows it in."""
+    import html
+    import json
+    import re
+
+    if page.startswith("<iframe"):
+        page = html.unescape(page.split('srcdoc="', 1)[1].split('"', 1)[0])
+    found = re.search(r'<script type="application/json" id="data">(.*?)</script>', page, re.S)
+    return json.loads(found.group(1))
+
+
 def reel_of(run, stage):
     """A run's Reel, as a render makes it."""
     from stage import reel_for

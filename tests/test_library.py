@@ -1,5 +1,6 @@
 """The library's front door: `animate.render(...)` in memory, `save` by suffix, CSV, and a
 caller's world left as it was (matplotlib, signals, umask, priority, start method)."""
+import base64
 import csv
 import io
 import json
@@ -20,7 +21,7 @@ from PIL import Image
 import animate
 import animation
 import scenes
-from conftest import ROOT
+from conftest import ROOT, page_data
 from optimizers import SGD, Adam
 from scenes import Scene, every
 from surfaces import Surface
@@ -224,12 +225,24 @@ def test_jobs_are_capped_at_what_helps():
     assert pool.useful_jobs(1, frames=1000) == 1
 
 
-def test_the_inline_display_is_a_small_gif(saddle):
+def test_the_inline_display_is_the_player_at_most_640_wide(saddle):
     html = saddle._repr_html_()
-    assert html.startswith('<img src="data:image/gif;base64,') and 'alt="Escaping a saddle' in html
-    big = animate.render("saddle", epochs=40, size=(1280, 720), jobs=1)
-    payload = big._repr_html_().split("base64,")[1].split('"')[0]
-    import base64
+    assert html.startswith('<iframe srcdoc="') and 'title="Escaping a saddle' in html
+    data = page_data(html)
+    assert (data["width"], data["height"]) == (160, 90) and data["runs"][0]["frames"] == saddle.frame_epochs
+    big = animate.render("saddle", epochs=40, size=(1280, 720), jobs=1, poster=True)
+    data = page_data(big._repr_html_())
+    assert (data["width"], data["height"]) == (640, 360) and data["runs"][0]["frames"][-1] == 40
+    with Image.open(io.BytesIO(base64.b64decode(data["background"].split(",")[1]))) as picture:
+        assert picture.size == (640, 360)
 
-    with Image.open(io.BytesIO(base64.b64decode(payload))) as gif:
-        assert gif.size == (640, 360) and gif.n_frames == len(big.frames)
+
+def test_an_orbiting_view_shows_inline_as_its_gif():
+    """The page draws the 3-D view once: an orbit is a GIF inline, and an error as a page."""
+    turning = animate.render("saddle", orbit=30, **TINY)
+    html = turning._repr_html_()
+    assert html.startswith('<img src="data:image/gif;base64,')
+    with Image.open(io.BytesIO(base64.b64decode(html.split("base64,")[1].split('"')[0]))) as gif:
+        assert gif.size == (160, 90) and gif.n_frames == len(turning.frames)
+    with pytest.raises(animation.OptionError, match="orbit"):
+        turning.to_bytes("html")

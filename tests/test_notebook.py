@@ -1,7 +1,5 @@
 """docs/notebook.ipynb, executed in a real Jupyter kernel as a course author would run it."""
-import base64
 import csv
-import io
 import os
 import shutil
 
@@ -12,7 +10,7 @@ import pytest
 from nbclient import NotebookClient
 from PIL import Image
 
-from conftest import ROOT
+from conftest import ROOT, page_data
 
 pytestmark = pytest.mark.xdist_group("notebook")  # one kernel run for all these tests
 
@@ -37,12 +35,12 @@ def executed(tmp_path_factory):
     return notebook, folder / "output" / "notebook"
 
 
-def _inline_gifs(notebook):
+def _inline_players(notebook):
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             html = output.get("data", {}).get("text/html", "")
-            if "data:image/gif;base64," in html:
-                yield Image.open(io.BytesIO(base64.b64decode(html.split("base64,")[1].split('"')[0])))
+            if html.startswith("<iframe srcdoc="):
+                yield page_data(html)
 
 
 def test_no_cell_fails_or_warns(executed):
@@ -53,11 +51,12 @@ def test_no_cell_fails_or_warns(executed):
             assert output.get("name") != "stderr", output.get("text")
 
 
-def test_both_animations_show_inline_as_small_gifs(executed):
+def test_both_animations_show_inline_as_players(executed):
     notebook, _ = executed
-    gifs = list(_inline_gifs(notebook))
-    assert [gif.size for gif in gifs] == [(480, 270), (480, 270)]
-    assert [gif.n_frames for gif in gifs] == [63, 41]  # the saddle's frame rule; every(5) of 200 epochs
+    players = list(_inline_players(notebook))
+    assert [(data["width"], data["height"]) for data in players] == [(480, 270), (480, 270)]
+    # the saddle's frame rule; every(5) of 200 epochs
+    assert [len(data["runs"][0]["frames"]) for data in players] == [63, 41]
     assert sum(len(cell.get("outputs", [])) and len(str(cell.outputs)) for cell in notebook.cells) < 2_000_000
 
 

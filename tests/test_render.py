@@ -325,7 +325,7 @@ def test_a_racer_that_leaves_the_view_is_hollow_where_it_was_last_seen_and_says_
         drawn = picture.artists(index)
         tips = {line.get_marker(): line for line in drawn if line.axes is contour and isinstance(line, Line2D)
                 and line.get_marker() not in ("None", "")}
-        notes = [a.get_text() for a in drawn if isinstance(a, MonoText) and "left the view" in a.get_text()]
+        notes = [a.get_text() for a in drawn if isinstance(a, MonoText) and a.get_text().startswith("left ")]
         sgd, adam = tips[picture.styles[0]["marker"]], tips[picture.styles[1]["marker"]]
         if epoch < left:
             assert sgd.get_markerfacecolor() != picture.style.paper and notes == []
@@ -333,7 +333,7 @@ def test_a_racer_that_leaves_the_view_is_hollow_where_it_was_last_seen_and_says_
         else:  # never drawn where it is not: where it was last in view, hollow, and the legend says since when
             assert sgd.get_markerfacecolor() == picture.style.paper
             assert np.allclose(np.ravel(sgd.get_data()), path[left - 1])
-            assert notes == [f"left the view at epoch {left:,}"]
+            assert notes in ([f"left the view at epoch {left:,}"], [f"left at {left:,}"])  # short where room is short
             seen_hollow = True
         assert adam.get_markerfacecolor() != picture.style.paper
         for artist in drawn:

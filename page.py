@@ -1,0 +1,304 @@
+"""The web page: one self-contained HTML file that plays a run, for a blog post or a course.
+
+The static picture is drawn once, on the same `Picture` the GIF's frames are drawn on, and
+embedded as a PNG in the GIF's palette. The moving parts (z lines, trails, markers, live
+values, the epoch counter) are drawn by the page's script (`web/player.js`) from the
+recorded run, at any epoch: every position and value is projected to pixels here, by the
+transforms that draw the frames, and the texts are formatted here, by the rules that
+write them in the GIF. Nothing is fetched: script, style, picture and data are in the file.
+
+A scene with `variants` (a sweep of one hyperparameter) has every variant simulated here,
+and the page offers a slider between them; their z plots share one fit, so that the
+static picture serves them all, and only the legend's labels are drawn per variant.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import math
+import zlib
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from matplotlib import rcParams
+from matplotlib.markers import MarkerStyle
+from mpl_toolkits.mplot3d import proj3d
+from PIL import Image
+
+import layout
+import monotext
+import runner
+import writer
+from frames import NEWEST_WIDER, FrameDrawer, compact
+from optimizers.base import format_value
+from picture import BADGE_SIZE
+from stage import Reel, Stage, reel_for
+from style import Style, key_colors
+
+WEB = Path(__file__).resolve().parent / "web"
+SUBPIXELS = 8          # positions are stored in 1/8 pixel
+FAR = 1e5              # a pixel coordinate further out than this is stored as this
+LIVE_PAD = 1           # the live column's padding, as frames.FrameDrawer draws it
+COUNTER_PAD = 3        # the epoch counter's (MonoText's default)
+COUNTER_AT = (0.97, 0.95)
+LEGEND_HOLLOW_WIDTH = 1.4  # points: the legend marker of a racer that has left the view
+
+
+def build(scene, run: runner.Run, stage: Stage, style: Style, fps: float, reel: Reel | None = None) -> bytes:
+    """The page's bytes for a simulated `scene` (`run`, drawn as `stage` in `style`).
+
+    `reel` is the run's (its frame epochs and z fit), as the GIF drew it; without variants
+    the page shows exactly that.
+    """
+    variants, default = scene.variants, scene.variant_default
+    scenes_runs = [(variant, run if k == default else runner.simulate(variant))
+                   for k, variant in enumerate(scene.variant_scenes())]
+    stages = [replace(stage, labels=tuple(r.name for r in variant.racers)) for variant, _ in scenes_runs]
+    reels = [reel if variants is None and reel is not None else
+             reel_for(stage_v, run_v.tracks, variant.frame_epochs_for(run_v.positions))
+             for stage_v, (variant, run_v) in zip(stages, scenes_runs)]
+    if len(reels) > 1:  # one z plot for all: the static picture is the same for every variant
+        low, high = min(r.z_range[0] for r in reels), max(r.z_range[1] for r in reels)
+        log = all(r.z_log for r in reels) and low > 0
+        reels = [r._replace(z_range=(low, high), z_log=log) for r in reels]
+    drawers = [FrameDrawer(stage_v, style, reel_v) for stage_v, reel_v in zip(stages, reels)]
+    colors = key_colors(style, [st["color"] for st in drawers[default].styles])
+    background = _static_picture(drawers[default])
+    label_box = _label_box(drawers)
+    data = {
+        "width": style.width, "height": style.height, "fps": fps, "title": stage.title,
+        "firstHold": writer.FIRST_FRAME_HOLD_MS, "lastHold": writer.LAST_FRAME_HOLD_MS,
+        "paper": style.paper, "ink": style.ink, "edge": style.edge, "dpi": style.dpi,
+        "background": _data_uri(_png(background, colors)),
+        "racers": _racer_looks(drawers[default]), "stride": drawers[default].stride,
+        "exitUp": _marker_outline("^"), "exitDown": _marker_outline("v"),
+        "views": [{"kind": kind, "clip": _box(drawers[default], ax)}
+                  for kind, ax in drawers[default].picture.position_axes],
+        "z": _z_plot(drawers[default]),
+        "counter": _counter(drawers[default]),
+        "variants": None if variants is None else {
+            "name": scene.variant_title, "values": [format_value(v) for v in variants.values], "default": default},
+        "runs": [_run_data(drawer, label_box, colors, with_labels=variants is not None) for drawer in drawers],
+    }
+    return _html(data, stage.title, style)
+
+
+# -- the static picture ------------------------------------------------------------------
+def _static_picture(drawer: FrameDrawer) -> np.ndarray:
+    picture = drawer.picture
+    picture.background()
+    return np.asarray(Image.fromarray(np.asarray(picture.canvas.buffer_rgba())).convert("RGB"))
+
+
+def _png(pixels: np.ndarray, colors) -> bytes:
+    """A picture in the GIF's palette (the same colours, and a small file)."""
+    image, = writer.quantized([pixels], colors)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _label_box(drawers) -> list[int]:
+    """The pixels (canvas: from the top left) that every variant's legend labels fit in."""
+    boxes = []
+    for drawer in drawers:
+        picture = drawer.picture
+        renderer = picture.canvas.get_renderer()
+        boxes += [t.get_window_extent(renderer) for t in picture._labels]
+    height = drawers[0].style.height
+    x0, x1 = math.floor(min(b.x0 for b in boxes)) - 1, math.ceil(max(b.x1 for b in boxes)) + 1
+    y0, y1 = math.floor(height - max(b.y1 for b in boxes)) - 1, math.ceil(height - min(b.y0 for b in boxes)) + 1
+    return [max(0, x0), max(0, y0), x1 - max(0, x0), y1 - max(0, y0)]
+
+
+def _box(drawer: FrameDrawer, ax) -> list[float]:
+    """An axes' rectangle in canvas pixels: x, y from the top left, width, height."""
+    box = ax.get_window_extent(drawer.picture.canvas.get_renderer())
+    return [box.x0, drawer.style.height - box.y1, box.width, box.height]
+
+
+# -- how each racer looks ----------------------------------------------------------------
+def _points_to_pixels(points: float, dpi: float) -> float:
+    return points * dpi / 72
+
+
+def _marker_outline(marker: str) -> list[list[list[float]]]:
+    """The marker's outline as polygons, in units of its size (matplotlib's own shape)."""
+    style = MarkerStyle(marker)
+    path = style.get_path().transformed(style.get_transform())
+    return [[[round(float(x), 4), round(float(-y), 4)] for x, y in polygon] for polygon in path.to_polygons()]
+
+
+def _dashes(linestyle: str, width_points: float, dpi: float) -> tuple[list[float], str]:
+    """matplotlib's dash pattern for `linestyle` at this width, in pixels, and the cap."""
+    names = {"--": "dashed", "-.": "dashdot", ":": "dotted"}
+    if linestyle not in names:
+        return [], rcParams["lines.solid_capstyle"]
+    pattern = rcParams[f"lines.{names[linestyle]}_pattern"]
+    scale = width_points if rcParams["lines.scale_dashes"] else 1.0
+    return [_points_to_pixels(p * scale, dpi) for p in pattern], rcParams["lines.dash_capstyle"]
+
+
+def _racer_looks(drawer: FrameDrawer) -> list[dict]:
+    dpi, single = drawer.style.dpi, drawer.stage.n_starts == 1
+    looks = []
+    for r, st in enumerate(drawer.styles):
+        width = drawer.widths[r] if single else 1.0
+        dashes, cap = _dashes(st["linestyle"], width, dpi)
+        looks.append({
+            "color": st["color"], "outline": _marker_outline(st["marker"]),
+            "lineWidth": _points_to_pixels(width, dpi), "newestWidth": _points_to_pixels(width * NEWEST_WIDER, dpi),
+            "dashes": dashes, "cap": {"projecting": "square"}.get(cap, cap),
+            "markerSize": _points_to_pixels(drawer.sizes[r], dpi),
+            "edgeWidth": _points_to_pixels(rcParams["lines.markeredgewidth"], dpi),
+            "hollowWidth": _points_to_pixels(1.6, dpi),
+            "exitSize": _points_to_pixels(7, dpi), "exitEdge": _points_to_pixels(0.6, dpi),
+        })
+    return looks
+
+
+def _z_plot(drawer: FrameDrawer) -> dict:
+    ax = drawer.picture.ax_z
+    (x0, _), (x1, _) = ax.transData.transform([(0, 1), (1, 1)]) if drawer.stage.epochs else ((0, 0), (0, 0))
+    return {"clip": _box(drawer, ax), "x0": float(x0), "dx": float(x1 - x0)}
+
+
+def _counter(drawer: FrameDrawer) -> dict:
+    picture, style = drawer.picture, drawer.style
+    x, y = picture.ax_z.transAxes.transform(COUNTER_AT)
+    cell, height = monotext.cell(picture.live_size, style.dpi)
+    return {"right": float(x), "top": float(style.height - y), "font": _points_to_pixels(picture.live_size, style.dpi),
+            "cell": cell, "line": height, "pad": COUNTER_PAD, "digits": len(f"{drawer.stage.epochs:,}")}
+
+
+# -- one run (a variant) -----------------------------------------------------------------
+def _run_data(drawer: FrameDrawer, label_box, colors, with_labels: bool) -> dict:
+    picture, style, stage = drawer.picture, drawer.style, drawer.stage
+    legend = picture.ax_legend
+    box = legend.get_window_extent(picture.canvas.get_renderer())
+    rows = [float(style.height - legend.transAxes.transform((0, y))[1]) for y in picture.legend_rows]
+    number_cell, number_line = monotext.cell(picture.live_size, style.dpi)
+    note_size = picture.fs * BADGE_SIZE
+    note_cell, note_line = monotext.cell(note_size, style.dpi)
+    marker_x, _ = legend.transAxes.transform((0.11, 0))
+    data = {
+        "labels": list(stage.labels),
+        "frames": list(drawer.frame_epochs),
+        "legend": {
+            "x0": box.x0, "width": box.width, "rows": rows, "labelsEnd": picture.labels_end,
+            "gap": layout.GAP, "columnLimit": picture.column_limit, "markerX": float(marker_x),
+            "markerSize": _points_to_pixels(picture.legend_marker_size, style.dpi),
+            "hollowWidth": _points_to_pixels(LEGEND_HOLLOW_WIDTH, style.dpi),
+            "rowHeight": float(min(np.diff(rows)) if len(rows) > 1 else number_line * 2),
+            "name": "z" if stage.n_starts == 1 else "median z", "widest": drawer.widest_number(),
+            "number": {"font": _points_to_pixels(picture.live_size, style.dpi), "cell": number_cell,
+                       "line": number_line, "pad": LIVE_PAD},
+            "note": {"font": _points_to_pixels(note_size, style.dpi), "cell": note_cell, "line": note_line,
+                     "pad": LIVE_PAD},
+        },
+        "tracks": _packed(_tracks(drawer)),
+    }
+    if with_labels:
+        x, y, w, h = label_box
+        crop = _static_picture(drawer)[y:y + h, x:x + w]
+        data["labelImage"], data["labelBox"] = _data_uri(_png(crop, colors)), label_box
+    return data
+
+
+def _tracks(drawer: FrameDrawer) -> dict:
+    """Every racer's pixels and texts at every epoch, delta-coded for the deflate."""
+    picture, reel, stage = drawer.picture, drawer.reel, drawer.stage
+    tracks = reel.tracks
+    epochs = tracks.values.shape[0] - 1
+    height = drawer.style.height
+    low, high = np.array(stage.domain, dtype=float).T
+    racers = []
+    for r in range(len(stage.labels)):
+        starts = []
+        for s in range(stage.n_starts):
+            diverged = int(tracks.diverged_at[r, s])
+            last = epochs if diverged == runner.NEVER else max(diverged - 1, 0)
+            positions, values = tracks.positions[: last + 1, r, s], tracks.values[: last + 1, r, s]
+            plotted = stage.plotted(values)
+            views = [_coded(_view_pixels(kind, ax, positions, plotted), height) for kind, ax in picture.position_axes]
+            with np.errstate(invalid="ignore"):
+                z_pixels = picture.ax_z.transData.transform(np.column_stack([np.arange(last + 1), values]))
+            in_domain = np.all((positions >= low) & (positions <= high), axis=-1)
+            starts.append({
+                "last": last, "views": views, "z": _coded(z_pixels, height)[1],
+                "inView": "".join("1" if v else "0" for v in reel.in_view[: last + 1, r, s]),
+                "inDomain": "".join("1" if v else "0" for v in in_domain),
+                "exit": _z_exit(drawer, values, height),
+                "values": [_value_text(v) for v in values],
+            })
+        live = []
+        for epoch in range(epochs + 1):
+            kind, text = drawer.live_content(r, epoch)
+            live.append(("!" if kind == "note" else "") + text)
+        racers.append({"starts": starts, "live": live})
+    return {"racers": racers}
+
+
+def _value_text(value: float) -> str:
+    return compact(value) if math.isfinite(value) else str(value)
+
+
+def _view_pixels(kind: str, ax, positions: np.ndarray, heights: np.ndarray) -> np.ndarray:
+    """Display pixels of each position, by the view's own transforms (as the frames draw)."""
+    if kind == "3d":
+        with np.errstate(all="ignore"):
+            xs, ys, _ = proj3d.proj_transform(positions[:, 0], positions[:, 1], heights, ax.get_proj())
+        return ax.transData.transform(np.column_stack([xs, ys]))
+    if kind == "curve":
+        return ax.transData.transform(np.column_stack([positions[:, 0], heights]))
+    return ax.transData.transform(positions[:, :2])
+
+
+def _coded(display: np.ndarray, height: int) -> list[list[int]]:
+    """Display pixels as canvas pixels (from the top), in 1/SUBPIXELS, delta-coded."""
+    with np.errstate(all="ignore"):
+        canvas = np.column_stack([display[:, 0], height - display[:, 1]])
+        canvas = np.nan_to_num(canvas, nan=FAR, posinf=FAR, neginf=-FAR)
+        steps = np.round(np.clip(canvas, -FAR, FAR) * SUBPIXELS).astype(np.int64)
+    deltas = np.diff(steps, axis=0, prepend=0)
+    return [deltas[:, 0].tolist(), deltas[:, 1].tolist()]
+
+
+def _z_exit(drawer: FrameDrawer, values: np.ndarray, height: int):
+    """Where the z line first leaves the plot: [epoch, x, y (canvas), up], as the frames mark it."""
+    lo, hi = drawer.reel.z_range
+    with np.errstate(invalid="ignore"):
+        out = np.flatnonzero((values < lo) | (values > hi))
+    if not len(out):
+        return None
+    epoch = int(out[0])
+    above = bool(values[epoch] > hi)
+    x, y = drawer.picture.ax_z.transData.transform((epoch, hi if above else lo))
+    return [epoch, float(x), float(height - y), above]
+
+
+def _packed(data) -> str:
+    """JSON, deflated (zlib), in base64: the page inflates it with DecompressionStream."""
+    text = json.dumps(data, separators=(",", ":"), allow_nan=False)
+    return base64.b64encode(zlib.compress(text.encode("utf-8"), 9)).decode("ascii")
+
+
+# -- the file ----------------------------------------------------------------------------
+def _html(data: dict, title: str, style: Style) -> bytes:
+    template = (WEB / "player.html").read_text(encoding="utf-8")
+    script = (WEB / "player.js").read_text(encoding="utf-8")
+    css = (WEB / "player.css").read_text(encoding="utf-8")
+    payload = json.dumps(data, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
+    page = (template.replace("{{title}}", html.escape(title))
+            .replace("{{theme}}", style.theme)
+            .replace("{{css}}", css)
+            .replace("{{data}}", payload)
+            .replace("{{script}}", script.replace("</", "<\\/")))
+    return page.encode("utf-8")

@@ -1,0 +1,302 @@
+"""The web page (`--format html`) in a real browser: Debian's chromium, driven by playwright.
+
+The pages are opened from disk, as a reader who downloaded one would. Without a chromium
+these tests are skipped, except in CI (`CI` set), where that is a failure: `.ci/run`
+installs it.
+"""
+import base64
+import io
+import json
+import os
+import re
+import shutil
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import animate
+
+pytestmark = pytest.mark.xdist_group("browser")  # one browser for all these tests
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SIZE = (640, 360)
+
+
+def chromium_path() -> str | None:
+    found = os.environ.get("CHROMIUM") or next(
+        (path for name in ("chromium", "chromium-browser", "google-chrome") if (path := shutil.which(name))), None)
+    if found is None and os.environ.get("CI"):
+        pytest.fail("CI needs Debian's chromium for the browser tests (.ci/run installs it)")
+    return found
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = chromium_path()
+    if path is None:
+        pytest.skip("no chromium on this machine (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def saddle(tmp_path_factory):
+    """The saddle's animation, its page on disk, and its GIF's frames."""
+    movie = animate.render("saddle", size=SIZE, jobs=1)
+    folder = tmp_path_factory.mktemp("page")
+    path = folder / "saddle.html"
+    movie.save(path)
+    return movie, path
+
+
+@pytest.fixture(scope="module")
+def try_it(tmp_path_factory):
+    movie = animate.render("try_adam_lr", size=SIZE, jobs=1, poster=True)
+    path = tmp_path_factory.mktemp("page") / "try.html"
+    movie.save(path)
+    return movie, path
+
+
+class Opened:
+    """A page open in the browser, with what it asked for and what it logged."""
+
+    def __init__(self, browser, path, fragment="", **context):
+        self.context = browser.new_context(viewport={"width": 700, "height": 520}, device_scale_factor=1, **context)
+        self.page = self.context.new_page()
+        self.requests, self.console = [], []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("console", lambda message: self.console.append(f"{message.type}: {message.text}"))
+        self.page.on("pageerror", lambda error: self.console.append(f"error: {error}"))
+        self.page.goto(path.as_uri() + fragment)
+        self.page.wait_for_function("document.body.dataset.ready", timeout=15_000)
+        assert self.page.evaluate("document.body.dataset.ready") == "true", self.console
+
+    @property
+    def epoch(self) -> str:
+        return self.page.inner_text("#epoch")
+
+    def press(self, key: str, wait_ms: int = 50) -> None:
+        self.page.keyboard.press(key)
+        self.page.wait_for_timeout(wait_ms)
+
+    def canvas_pixels(self) -> np.ndarray:
+        """The canvas as drawn (RGBA), read back from the page."""
+        url = self.page.evaluate("document.getElementById('canvas').toDataURL('image/png')")
+        return np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGBA"))
+
+    def stage_shot(self) -> np.ndarray:
+        return np.asarray(Image.open(io.BytesIO(self.page.locator("#stage").screenshot())).convert("RGB"), dtype=int)
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def opened(browser, saddle):
+    pages = []
+
+    def open_page(path=None, fragment="", **context):
+        page = Opened(browser, path or saddle[1], fragment, **context)
+        pages.append(page)
+        return page
+    yield open_page
+    for page in pages:
+        page.close()
+
+
+def page_data(path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    return json.loads(re.search(r'<script type="application/json" id="data">(.*?)</script>', text, re.S).group(1))
+
+
+def colour_pixels(rgba: np.ndarray, color: str, tolerance: int = 40) -> int:
+    target = np.array([int(color[i:i + 2], 16) for i in (1, 3, 5)])
+    return int(np.sum((np.abs(rgba[..., :3].astype(int) - target).max(axis=-1) < tolerance) & (rgba[..., 3] > 200)))
+
+
+# -- the file ------------------------------------------------------------------------------
+def test_the_page_is_one_file_lighter_than_the_gif(saddle):
+    movie, path = saddle
+    text = path.read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)  # nothing to fetch
+    assert "@import" not in text and "url(http" not in text and "@font-face" not in text
+    assert path.stat().st_size <= len(movie.to_bytes("gif"))
+    data = page_data(path)
+    assert data["runs"][0]["frames"] == movie.frame_epochs and data["runs"][0]["frames"][-1] == 4000
+
+
+def test_nothing_leaves_the_file_and_nothing_is_logged(opened, saddle):
+    page = opened()
+    page.press("End")
+    page.page.mouse.move(300, 150)
+    assert all(url == saddle[1].as_uri() or url.startswith("data:") for url in page.requests), page.requests
+    assert page.console == []
+
+
+# -- playing -------------------------------------------------------------------------------
+def test_it_plays_by_itself_and_space_pauses(opened):
+    page = opened()
+    assert page.page.get_attribute("#play", "aria-label") == "Pause"
+    page.page.wait_for_function("document.getElementById('epoch').textContent !== '0'", timeout=5_000)
+    page.press(" ")
+    paused = page.epoch
+    page.page.wait_for_timeout(600)  # several frames at 10 fps
+    assert page.epoch == paused and page.page.get_attribute("#play", "aria-label") == "Play"
+    page.press(" ")
+    page.page.wait_for_function(f"document.getElementById('epoch').textContent !== '{paused}'", timeout=5_000)
+
+
+def test_reduced_motion_does_not_autoplay(opened):
+    page = opened(reduced_motion="reduce")
+    page.page.wait_for_timeout(1_500)
+    assert page.epoch == "0" and page.page.get_attribute("#play", "aria-label") == "Play"
+
+
+def test_keys_step_through_the_frames(opened, saddle):
+    frames = saddle[0].frame_epochs
+    page = opened()
+    page.press("End")
+    assert page.epoch == "4,000"
+    page.press("Home")
+    assert page.epoch == "0"
+    page.press("ArrowRight")
+    assert page.epoch == f"{frames[1]:,}"
+    page.press("Shift+ArrowRight")
+    assert page.epoch == f"{frames[11]:,}"
+    page.press("ArrowLeft")
+    assert page.epoch == f"{frames[10]:,}"
+    page.press("End")
+    page.press("ArrowRight")  # stays at the end
+    assert page.epoch == "4,000"
+
+
+def test_dragging_the_scrubber_scrubs(opened, saddle):
+    frames = saddle[0].frame_epochs
+    page = opened()
+    page.press("Home")
+    box = page.page.locator("#scrub").bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.page.mouse.move(box["x"] + 4, y)
+    page.page.mouse.down()
+    page.page.mouse.move(box["x"] + box["width"] * 0.5, y, steps=8)
+    page.page.mouse.up()
+    index = int(page.page.input_value("#scrub"))
+    assert 20 < index < 45 and page.epoch == f"{frames[index]:,}"
+    page.page.wait_for_timeout(400)
+    assert page.epoch == f"{frames[index]:,}"  # scrubbing paused it
+
+
+def test_a_link_opens_any_recorded_epoch(opened):
+    page = opened(fragment="#epoch=1234")  # not a frame epoch
+    assert page.epoch == "1,234"
+    page.page.wait_for_timeout(400)
+    assert page.epoch == "1,234"  # a linked moment stays paused
+    live = page.page.inner_text("#live-2")  # RMSprop's value at epoch 1,234, as the run recorded it
+    assert live.startswith("z = ")
+
+
+def test_live_values_are_the_recorded_numbers(opened, saddle):
+    movie = saddle[0]
+    page = opened(fragment="#epoch=300")
+    from frames import compact
+
+    for r in range(3):
+        assert page.page.inner_text(f"#live-{r}").split("=")[1].strip() == compact(movie.run.values[300, r, 0])
+    page.press("End")
+    assert "left the view at epoch 394" in page.page.inner_text("#live-0")
+
+
+def test_hovering_a_marker_reads_its_epoch_and_value(opened, saddle):
+    page = opened(fragment="#epoch=300")
+    data = page_data(saddle[1])
+    box = page.page.locator("#stage").bounding_box()
+    views = data["views"][0]["clip"]
+    # RMSprop's marker: find it as its colour on the canvas, inside the 3-D view.
+    rgba = page.canvas_pixels()
+    x0, y0, w, h = (int(v) for v in views)
+    region = rgba[y0:y0 + h, x0:x0 + w]
+    target = np.array([int(data["racers"][2]["color"][i:i + 2], 16) for i in (1, 3, 5)])
+    ys, xs = np.nonzero((np.abs(region[..., :3].astype(int) - target).max(axis=-1) < 30) & (region[..., 3] > 200))
+    page.page.mouse.move(box["x"] + x0 + float(xs.mean()), box["y"] + y0 + float(ys.mean()))
+    page.page.wait_for_timeout(100)
+    tip = page.page.inner_text("#tip")
+    assert "epoch 300" in tip and "RMSprop" in tip
+
+
+# -- what it draws -------------------------------------------------------------------------
+def test_a_racer_toggled_off_leaves_the_canvas(opened, saddle):
+    page = opened()
+    page.press("End")
+    sgd = page_data(saddle[1])["racers"][0]["color"]
+    assert colour_pixels(page.canvas_pixels(), sgd) > 200
+    page.page.click("#legend .entry >> nth=0")
+    assert page.page.get_attribute("#legend .entry >> nth=0", "aria-pressed") == "false"
+    assert colour_pixels(page.canvas_pixels(), sgd) == 0
+    page.page.click("#legend .entry >> nth=0")
+    assert colour_pixels(page.canvas_pixels(), sgd) > 200
+
+
+def test_screenshots_match_the_gif_frames(opened, saddle):
+    """The page and the GIF draw the same pixels, closely: the static picture is the same
+    image (in the GIF's palette); the browser antialiases lines and markers a little
+    differently from Agg, and draws the live numbers in its own copy of the font."""
+    movie = saddle[0]
+    shots = {}
+    for index in (20, len(movie.frames) - 1):
+        page = opened(fragment=f"#epoch={movie.frame_epochs[index]}")
+        shot = page.stage_shot()
+        with Image.open(io.BytesIO(movie.to_bytes("gif"))) as decoded:
+            decoded.seek(index)
+            gif = np.asarray(decoded.convert("RGB"), dtype=int)
+        assert shot.shape == gif.shape
+        error = np.abs(shot - gif)
+        assert error.mean() < 2.5, (index, error.mean())
+        assert np.mean(error.max(axis=-1) > 64) < 0.02, index
+        shots[index] = shot
+    first, last = shots.values()
+    assert np.mean(np.abs(first - last).max(axis=-1) > 64) > 0.02  # two moments do differ
+
+
+# -- variants --------------------------------------------------------------------------------
+def test_the_variant_slider_changes_the_trajectory(opened, try_it):
+    movie, path = try_it
+    page = opened(path, fragment="#epoch=20")
+    data = page_data(path)
+    assert data["variants"]["name"] == "Adam lr" and data["variants"]["values"] == ["0.03", "0.1", "0.3", "0.6", "1"]
+    before = page.canvas_pixels()
+    sgd_before, adam_before = page.page.inner_text("#live-0"), page.page.inner_text("#live-1")
+    page.page.focus("#variant")
+    page.press("ArrowRight")  # lr 0.3 -> 0.6
+    assert page.page.inner_text("#variantValue") == "0.6" and page.epoch == "20"
+    assert page.page.inner_text("#live-0") == sgd_before and page.page.inner_text("#live-1") != adam_before
+    assert np.mean(np.any(page.canvas_pixels() != before, axis=-1)) > 0.001
+    adam = data["racers"][1]["color"]
+    assert colour_pixels(page.canvas_pixels(), adam) > 50
+
+
+# -- the command line ------------------------------------------------------------------------
+def test_the_command_line_writes_a_page_by_format_or_suffix(cli, tmp_path):
+    by_suffix = cli("saddle", "--epochs", "40", "--size", "320x180", "--out", tmp_path / "s.html")
+    assert by_suffix.returncode == 0  # the frames of show_epoch over epochs 0 to 40:
+    assert by_suffix.stdout.startswith(f"{tmp_path / 's.html'}: 19 frames, ")
+    data = page_data(tmp_path / "s.html")
+    assert (data["width"], data["height"]) == (320, 180) and data["runs"][0]["frames"][-1] == 40
+    by_format = cli("saddle", "--epochs", "40", "--size", "320x180", "--format", "html", cwd=tmp_path)
+    assert by_format.returncode == 0 and (tmp_path / "output" / "saddle.html").read_bytes() == \
+        (tmp_path / "s.html").read_bytes()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--orbit", "30"], "orbit: the web page draws the 3-D view once"),
+    (["--max-bytes", "1000"], "cannot fit in 1,000 bytes: the page is"),
+])
+def test_what_a_page_cannot_do_is_one_line(cli, tmp_path, args, message):
+    out = tmp_path / "s.html"
+    done = cli("saddle", "--epochs", "40", "--size", "320x180", "--out", out, *args)
+    assert done.returncode == 1 and done.stderr.startswith(f"animate.py: error: {message}")
+    assert done.stderr.count("\n") == 1 and not out.exists() and list(tmp_path.iterdir()) == []

@@ -1,0 +1,453 @@
+// The player of a page written by animate.py: it draws the moving parts of the animation
+// (z lines, trails, markers, live values, the epoch counter) over the static picture,
+// from the recorded run in the page's data. Every position is already in pixels, projected
+// by the transforms that draw the GIF, and every text already formatted as the GIF writes
+// it: this script only chooses what to show at an epoch, and draws it.
+"use strict";
+(function () {
+  const data = JSON.parse(document.getElementById("data").textContent);
+  const SUBPIXELS = 8;
+  const $ = (id) => document.getElementById(id);
+  const frame = $("frame"), stage = $("stage"), canvas = $("canvas"), ctx = canvas.getContext("2d");
+  const playButton = $("play"), scrub = $("scrub"), speedSelect = $("speed"), loopBox = $("loop");
+  const epochText = $("epoch"), counter = $("counter"), tip = $("tip"), legend = $("legend");
+  const W = data.width, H = data.height;
+
+  const state = {
+    variant: data.variants ? data.variants.default : 0,
+    frame: 0, epoch: 0, playing: false, speed: 1, elapsed: 0, last: null,
+    hidden: data.racers.map(() => false),
+  };
+  let runs = [];  // per variant: {frames, legend, labels, racers: [{starts: [...], live: [...]}]}
+
+  async function inflate(base64) {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return JSON.parse(await new Response(stream).text());
+  }
+
+  function undelta(deltas) {
+    const out = new Float64Array(deltas.length);
+    let sum = 0;
+    for (let i = 0; i < deltas.length; i++) { sum += deltas[i]; out[i] = sum / SUBPIXELS; }
+    return out;
+  }
+
+  function lastTrue(flags) {  // for each epoch: the latest epoch up to it whose flag is "1" (-1: none)
+    const out = new Int32Array(flags.length);
+    let seen = -1;
+    for (let i = 0; i < flags.length; i++) { if (flags[i] === "1") seen = i; out[i] = seen; }
+    return out;
+  }
+
+  async function load() {
+    runs = await Promise.all(data.runs.map(async (run) => {
+      const tracks = await inflate(run.tracks);
+      return {
+        ...run,
+        racers: tracks.racers.map((racer) => ({
+          live: racer.live,
+          starts: racer.starts.map((start) => ({
+            last: start.last, exit: start.exit, values: start.values, inView: start.inView,
+            inDomain: start.inDomain, seen: lastTrue(start.inView),
+            views: start.views.map(([xs, ys]) => [undelta(xs), undelta(ys)]),
+            z: undelta(start.z),
+          })),
+        })),
+      };
+    }));
+  }
+
+  // -- layout ---------------------------------------------------------------------------
+  function fit() {
+    const scale = Math.min(1, frame.clientWidth / W) || 1;
+    stage.style.transform = `scale(${scale})`;
+    frame.style.height = `${H * scale}px`;
+    state.scale = scale;
+  }
+
+  function setUpStage() {
+    frame.style.maxWidth = `${W}px`;
+    stage.style.width = `${W}px`;
+    stage.style.height = `${H}px`;
+    document.documentElement.style.setProperty("--veil", data.paper + "cc");
+    const picture = $("picture");
+    picture.src = data.background;
+    picture.width = W; picture.height = H;
+    const dpr = Math.max(1, Math.min(3, window.devicePixelRatio || 1));
+    canvas.width = Math.round(W * dpr); canvas.height = Math.round(H * dpr);
+    canvas.style.width = `${W}px`; canvas.style.height = `${H}px`;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const c = data.counter;
+    const text = `epoch ${"0".repeat(c.digits)}`;
+    const width = c.cell * text.length + 2 * c.pad, height = c.line + 2 * c.pad;
+    Object.assign(counter.style, {
+      left: `${Math.round(c.right - width)}px`, top: `${Math.round(c.top)}px`, width: `${width}px`,
+      height: `${height}px`, padding: `${c.pad}px`, fontSize: `${c.font}px`, lineHeight: `${c.line}px`,
+      color: data.ink, background: data.paper, letterSpacing: letterSpacing(c.font, c.cell),
+    });
+    epochText.style.width = `${c.digits}ch`;
+    scrub.max = runs[state.variant].frames.length - 1;
+    if (data.variants) {
+      const v = data.variants, slider = $("variant");
+      $("variantRow").hidden = false;
+      $("variantName").textContent = v.name;
+      slider.max = v.values.length - 1;
+      slider.value = state.variant;
+      slider.addEventListener("input", () => setVariant(Number(slider.value)));
+    }
+    fit();
+    new ResizeObserver(fit).observe(frame);
+  }
+
+  function buildLegend() {
+    legend.textContent = "";
+    const run = runs[state.variant], L = run.legend;
+    run.entries = data.racers.map((look, r) => {
+      const row = L.rows[r];
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "entry" + (state.hidden[r] ? " off" : "");
+      button.setAttribute("aria-pressed", String(!state.hidden[r]));
+      button.setAttribute("aria-label", `${run.labels[r]}: show or hide`);
+      button.title = `${run.labels[r]}: click to hide or show`;
+      const left = L.x0 + 0.03 * L.width, right = L.x0 + L.columnLimit * L.width;
+      Object.assign(button.style, {
+        left: `${left}px`, top: `${row - L.rowHeight / 2}px`, width: `${right - left}px`, height: `${L.rowHeight}px`,
+      });
+      button.addEventListener("click", () => toggle(r));
+      const live = document.createElement("span");
+      live.className = "live";
+      live.id = `live-${r}`;
+      legend.append(button, live);
+      return { button, live };
+    });
+    const labels = $("labels");
+    if (run.labelImage) {
+      const [x, y, w, h] = run.labelBox;
+      labels.src = run.labelImage;
+      Object.assign(labels.style, { left: `${x}px`, top: `${y}px`, width: `${w}px`, height: `${h}px` });
+      labels.hidden = false;
+    }
+  }
+
+  // -- what to show ---------------------------------------------------------------------
+  function frameAt(epoch) {  // the last frame at or before `epoch`
+    const frames = runs[state.variant].frames;
+    let lo = 0, hi = frames.length - 1;
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (frames[mid] <= epoch) lo = mid; else hi = mid - 1; }
+    return lo;
+  }
+
+  function previousFrameEpoch(epoch) {
+    const frames = runs[state.variant].frames, k = frameAt(epoch);
+    return frames[k] < epoch ? frames[k] : (k > 0 ? frames[k - 1] : 0);
+  }
+
+  function showFrame(index) {
+    const frames = runs[state.variant].frames;
+    state.frame = Math.max(0, Math.min(frames.length - 1, index));
+    state.epoch = frames[state.frame];
+    render();
+  }
+
+  function showEpoch(epoch) {
+    const frames = runs[state.variant].frames;
+    state.epoch = Math.max(0, Math.min(frames[frames.length - 1], Math.round(epoch)));
+    state.frame = frameAt(state.epoch);
+    render();
+  }
+
+  function setVariant(k) {
+    state.variant = k;
+    $("variantValue").textContent = data.variants.values[k];
+    buildLegend();
+    scrub.max = runs[k].frames.length - 1;
+    showEpoch(Math.min(state.epoch, runs[k].frames[runs[k].frames.length - 1]));
+  }
+
+  function toggle(r) {
+    state.hidden[r] = !state.hidden[r];
+    const entry = runs[state.variant].entries[r];
+    entry.button.classList.toggle("off", state.hidden[r]);
+    entry.button.setAttribute("aria-pressed", String(!state.hidden[r]));
+    render();
+  }
+
+  // -- drawing --------------------------------------------------------------------------
+  function clipTo([x, y, w, h]) {
+    ctx.beginPath();
+    ctx.rect(x, y, w, h);
+    ctx.clip();
+  }
+
+  function stroke(look, width) {
+    ctx.strokeStyle = look.color;
+    ctx.lineWidth = width;
+    ctx.setLineDash(look.dashes);
+    ctx.lineCap = look.dashes.length ? look.cap : "square";
+    ctx.lineJoin = "round";
+    ctx.stroke();
+  }
+
+  function marker(outline, x, y, size, fill, edge, width) {
+    ctx.beginPath();
+    for (const polygon of outline) {
+      polygon.forEach(([u, v], i) => (i ? ctx.lineTo : ctx.moveTo).call(ctx, x + u * size, y + v * size));
+      ctx.closePath();
+    }
+    ctx.setLineDash([]);
+    ctx.fillStyle = fill;
+    ctx.fill();
+    ctx.strokeStyle = edge;
+    ctx.lineWidth = width;
+    ctx.lineJoin = "miter";
+    ctx.stroke();
+  }
+
+  function trailPoints(from, to) {  // as the GIF samples a trail: the ends, and multiples of the stride
+    const stride = data.stride, points = [from];
+    for (let i = (Math.floor(from / stride) + 1) * stride; i < to; i += stride) points.push(i);
+    points.push(to);
+    return points;
+  }
+
+  function drawTrail(view, kind, start, from, to, look) {
+    const [xs, ys] = start.views[view];
+    let open = false;
+    ctx.beginPath();
+    for (const i of trailPoints(from, to)) {
+      if (kind === "3d" && start.inDomain[i] !== "1") { open = false; continue; }  // 3-D lines clip to the box
+      if (open) ctx.lineTo(xs[i], ys[i]); else ctx.moveTo(xs[i], ys[i]);
+      open = true;
+    }
+    stroke(look, look.lineWidth);
+  }
+
+  function render() {
+    const run = runs[state.variant], epoch = state.epoch, previous = previousFrameEpoch(epoch);
+    ctx.clearRect(0, 0, W, H);
+    data.racers.forEach((look, r) => {
+      const racer = run.racers[r];
+      if (!state.hidden[r]) {
+        racer.starts.forEach((start) => drawRacer(run, look, start, epoch, previous));
+      }
+      drawLive(run, r, epoch);
+    });
+    epochText.textContent = epoch.toLocaleString("en-US");
+    scrub.value = state.frame;
+    playButton.innerHTML = state.playing ? "&#10074;&#10074;" : "&#9654;";
+    playButton.setAttribute("aria-label", state.playing ? "Pause" : "Play");
+  }
+
+  function drawRacer(run, look, start, epoch, previous) {
+    const last = Math.min(epoch, start.last);
+    const z = data.z;
+    ctx.save();
+    clipTo(z.clip);
+    ctx.beginPath();
+    for (let i = 0; i <= last; i++) {
+      const x = z.x0 + i * z.dx;
+      if (i) ctx.lineTo(x, start.z[i]); else ctx.moveTo(x, start.z[i]);
+    }
+    stroke(look, look.lineWidth);
+    ctx.restore();
+    if (start.exit && start.exit[0] <= last) {
+      const [, x, y, up] = start.exit;
+      marker(up ? data.exitUp : data.exitDown, x, y, look.exitSize, look.color, data.edge, look.exitEdge);
+    }
+    const seen = start.seen[last];
+    data.views.forEach((view, v) => {
+      ctx.save();
+      clipTo(view.clip);
+      for (const [from, to] of [[0, Math.min(previous, last)], [Math.min(previous, last), last]]) {
+        if (to > from) drawTrail(v, view.kind, start, from, to, look);
+      }
+      ctx.restore();
+      if (seen >= 0) {
+        const [xs, ys] = start.views[v], hollow = seen !== epoch;
+        if (hollow) marker(look.outline, xs[seen], ys[seen], look.markerSize, data.paper, look.color, look.hollowWidth);
+        else marker(look.outline, xs[seen], ys[seen], look.markerSize, look.color, data.edge, look.edgeWidth);
+      }
+    });
+  }
+
+  const spacings = new Map();
+  function letterSpacing(font, cell) {  // so that each character takes the GIF's cell width
+    const key = `${font}/${cell}`;
+    if (!spacings.has(key)) {
+      ctx.save();
+      ctx.font = `bold ${font}px "DejaVu Sans Mono", Menlo, Consolas, monospace`;
+      spacings.set(key, cell - ctx.measureText("0".repeat(20)).width / 20);
+      ctx.restore();
+    }
+    return `${spacings.get(key)}px`;
+  }
+
+  function drawLive(run, r, epoch) {
+    const L = run.legend, look = data.racers[r], span = run.entries[r].live;
+    const content = run.racers[r].live[epoch];
+    const note = content.startsWith("!");
+    const text = note ? content.slice(1) : `${L.name} = ${content.padEnd(L.widest)}`;
+    const font = note ? L.note : L.number;
+    const width = font.cell * text.length + 2 * font.pad, height = font.line + 2 * font.pad;
+    // As the GIF places it: right-aligned at the legend's right edge, or further right
+    // (up to the next view) where the longest label would touch it.
+    const right = Math.min(Math.max(0.98, L.labelsEnd + L.gap + width / L.width), L.columnLimit);
+    const x = L.x0 + right * L.width, row = L.rows[r];
+    span.textContent = text;
+    span.className = "live" + (state.hidden[r] ? " off" : "");
+    Object.assign(span.style, {
+      left: `${Math.round(x - width)}px`, top: `${H - Math.round(H - row - height / 2) - height}px`,
+      width: `${width}px`, height: `${height}px`, padding: `${font.pad}px`, fontSize: `${font.font}px`,
+      lineHeight: `${font.line}px`, color: note ? data.paper : look.color, background: note ? look.color : "transparent",
+      letterSpacing: letterSpacing(font.font, font.cell),
+    });
+    if (note && !state.hidden[r]) {
+      marker(look.outline, L.markerX, row, L.markerSize, data.paper, look.color, L.hollowWidth);
+    }
+  }
+
+  // -- hover: read a line or a marker ---------------------------------------------------
+  function describe(run, r, s, epoch) {
+    const start = run.racers[r].starts[s];
+    const several = run.racers[r].starts.length > 1 ? ` (start ${s + 1})` : "";
+    return `${run.labels[r]}${several} · epoch ${epoch.toLocaleString("en-US")} · z = ${start.values[epoch]}`;
+  }
+
+  function hover(event) {
+    const box = stage.getBoundingClientRect(), scale = state.scale || 1;
+    const mx = (event.clientX - box.left) / scale, my = (event.clientY - box.top) / scale;
+    const run = runs[state.variant], z = data.z, [zx, zy, zw, zh] = z.clip;
+    let best = null, bestDistance = 9;
+    run.racers.forEach((racer, r) => {
+      if (state.hidden[r]) return;
+      racer.starts.forEach((start, s) => {
+        const last = Math.min(state.epoch, start.last);
+        if (mx >= zx && mx <= zx + zw && my >= zy && my <= zy + zh) {
+          const i = Math.round((mx - z.x0) / z.dx);
+          if (i >= 0 && i <= last && Math.abs(start.z[i] - my) < bestDistance) {
+            best = [r, s, i]; bestDistance = Math.abs(start.z[i] - my);
+          }
+        }
+        const seen = start.seen[last];
+        if (seen >= 0) {
+          data.views.forEach((view, v) => {
+            const d = Math.hypot(start.views[v][0][seen] - mx, start.views[v][1][seen] - my);
+            if (d < Math.max(bestDistance, data.racers[r].markerSize)) { best = [r, s, seen]; bestDistance = d; }
+          });
+        }
+      });
+    });
+    if (!best) { tip.hidden = true; return; }
+    tip.textContent = describe(run, ...best);
+    tip.hidden = false;
+    const left = Math.min(mx + 12, W - tip.offsetWidth - 4), top = my > H / 2 ? my - 30 : my + 14;
+    Object.assign(tip.style, { left: `${Math.max(0, left)}px`, top: `${top}px` });
+  }
+
+  // -- playing --------------------------------------------------------------------------
+  function frameDuration(index) {
+    const frames = runs[state.variant].frames, step = 1000 / data.fps;
+    if (frames.length === 1) return Math.max(step, data.lastHold);
+    if (index === 0) return Math.max(step, data.firstHold);
+    if (index === frames.length - 1) return Math.max(step, data.lastHold);
+    return step;
+  }
+
+  function play(on) {
+    const frames = runs[state.variant].frames;
+    if (on && state.frame === frames.length - 1 && !loopBox.checked) showFrame(0);
+    state.playing = on;
+    state.elapsed = 0;
+    state.last = null;
+    render();
+    if (on) requestAnimationFrame(tick);
+  }
+
+  function tick(now) {
+    if (!state.playing) return;
+    if (state.last !== null) state.elapsed += (now - state.last) * state.speed;
+    state.last = now;
+    const frames = runs[state.variant].frames;
+    let changed = false;
+    while (state.elapsed >= frameDuration(state.frame)) {
+      state.elapsed -= frameDuration(state.frame);
+      if (state.frame < frames.length - 1) state.frame += 1;
+      else if (loopBox.checked) state.frame = 0;
+      else { state.playing = false; break; }
+      changed = true;
+    }
+    if (changed || !state.playing) { state.epoch = frames[state.frame]; render(); }
+    if (state.playing) requestAnimationFrame(tick);
+  }
+
+  function step(by) {
+    play(false);
+    showFrame(state.frame + by);
+  }
+
+  function onKey(event) {
+    const target = event.target;
+    if (target.tagName === "SELECT" || target.id === "variant" || event.altKey || event.ctrlKey || event.metaKey) {
+      return;
+    }
+    const frames = runs[state.variant].frames, big = event.shiftKey ? 10 : 1;
+    const actions = {
+      " ": () => play(!state.playing),
+      ArrowLeft: () => step(-big), ArrowRight: () => step(big),
+      Home: () => { play(false); showFrame(0); },
+      End: () => { play(false); showFrame(frames.length - 1); },
+    };
+    const action = actions[event.key];
+    if (!action) return;
+    event.preventDefault();
+    if (event.type === "keydown") action();
+  }
+
+  function fromHash() {
+    const params = new URLSearchParams(location.hash.slice(1));
+    if (data.variants && params.has("variant")) {
+      const k = Number(params.get("variant"));
+      if (Number.isInteger(k) && k >= 0 && k < data.variants.values.length) {
+        $("variant").value = k;
+        setVariant(k);
+      }
+    }
+    if (params.has("epoch")) {
+      const epoch = Number(params.get("epoch").replace(/,/g, ""));
+      if (Number.isFinite(epoch)) { play(false); showEpoch(epoch); return true; }
+    }
+    return false;
+  }
+
+  async function main() {
+    await load();
+    setUpStage();
+    buildLegend();
+    if (data.variants) $("variantValue").textContent = data.variants.values[state.variant];
+    playButton.addEventListener("click", () => play(!state.playing));
+    scrub.addEventListener("input", () => {
+      const index = Number(scrub.value);
+      play(false);
+      showFrame(index);
+    });
+    speedSelect.addEventListener("change", () => { state.speed = Number(speedSelect.value); });
+    document.addEventListener("keydown", onKey);
+    document.addEventListener("keyup", onKey);
+    stage.addEventListener("mousemove", hover);
+    stage.addEventListener("mouseleave", () => { tip.hidden = true; });
+    window.addEventListener("hashchange", fromHash);
+    const linked = fromHash();
+    if (!linked) showFrame(0);
+    const still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    if (!linked && !still) play(true);
+    document.body.dataset.ready = "true";
+  }
+
+  main().catch((error) => {
+    document.body.dataset.ready = "error";
+    frame.insertAdjacentText("afterend", `This animation could not start: ${error.message}`);
+    throw error;
+  });
+})();
