@@ -36,7 +36,7 @@ from frames import NEWEST_WIDER, FrameDrawer, compact
 from optimizers.base import format_value
 from picture import BADGE_SIZE
 from stage import Reel, Stage, reel_for
-from style import Style, key_colors
+from style import Style, hex_color, key_colors, rgb
 
 WEB = Path(__file__).resolve().parent / "web"
 SUBPIXELS = 8          # positions are stored in 1/8 pixel
@@ -71,7 +71,7 @@ def build(scene, run: runner.Run, stage: Stage, style: Style, fps: float, reel: 
     data = {
         "width": style.width, "height": style.height, "fps": fps, "title": stage.title,
         "firstHold": writer.FIRST_FRAME_HOLD_MS, "lastHold": writer.LAST_FRAME_HOLD_MS,
-        "paper": style.paper, "ink": style.ink, "edge": style.edge, "dpi": style.dpi,
+        "paper": _hex(style.paper), "ink": _hex(style.ink), "edge": _hex(style.edge), "dpi": style.dpi,
         "background": _data_uri(_png(background, colors)),
         "racers": _racer_looks(drawers[default]), "stride": drawers[default].stride,
         "exitUp": _marker_outline("^"), "exitDown": _marker_outline("v"),
@@ -84,6 +84,11 @@ def build(scene, run: runner.Run, stage: Stage, style: Style, fps: float, reel: 
         "runs": [_run_data(drawer, label_box, colors, with_labels=variants is not None) for drawer in drawers],
     }
     return _html(data, stage.title, style)
+
+
+def _hex(color: str) -> str:
+    """"#rrggbb" for a colour the style names ("white"): the page appends an alpha to it."""
+    return hex_color(rgb(color))
 
 
 # -- the static picture ------------------------------------------------------------------
@@ -220,7 +225,12 @@ def _tracks(drawer: FrameDrawer) -> dict:
     height = drawer.style.height
     low, high = np.array(stage.domain, dtype=float).T
     racers = []
+    lo, hi = reel.z_range
     for r in range(len(stage.labels)):
+        live = []
+        for epoch in range(epochs + 1):
+            kind, text = drawer.live_content(r, epoch)
+            live.append(("!" if kind == "note" else "") + text)
         starts = []
         for s in range(stage.n_starts):
             diverged = int(tracks.diverged_at[r, s])
@@ -236,18 +246,21 @@ def _tracks(drawer: FrameDrawer) -> dict:
                 "inView": "".join("1" if v else "0" for v in reel.in_view[: last + 1, r, s]),
                 "inDomain": "".join("1" if v else "0" for v in in_domain),
                 "exit": _z_exit(drawer, values, height),
-                "values": [_value_text(v) for v in values],
+                "values": _hover_texts(values, live if stage.n_starts == 1 else None, lo, hi),
             })
-        live = []
-        for epoch in range(epochs + 1):
-            kind, text = drawer.live_content(r, epoch)
-            live.append(("!" if kind == "note" else "") + text)
         racers.append({"starts": starts, "live": live})
     return {"racers": racers}
 
 
-def _value_text(value: float) -> str:
-    return compact(value) if math.isfinite(value) else str(value)
+def _hover_texts(values: np.ndarray, live: list[str] | None, lo: float, hi: float) -> list[str]:
+    """What hovering the z line at each epoch reads: the value, as the legend writes it.
+    Empty where the line is outside the plot (nothing to hover), or where the legend's
+    live text already says it (one start: the player reads that instead)."""
+    texts = []
+    for epoch, value in enumerate(values.tolist()):
+        text = compact(value) if lo <= value <= hi else ""
+        texts.append("" if live is not None and live[epoch] == text else text)
+    return texts
 
 
 def _view_pixels(kind: str, ax, positions: np.ndarray, heights: np.ndarray) -> np.ndarray:
@@ -291,10 +304,17 @@ def _packed(data) -> str:
 
 
 # -- the file ----------------------------------------------------------------------------
+def _compact(source: str) -> str:
+    """The script or style without its indentation and whole-line comments (a tenth of a
+    small page's bytes); the lines themselves stay as written."""
+    lines = (line.strip() for line in source.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
 def _html(data: dict, title: str, style: Style) -> bytes:
     template = (WEB / "player.html").read_text(encoding="utf-8")
-    script = (WEB / "player.js").read_text(encoding="utf-8")
-    css = (WEB / "player.css").read_text(encoding="utf-8")
+    script = _compact((WEB / "player.js").read_text(encoding="utf-8"))
+    css = _compact((WEB / "player.css").read_text(encoding="utf-8"))
     payload = json.dumps(data, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
     page = (template.replace("{{title}}", html.escape(title))
             .replace("{{theme}}", style.theme)

@@ -10,18 +10,20 @@ import json
 import os
 import re
 import shutil
+import zlib
 
 import numpy as np
 import pytest
 from PIL import Image
 
 import animate
+from frames import compact
 
 pytestmark = pytest.mark.xdist_group("browser")  # one browser for all these tests
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SIZE = (640, 360)
+SIZE = (480, 270)
 
 
 def chromium_path() -> str | None:
@@ -56,7 +58,7 @@ def saddle(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def try_it(tmp_path_factory):
-    movie = animate.render("try_adam_lr", size=SIZE, jobs=1, poster=True)
+    movie = animate.render("try_adam_lr", size=(320, 180), jobs=1, poster=True)
     path = tmp_path_factory.mktemp("page") / "try.html"
     movie.save(path)
     return movie, path
@@ -114,6 +116,11 @@ def page_data(path) -> dict:
     return json.loads(re.search(r'<script type="application/json" id="data">(.*?)</script>', text, re.S).group(1))
 
 
+def tracks_of(data: dict, run: int = 0) -> dict:
+    """A run's tracks as the page carries them: JSON, deflated, in base64."""
+    return json.loads(zlib.decompress(base64.b64decode(data["runs"][run]["tracks"])))
+
+
 def colour_pixels(rgba: np.ndarray, color: str, tolerance: int = 40) -> int:
     target = np.array([int(color[i:i + 2], 16) for i in (1, 3, 5)])
     return int(np.sum((np.abs(rgba[..., :3].astype(int) - target).max(axis=-1) < tolerance) & (rgba[..., 3] > 200)))
@@ -153,7 +160,7 @@ def test_it_plays_by_itself_and_space_pauses(opened):
 
 def test_reduced_motion_does_not_autoplay(opened):
     page = opened(reduced_motion="reduce")
-    page.page.wait_for_timeout(1_500)
+    page.page.wait_for_timeout(1_200)  # past the 1 s the first frame is held
     assert page.epoch == "0" and page.page.get_attribute("#play", "aria-label") == "Play"
 
 
@@ -203,29 +210,31 @@ def test_a_link_opens_any_recorded_epoch(opened):
 def test_live_values_are_the_recorded_numbers(opened, saddle):
     movie = saddle[0]
     page = opened(fragment="#epoch=300")
-    from frames import compact
-
     for r in range(3):
         assert page.page.inner_text(f"#live-{r}").split("=")[1].strip() == compact(movie.run.values[300, r, 0])
     page.press("End")
     assert "left the view at epoch 394" in page.page.inner_text("#live-0")
 
 
-def test_hovering_a_marker_reads_its_epoch_and_value(opened, saddle):
+def test_hovering_a_marker_or_a_line_reads_its_epoch_and_value(opened, saddle):
+    movie = saddle[0]
     page = opened(fragment="#epoch=300")
-    data = page_data(saddle[1])
     box = page.page.locator("#stage").bounding_box()
-    views = data["views"][0]["clip"]
-    # RMSprop's marker: find it as its colour on the canvas, inside the 3-D view.
-    rgba = page.canvas_pixels()
-    x0, y0, w, h = (int(v) for v in views)
-    region = rgba[y0:y0 + h, x0:x0 + w]
-    target = np.array([int(data["racers"][2]["color"][i:i + 2], 16) for i in (1, 3, 5)])
-    ys, xs = np.nonzero((np.abs(region[..., :3].astype(int) - target).max(axis=-1) < 30) & (region[..., 3] > 200))
-    page.page.mouse.move(box["x"] + x0 + float(xs.mean()), box["y"] + y0 + float(ys.mean()))
+    x, y = page.page.evaluate("window.animatePlayer.markerAt(2)")  # RMSprop's marker, where the player drew it
+    page.page.mouse.move(box["x"] + x, box["y"] + y)
     page.page.wait_for_timeout(100)
-    tip = page.page.inner_text("#tip")
-    assert "epoch 300" in tip and "RMSprop" in tip
+    assert page.page.inner_text("#tip") == f"RMSprop(lr=0.005) · epoch 300 · z = {compact(movie.run.values[300, 2, 0])}"
+    data = page_data(saddle[1])
+    z, sgd = data["z"], tracks_of(data)["racers"][0]["starts"][0]
+    line_y = np.cumsum(sgd["z"])[100] / 8  # the page's own pixels of SGD's z line, at epoch 100
+    page.page.mouse.move(box["x"] + z["x0"] + 100 * z["dx"], box["y"] + line_y + 3)
+    page.page.wait_for_timeout(100)
+    tip = re.fullmatch(r"SGD\(lr=0.005\) · epoch (\d+) · z = (\S+)", page.page.inner_text("#tip"))
+    epoch = int(tip.group(1))  # one pixel column holds 1 / dx epochs: the one nearest the pointer
+    assert abs(epoch - 100) <= 0.5 / z["dx"] + 1 and tip.group(2) == compact(movie.run.values[epoch, 0, 0])
+    page.page.mouse.move(box["x"] + z["x0"] + 3000 * z["dx"], box["y"] + line_y + 3)  # no line there
+    page.page.wait_for_timeout(100)
+    assert page.page.locator("#tip").is_hidden()
 
 
 # -- what it draws -------------------------------------------------------------------------

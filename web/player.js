@@ -309,10 +309,14 @@
   }
 
   // -- hover: read a line or a marker ---------------------------------------------------
+  function valueText(run, r, s, epoch) {  // the page stores a value only where the legend does not say it
+    const racer = run.racers[r], stored = racer.starts[s].values[epoch];
+    return stored || (racer.starts.length === 1 && !racer.live[epoch].startsWith("!") ? racer.live[epoch] : "");
+  }
+
   function describe(run, r, s, epoch) {
-    const start = run.racers[r].starts[s];
     const several = run.racers[r].starts.length > 1 ? ` (start ${s + 1})` : "";
-    return `${run.labels[r]}${several} · epoch ${epoch.toLocaleString("en-US")} · z = ${start.values[epoch]}`;
+    return `${run.labels[r]}${several} · epoch ${epoch.toLocaleString("en-US")} · z = ${valueText(run, r, s, epoch)}`;
   }
 
   function hover(event) {
@@ -325,9 +329,12 @@
       racer.starts.forEach((start, s) => {
         const last = Math.min(state.epoch, start.last);
         if (mx >= zx && mx <= zx + zw && my >= zy && my <= zy + zh) {
-          const i = Math.round((mx - z.x0) / z.dx);
-          if (i >= 0 && i <= last && Math.abs(start.z[i] - my) < bestDistance) {
-            best = [r, s, i]; bestDistance = Math.abs(start.z[i] - my);
+          // Every epoch under the pointer's pixel column: the one nearest the pointer.
+          const centre = (mx - z.x0) / z.dx, reach = Math.max(0.5, 0.5 / z.dx);
+          for (let i = Math.max(0, Math.ceil(centre - reach)); i <= Math.min(last, centre + reach); i++) {
+            if (Math.abs(start.z[i] - my) < bestDistance && valueText(run, r, s, i)) {
+              best = [r, s, i]; bestDistance = Math.abs(start.z[i] - my);
+            }
           }
         }
         const seen = start.seen[last];
@@ -442,6 +449,17 @@
     if (!linked) showFrame(0);
     const still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     if (!linked && !still) play(true);
+    // For a page that embeds this one, and for tests: read where things are, and go to a moment.
+    window.animatePlayer = {
+      get epoch() { return state.epoch; },
+      get variant() { return state.variant; },
+      show: (epoch) => { play(false); showEpoch(epoch); },
+      markerAt(racer, start = 0, view = 0) {  // the racer's marker now, in the picture's pixels
+        const track = runs[state.variant].racers[racer].starts[start];
+        const seen = track.seen[Math.min(state.epoch, track.last)];
+        return seen < 0 ? null : [track.views[view][0][seen], track.views[view][1][seen]];
+      },
+    };
     document.body.dataset.ready = "true";
   }
 
