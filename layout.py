@@ -57,10 +57,26 @@ def fit_title(fig, text: str, size: float):
     width = title.get_window_extent(layout).width
     if width > room:
         title.set_fontsize(size * max(0.7, room / width))
-    while title.get_window_extent(layout).width > room and len(text) > 1:
-        text = text[:-1]
-        title.set_text(text.rstrip(" ,;:—-") + "…")
+    if title.get_window_extent(layout).width > room:
+        _cut_to_fit(title, text, " ,;:—-", lambda: title.get_window_extent(layout).width <= room)
     return title
+
+
+def _cut_to_fit(artist, text: str, strip: str, fits) -> None:
+    """Set `artist`'s text to the longest start of `text` (then "…") for which `fits()`:
+    a binary search, as a cut text is no wider than a longer cut of it."""
+    def cut(n: int) -> str:
+        return text[:n].rstrip(strip) + "…"
+
+    low, high = 1, len(text) - 1  # cut(low) is the shortest allowed
+    while low < high:
+        middle = (low + high + 1) // 2
+        artist.set_text(cut(middle))
+        if fits():
+            low = middle
+        else:
+            high = middle - 1
+    artist.set_text(cut(low))
 
 
 def fit_labels(texts: list, size: float, legend_box, reserve: float, column_limit: float) -> float:
@@ -78,8 +94,6 @@ def fit_labels(texts: list, size: float, legend_box, reserve: float, column_limi
         for t in texts:
             t.set_fontsize(size * scale)
     for t in texts:
-        text = t.get_text()
-        while end(t) > room and len(text) > 1:
-            text = text[:-1]
-            t.set_text(text.rstrip(" ,=(") + "…")
+        if end(t) > room and len(t.get_text()) > 1:
+            _cut_to_fit(t, t.get_text(), " ,=(", lambda t=t: end(t) <= room)
     return LABEL_X + max((end(t) for t in texts), default=0)

@@ -88,3 +88,10 @@ def drawn_artists(drawer) -> list:
     """The moving artists of every frame of `drawer`, frame after frame (left in the
     figure, for inspection: draw no frame with this drawer after it)."""
     return [artist for index in range(len(drawer.frame_epochs)) for artist in drawer.artists(index)]
+
+
+def pytest_collection_modifyitems(items):
+    """The long groups first (one worker each: a browser, a Jupyter kernel), so the many
+    short tests fill the gaps around them instead of waiting behind them at the end."""
+    grouped = [item for item in items if item.get_closest_marker("xdist_group")]
+    items[:] = grouped + [item for item in items if not item.get_closest_marker("xdist_group")]

@@ -206,7 +206,7 @@ def a_tiny_scene(draw):
     return Scene(surface, start=starts, optimizers=racers, epochs=epochs, show_epoch=every(draw(st.integers(1, 12))))
 
 
-@settings(max_examples=10, **DETERMINISTIC)
+@settings(max_examples=6, **DETERMINISTIC)
 @given(a_tiny_scene(), st.sampled_from(["gif", "webp"]), st.integers(64, 200), st.integers(40, 120))
 def test_tiny_random_scenes_render_to_a_file_with_the_expected_frames(scene, fmt, width, height):
     if not _finite_at_every_start(scene):
