@@ -21,6 +21,7 @@ runs, and put back after.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
@@ -165,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _usage_error(message: str):
     """argparse's error, as one line: what is wrong and where to look; exit code 2."""
-    print(f"animate.py: error: {message} (python animate.py --help lists the options)", file=sys.stderr)
+    say(f"animate.py: error: {message} (python animate.py --help lists the options)", file=sys.stderr)
     sys.exit(EXIT_USAGE)
 
 
@@ -228,8 +229,34 @@ class StopSignals:
         """Say once that a signal stopped the render; its exit code."""
         if self._reported.acquire(blocking=False):
             stopped = "interrupted" if signum == signal.SIGINT else "terminated"
-            print(f"animate.py: {stopped}; nothing was written", file=sys.stderr, flush=True)
+            say(f"animate.py: {stopped}; nothing was written", file=sys.stderr, flush=True)
         return EXIT_SIGINT if signum == signal.SIGINT else EXIT_SIGTERM
+
+
+def say(text: str, file=None, flush: bool = True) -> None:
+    """Print one line of the report. A report that can't be printed (a closed pipe, as in
+    `| head`, a full device, a closed stream) is dropped: it never stops the work nor
+    changes the exit code. Characters the stream's encoding lacks are written as escapes."""
+    stream = sys.stdout if file is None else file
+    if stream is None:  # started with the stream closed (2>&-)
+        return
+    try:
+        try:
+            print(text, file=stream, flush=flush)
+        except UnicodeEncodeError:
+            encoding = getattr(stream, "encoding", None) or "ascii"
+            print(text.encode(encoding, "backslashreplace").decode(encoding), file=stream, flush=flush)
+    except (OSError, ValueError):
+        _drop(stream)
+
+
+def _drop(stream) -> None:
+    """Send the rest of a failed stream to nowhere, so that Python's last flush at exit
+    does not fail on it again (and print a traceback of its own)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -239,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             return run(args, parser, stops)
         except UserError as error:
-            print(f"animate.py: error: {error}", file=sys.stderr)
+            say(f"animate.py: error: {error}", file=sys.stderr)
             return error.code
         except KeyboardInterrupt:
             return stops.report(signal.SIGINT)
@@ -248,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as error:  # user code (a scene's surface, schedule, ...) or a bug: one line
             if stops.received is not None:  # C code (matplotlib, Pillow) can turn the stop into another error
                 return stops.report(stops.received)
-            print(f"animate.py: error: {describe_failure(error)}", file=sys.stderr)
+            say(f"animate.py: error: {describe_failure(error)}", file=sys.stderr)
             return EXIT_ERROR
 
 
@@ -304,13 +331,21 @@ def run(args, parser, stops: StopSignals) -> int:
         return render_all(args, stops)
     if args.force:
         raise UserError("--force only applies to `python animate.py all`", EXIT_USAGE)
+    if args.out == "":
+        raise UserError("--out is empty: give a file name (or - for standard output)", EXIT_USAGE)
+    if args.out and args.out.endswith(("/", os.sep)) and not Path(args.out).is_dir():
+        raise UserError(f"{args.out} ends in '/', so it names a folder: give a file name, e.g. {args.out}"
+                        f"{Path(args.scene).stem}.{args.format or 'gif'}")
     fmt = output_format(args)
-    out = Path(args.out) if args.out else Path("output") / f"{Path(args.scene).stem}.{fmt}"
-    if out.is_dir():
-        raise UserError(f"--out is a directory: {out} (give a file name, e.g. {out / ('scene.' + fmt)})")
-    show_progress = not args.quiet and sys.stderr.isatty()
+    if args.out == "-":  # the convention: standard output; the report goes to stderr
+        out = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else sys.stdout
+    else:
+        out = Path(args.out) if args.out else Path("output") / f"{Path(args.scene).stem}.{fmt}"
+        if out.is_dir():
+            raise UserError(f"--out is a directory: {out} (give a file name, e.g. {out / ('scene.' + fmt)})")
+    show_progress = not args.quiet and sys.stderr is not None and sys.stderr.isatty()
     return report(*render_and_save(args.scene, out, fmt, render_options(args), args.max_bytes, show_progress),
-                  quiet=args.quiet)
+                  quiet=args.quiet, file=sys.stderr if args.out == "-" else None)
 
 
 def render_options(args) -> dict:
@@ -341,16 +376,16 @@ def render_and_save(scene: str, out: Path, fmt: str, options: dict, max_bytes: i
     return saved, animation, time.perf_counter() - started
 
 
-def report(saved: Saved, animation: Animation, seconds: float, quiet: bool = False) -> int:
+def report(saved: Saved, animation: Animation, seconds: float, quiet: bool = False, file=None) -> int:
     if not quiet:
         note = f", {animation.diverged} diverged" if animation.diverged else ""
         frames = f"{saved.frames} frame{'' if saved.frames == 1 else 's'}"
         what = f"{len(animation.run.values) * animation.run.values[0].size:,} rows" if saved.frames == 0 else frames
-        print(f"{saved.path}: {what}, {saved.bytes:,} bytes, {seconds:.1f} s{note}")
+        say(f"{saved.path}: {what}, {saved.bytes:,} bytes, {seconds:.1f} s{note}", file=file)
         for path in saved.extra_paths:
-            print(f"{path}: overview")
+            say(f"{path}: overview", file=file)
         for line in saved.notes:
-            print(line.replace("max_bytes=", "--max-bytes "))
+            say(line.replace("max_bytes=", "--max-bytes "), file=file)
     return EXIT_OK
 
 
@@ -386,23 +421,23 @@ def render_all(args, stops: StopSignals) -> int:
             if outcome.status == "up to date":
                 counts["up to date"] += 1
                 if not args.quiet:
-                    print(f"{outcome.out}: up to date", flush=True)
+                    say(f"{outcome.out}: up to date", flush=True)
             elif outcome.status == "written":
                 counts["written"] += 1
                 if not args.quiet and outcome.text.strip():
-                    print(outcome.text.rstrip("\n"), flush=True)
+                    say(outcome.text.rstrip("\n"), flush=True)
             else:
                 counts["failed"] += 1
-                print(f"animate.py: error: {outcome.name}: {outcome.text}", file=sys.stderr, flush=True)
+                say(f"animate.py: error: {outcome.name}: {outcome.text}", file=sys.stderr, flush=True)
     except (KeyboardInterrupt, Terminated) as stop:
         stops.disarm()  # caught here, and said below
         interrupted = isinstance(stop, KeyboardInterrupt)
-        print(f"animate.py: {'interrupted' if interrupted else 'terminated'}; {counts['written']} scenes were "
+        say(f"animate.py: {'interrupted' if interrupted else 'terminated'}; {counts['written']} scenes were "
               "written, the ones in progress were not", file=sys.stderr)
         return EXIT_SIGINT if interrupted else EXIT_SIGTERM
     if not args.quiet:
         total = sum(counts.values())
-        print(f"all: {total} scenes, " + ", ".join(f"{n} {what}" for what, n in counts.items())
+        say(f"all: {total} scenes, " + ", ".join(f"{n} {what}" for what, n in counts.items())
               + f", {time.perf_counter() - started:.1f} s")
     return EXIT_ERROR if counts["failed"] else EXIT_OK
 
@@ -430,9 +465,9 @@ def print_list(scenes) -> None:
     grouped = scenes.by_group()
     width = max((len(item.name) for _, items in grouped for item in items), default=0)
     for group, items in grouped:
-        print(f"{group}:")
+        say(f"{group}:")
         for item in items:
-            print(f"  {item.name:<{width}}  {item.description}")
+            say(f"  {item.name:<{width}}  {item.description}")
 
 
 class progress_bar:

@@ -193,42 +193,50 @@ class Animation:
 
         return overview(self.stage, self.run.tracks, self.style)
 
-    def save(self, path: str | os.PathLike, format: str | None = None, max_bytes: int | None = None,
+    def save(self, path, format: str | None = None, max_bytes: int | None = None,
              progress: Callable = _no_progress) -> Saved:
-        """Write the animation to `path`, atomically; the format from `format` or the suffix.
+        """Write the animation to `path`; the format from `format` or the suffix.
 
-        png writes the last frame (a poster) and PATH-overview.png beside it; html the web
-        page that plays the run (every variant of a scene with `variants`). `max_bytes`
-        (gif, webp, mp4) keeps the file under that many bytes: every 2nd frame (while 30
-        are left), then smaller pictures (down to 160 pixels a side), then fewer frames;
-        a page over it is a FitError.
+        `path` is a file name, or an open binary stream (`sys.stdout.buffer`; give
+        `format`). A file is written by the output rule (`writer.output_target`): a plain
+        file is replaced atomically, keeping its permissions and links; a device, FIFO or
+        stream is written in place. png writes the last frame (a poster) and
+        PATH-overview.png beside it (both, or neither); html the web page that plays the
+        run (every variant of a scene with `variants`). `max_bytes` (gif, webp, mp4) keeps
+        the file under that many bytes: every 2nd frame (while 30 are left), then smaller
+        pictures (down to 160 pixels a side), then fewer frames; a page over it is a FitError.
         """
-        path = Path(path)
+        stream = path if hasattr(path, "write") else None
+        path = Path("-") if stream is not None else Path(path)
         try:
-            fmt = writer.format_for(path, format)
+            fmt = writer.format_for(None if stream is not None else path, format)
             max_bytes = validation.optional(validation.integer, "max_bytes", max_bytes, 1)
         except ValueError as error:
             raise OptionError(str(error)) from None
-        if path.is_dir():
+        if stream is None and path.is_dir():
             raise writer.OutputError(f"output path is a directory: {path}")
+
+        def write(data: bytes) -> int:
+            return writer.write_stream(data, stream) if stream is not None else writer.write_bytes(data, path)
+
         if fmt == "csv":
-            size = writer.write_bytes(self.to_bytes("csv"), path)
-            return Saved(path, size, 0)
+            return Saved(path, write(self.to_bytes("csv")), 0)
         if fmt == "html":
             data = self.page()
             if max_bytes is not None and len(data) > max_bytes:
                 raise FitError(f"cannot fit in {max_bytes:,} bytes: the page is {len(data):,} bytes "
                                f"(a smaller size, or fewer epochs, makes it lighter)")
-            return Saved(path, writer.write_bytes(data, path), len(self.reel.frame_epochs))
+            return Saved(path, write(data), len(self.reel.frame_epochs))
         if fmt == "png":
             poster = writer.encode_png(self.frames[-1])
+            if stream is not None:
+                return Saved(path, write(poster), 1, notes=("the overview is not written: a stream holds one file",))
             still = writer.encode_png(self.overview())
             overview_path = path.with_name(f"{path.stem}-overview{path.suffix}")
-            size = writer.write_bytes(poster, path)
-            writer.write_bytes(still, overview_path)
-            return Saved(path, size, 1, (overview_path,))
+            writer.write_files([(poster, path), (still, overview_path)])  # both, or neither
+            return Saved(path, len(poster), 1, (overview_path,))
         data, frames, notes = self._fit(fmt, max_bytes, progress)
-        return Saved(path, writer.write_bytes(data, path), frames, notes=notes)
+        return Saved(path, write(data), frames, notes=notes)
 
     def _fit(self, fmt: str, max_bytes: int | None, progress: Callable) -> tuple[bytes, int, tuple[str, ...]]:
         """The bytes in `fmt`, made to fit `max_bytes`; the frame count and what was done."""

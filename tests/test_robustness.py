@@ -428,8 +428,8 @@ elif phase == "write":  # the new file written next to the target, not yet renam
     real_atomic_path = writer.atomic_path
 
     @contextlib.contextmanager
-    def slow_atomic_path(target):
-        with real_atomic_path(target) as tmp:
+    def slow_atomic_path(target, **options):
+        with real_atomic_path(target, **options) as tmp:
             yield tmp
             ready()
             time.sleep(60)
