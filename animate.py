@@ -173,20 +173,46 @@ def _usage_error(message: str):
 # -- signals: a stop raises, so clean-up runs; only while main runs ------------------------
 
 class Terminated(BaseException):
-    """SIGTERM, turned into an exception so that clean-up code runs. A BaseException, as
-    KeyboardInterrupt is, so that no library's `except Exception` swallows it."""
+    """A signal that ends a process (SIGTERM, SIGHUP, ...), turned into an exception so
+    that clean-up code runs. A BaseException, as KeyboardInterrupt is, so that no
+    library's `except Exception` swallows it. `signum` is the signal."""
+
+    def __init__(self, signum: int = signal.SIGTERM):
+        super().__init__(signum)
+        self.signum = signum
+
+
+# Every signal whose default is to end the process, and that a terminal, a shell or a
+# service manager sends to say "stop": each ends a render the same way (clean-up, one
+# line, exit code 128 + N). SIGINT is Ctrl-C; SIGPIPE stays as Python sets it (ignored:
+# a closed pipe is an error on the write, see `say`).
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1",
+                                                         "SIGUSR2", "SIGALRM") if hasattr(signal, name))
+STOPPED = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
+if hasattr(signal, "SIGHUP"):
+    STOPPED[signal.SIGHUP] = "hung up"
+
+
+def stopped_by(signum: int) -> str:
+    return STOPPED.get(signum) or f"stopped by {signal.Signals(signum).name}"
+
+
+def stop_code(signum: int) -> int:
+    return 128 + int(signum)
 
 
 class StopSignals:
-    """While active, SIGINT raises KeyboardInterrupt and SIGTERM raises Terminated.
+    """While active, SIGINT raises KeyboardInterrupt and every other STOP_SIGNALS raises
+    Terminated (a signal that was ignored when we started stays ignored, as `nohup` wants).
 
-    A library may swallow even these (autograd's `wraps` catches BaseException), so the
-    first signal also starts a watchdog that ends the process if it still runs 0.5 s later.
-    On exit the earlier handlers are put back.
+    Only the first signal raises: a second Ctrl-C during the clean-up would interrupt the
+    clean-up itself. A library may swallow even the first (autograd's `wraps` catches
+    BaseException), so it also starts a watchdog that ends the process if it still runs
+    0.5 s later. On exit the earlier handlers are put back.
     """
 
     def __init__(self):
-        self.received = None  # the first SIGINT or SIGTERM, once one has arrived
+        self.received = None  # the first stop signal, once one has arrived
         self._reported = threading.Lock()  # held once the stop has been reported
         self._watchdog = None
         self._saved = {}
@@ -194,9 +220,11 @@ class StopSignals:
     def __enter__(self) -> StopSignals:
         if threading.current_thread() is not threading.main_thread():
             return self  # signal handlers can only be set from the main thread
-        self._saved[signal.SIGTERM] = signal.signal(signal.SIGTERM, self._on_signal)
-        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not if SIGINT is ignored
-            self._saved[signal.SIGINT] = signal.signal(signal.SIGINT, self._on_signal)
+        for signum in STOP_SIGNALS:
+            current = signal.getsignal(signum)
+            if current is signal.SIG_IGN or (signum == signal.SIGINT and current is not signal.default_int_handler):
+                continue
+            self._saved[signum] = signal.signal(signum, self._on_signal)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -210,12 +238,13 @@ class StopSignals:
             self._watchdog.cancel()
 
     def _on_signal(self, signum, frame):
-        if self.received is None:
-            self.received = signum
-            self._watchdog = threading.Timer(0.5, self._end, (signum,))
-            self._watchdog.daemon = True
-            self._watchdog.start()
-        raise KeyboardInterrupt() if signum == signal.SIGINT else Terminated()
+        if self.received is not None:
+            return  # already stopping: let the clean-up finish (the watchdog has the last word)
+        self.received = signum
+        self._watchdog = threading.Timer(0.5, self._end, (signum,))
+        self._watchdog.daemon = True
+        self._watchdog.start()
+        raise KeyboardInterrupt() if signum == signal.SIGINT else Terminated(signum)
 
     def _end(self, signum) -> None:
         """The watchdog's last resort: stop the child processes, say so, exit."""
@@ -228,9 +257,8 @@ class StopSignals:
     def report(self, signum) -> int:
         """Say once that a signal stopped the render; its exit code."""
         if self._reported.acquire(blocking=False):
-            stopped = "interrupted" if signum == signal.SIGINT else "terminated"
-            say(f"animate.py: {stopped}; nothing was written", file=sys.stderr, flush=True)
-        return EXIT_SIGINT if signum == signal.SIGINT else EXIT_SIGTERM
+            say(f"animate.py: {stopped_by(signum)}; nothing was written", file=sys.stderr, flush=True)
+        return stop_code(signum)
 
 
 def say(text: str, file=None, flush: bool = True) -> None:
@@ -270,8 +298,8 @@ def main(argv: list[str] | None = None) -> int:
             return error.code
         except KeyboardInterrupt:
             return stops.report(signal.SIGINT)
-        except Terminated:
-            return stops.report(signal.SIGTERM)
+        except Terminated as stop:
+            return stops.report(stop.signum)
         except Exception as error:  # user code (a scene's surface, schedule, ...) or a bug: one line
             if stops.received is not None:  # C code (matplotlib, Pillow) can turn the stop into another error
                 return stops.report(stops.received)
@@ -431,10 +459,10 @@ def render_all(args, stops: StopSignals) -> int:
                 say(f"animate.py: error: {outcome.name}: {outcome.text}", file=sys.stderr, flush=True)
     except (KeyboardInterrupt, Terminated) as stop:
         stops.disarm()  # caught here, and said below
-        interrupted = isinstance(stop, KeyboardInterrupt)
-        say(f"animate.py: {'interrupted' if interrupted else 'terminated'}; {counts['written']} scenes were "
-              "written, the ones in progress were not", file=sys.stderr)
-        return EXIT_SIGINT if interrupted else EXIT_SIGTERM
+        signum = getattr(stop, "signum", signal.SIGINT)
+        say(f"animate.py: {stopped_by(signum)}; {counts['written']} scenes were "
+            "written, the ones in progress were not", file=sys.stderr)
+        return stop_code(signum)
     if not args.quiet:
         total = sum(counts.values())
         say(f"all: {total} scenes, " + ", ".join(f"{n} {what}" for what, n in counts.items())

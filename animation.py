@@ -118,20 +118,38 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
         raise
     except ValueError as error:
         raise OptionError(str(error)) from None
-    count = scene.frame_count  # runs the scene's frame rule: its errors are its own
-    if not scene.follows_the_run and not scene.picked_epochs:
-        raise OptionError(f"the scene's show_epoch rule selects no epoch from 0 to {scene.epochs:,}")
-    check_memory(1 if poster else count, style)
-    runner.at_start(scene)  # a surface that cannot be drawn says so here, before any work
-    stage = stage_for(scene, style.mesh)
-    with pool.FramePool(stage, style, jobs, frames=1 if poster else count) as frame_pool:
-        with progress("simulate", scene.epochs) as advance:
-            run = runner.simulate(scene, progress=advance)
-        reel = reel_for(stage, run.tracks, scene.frame_epochs_for(run.positions))
-        indices = [len(reel.frame_epochs) - 1] if poster else list(range(len(reel.frame_epochs)))
-        with progress("render", len(indices)) as advance:
-            frames = frame_pool.render(reel, indices, progress=advance)
+    with scene_code():
+        count = scene.frame_count  # runs the scene's frame rule: its errors are its own
+        if not scene.follows_the_run and not scene.picked_epochs:
+            raise OptionError(f"the scene's show_epoch rule selects no epoch from 0 to {scene.epochs:,}")
+        check_memory(1 if poster else count, style)
+        runner.at_start(scene)  # a surface that cannot be drawn says so here, before any work
+        stage = stage_for(scene, style.mesh)
+        with pool.FramePool(stage, style, jobs, frames=1 if poster else count) as frame_pool:
+            with progress("simulate", scene.epochs) as advance:
+                run = runner.simulate(scene, progress=advance)
+            reel = reel_for(stage, run.tracks, scene.frame_epochs_for(run.positions))
+            indices = [len(reel.frame_epochs) - 1] if poster else list(range(len(reel.frame_epochs)))
+            with progress("render", len(indices)) as advance:
+                frames = frame_pool.render(reel, indices, progress=advance)
     return Animation(run, stage, reel, style, fps, tuple(indices), frames, jobs)
+
+
+class SceneExit(Exception):
+    """The scene's own code (its surface, a schedule, its frame rule) called sys.exit:
+    in a library call that would end the caller's program, so it is an error instead,
+    with the traceback of the call (which names the file and line)."""
+
+
+@contextlib.contextmanager
+def scene_code():
+    """The boundary where a scene's code runs (a scene's functions are called from inside
+    the render): an exit from it is an error, not the end of the program."""
+    try:
+        yield
+    except SystemExit as exit:
+        raise SceneExit(f"the scene's code called sys.exit({exit.code!r}); raise an exception to stop "
+                        "a render").with_traceback(exit.__traceback__) from None
 
 
 class Animation:
@@ -185,7 +203,8 @@ class Animation:
         if style.orbit and self.stage.dim == 2 and style.view != "contour":
             raise OptionError("orbit: the web page draws the 3-D view once, so it cannot turn; leave out "
                               "orbit (on the command line: --orbit) for html, or write gif, webp or mp4")
-        return page.build(self.scene, self.run, self.stage, style, self.fps, self.reel)
+        with scene_code():  # a scene with variants is simulated again here
+            return page.build(self.scene, self.run, self.stage, style, self.fps, self.reel)
 
     def overview(self) -> np.ndarray:
         """A still of the whole trails on a contour map (the curve in 1-D)."""

@@ -59,10 +59,24 @@ def is_up_to_date(out: Path, scene_file: Path) -> bool:
 
 
 def _child(task: Callable, sender, *args) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # The parent handles Ctrl-C and a hang-up, and stops us with SIGTERM, which raises
+    # (`stopping`), so that the file being written is cleaned up; a child ends with its parent.
+    for name in ("SIGINT", "SIGHUP", "SIGQUIT"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stopping)
+    pool.end_with_parent()
     sender.send(task(*args))
     sender.close()
+
+
+class Stopped(BaseException):
+    """SIGTERM in a child of `all`: its render stops, cleaning up as it goes."""
+
+
+def _stopping(signum, frame):
+    signal.signal(signum, signal.SIG_DFL)  # once: a second SIGTERM ends it at once
+    raise Stopped()
 
 
 def render_all(folder: Path, fmt: str, task: Callable, task_args: tuple, jobs: int | None = None,

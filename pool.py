@@ -56,7 +56,7 @@ def _start_worker(stage: Stage, style: Style) -> None:
     global _drawer
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    threading.Thread(target=_end_with_parent, daemon=True).start()
+    end_with_parent()
     with contextlib.suppress(OSError):
         os.nice(5)  # this worker's only: the simulation in the parent goes first
     from frames import FrameDrawer  # here: with fork the worker imports matplotlib while the parent simulates
@@ -65,8 +65,13 @@ def _start_worker(stage: Stage, style: Style) -> None:
     _drawer.picture.background()
 
 
+def end_with_parent() -> None:
+    """Make this child process end when its parent does, however the parent ended (even
+    kill -9): a thread waits on the parent's sentinel."""
+    threading.Thread(target=_end_with_parent, daemon=True).start()
+
+
 def _end_with_parent() -> None:
-    """A worker outlives no parent, however the parent ended (even kill -9)."""
     parent = multiprocessing.parent_process()
     if parent is not None:
         multiprocessing.connection.wait([parent.sentinel])

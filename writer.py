@@ -20,6 +20,7 @@ import csv
 import io
 import os
 import secrets
+import shutil
 import stat
 import subprocess
 import tempfile
@@ -133,6 +134,34 @@ def write_files(items: Sequence[tuple[bytes, str | os.PathLike]]) -> None:
         raise
 
 
+def remove_leftovers(folder: Path, prefix: str, suffix: str = "") -> None:
+    """Remove `PREFIX<pid>-...SUFFIX` files or folders in `folder` whose process is gone:
+    what an earlier run could not clean up because it was killed (kill -9 runs no code)."""
+    try:
+        names = [entry.name for entry in os.scandir(folder)
+                 if entry.name.startswith(prefix) and entry.name.endswith(suffix)]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(prefix):].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+            path = folder / name
+            with contextlib.suppress(OSError):
+                shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+
+
+def _running(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would end the process there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, as another user's
+        return True
+    return True
+
+
 def write_stream(data: bytes, stream) -> int:
     """Write `data` to an open binary stream (standard output for `--out -`)."""
     try:
@@ -199,10 +228,12 @@ def atomic_path(target: str | os.PathLike, replace: bool = True) -> Iterator[Pat
 
 
 def _new_file_beside(target: Path) -> Path:
-    """An empty new file in target's folder, `.animate-XXXXXXXX.part` (short: a name near
-    the file system's limit still has room), mode 0644 less the umask."""
+    """An empty new file in target's folder, `.animate-PID-XXXXXXXX.part` (short: a name
+    near the file system's limit still has room), mode 0644 less the umask. Parts left
+    there by a process that no longer runs (kill -9, a power cut) are removed first."""
+    remove_leftovers(target.parent, ".animate-", ".part")
     for _ in range(100):
-        tmp = target.with_name(f".animate-{secrets.token_hex(4)}.part")
+        tmp = target.with_name(f".animate-{os.getpid()}-{secrets.token_hex(4)}.part")
         try:
             os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
             return tmp
@@ -404,7 +435,8 @@ def encode(frames: Sequence[np.ndarray], fmt: str, fps: float, key_colors: Seque
     if fmt == "png":
         return encode_png(frames[-1])
     if fmt == "mp4":
-        with tempfile.TemporaryDirectory(prefix="animate-mp4-") as folder:
+        remove_leftovers(Path(tempfile.gettempdir()), "animate-mp4-")
+        with tempfile.TemporaryDirectory(prefix=f"animate-mp4-{os.getpid()}-") as folder:
             path = Path(folder) / "video.mp4"
             encode_mp4(frames, fps, path)
             return path.read_bytes()
