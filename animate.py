@@ -32,7 +32,7 @@ from pathlib import Path
 import batch
 import style as looks
 import validation
-from animation import MIN_FPS, Animation, FitError, OptionError, Saved, render
+from animation import MAX_FPS, MIN_FPS, Animation, FitError, OptionError, Saved, render
 from scenes import Racer, Scene, SceneError, UnknownScene, every, grid, show_epoch
 from writer import FORMATS
 
@@ -98,8 +98,8 @@ def degrees(text: str) -> float:
 
 def frames_per_second(text: str) -> float:
     value = positive_float(text)
-    if value < MIN_FPS:  # a GIF frame lasts at most 655.35 s
-        raise argparse.ArgumentTypeError(f"expected at least {MIN_FPS} frames per second, got {text!r}")
+    if not MIN_FPS <= value <= MAX_FPS:  # a GIF frame lasts at most 655.35 s; screens show at most 120
+        raise argparse.ArgumentTypeError(f"expected {MIN_FPS} to {MAX_FPS} frames per second, got {text!r}")
     return value
 
 
@@ -127,7 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-epochs", metavar="N", type=positive_int,
                         help="lift the safety limit on epochs (default: 2,000,000)")
     parser.add_argument("--fps", metavar="F", type=frames_per_second, default=10.0,
-                        help="frames per second (default: 10; the first frame is held 1 s, the last 2 s)")
+                        help="frames per second, 0.01 to 120 (default: 10; the first frame is held 1 s, the "
+                             "last 2 s; a GIF or WebP plays at most 50)")
     parser.add_argument("--format", choices=FORMATS, metavar="{" + ",".join(FORMATS) + "}",
                         help="gif (default), mp4 (H.264, plays in PowerPoint, Keynote, browsers), webp "
                              "(animated), png (a poster: the last frame, plus PATH-overview.png with the "

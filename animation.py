@@ -36,6 +36,7 @@ from style import Style, key_colors, racer_styles, size_for
 
 MAX_FRAME_BYTES = 4 * 2**30  # the drawn frames are held in memory until encoded
 MIN_FPS = 0.01               # a GIF frame lasts at most 655.35 s
+MAX_FPS = 120                # what screens show (an MP4 holds its first frame for fps frames)
 # max_bytes: every 2nd frame while SMOOTH_FRAMES are left, then smaller pictures down to
 # MIN_SIDE, then every 2nd frame again down to MIN_FRAMES.
 MIN_SIDE = 160
@@ -68,7 +69,8 @@ def _no_progress(phase, total):
 
 
 def check_fps(fps) -> float:
-    return validation.real("fps", fps, MIN_FPS, expected=f"at least {MIN_FPS} frames per second (a finite number)")
+    return validation.real("fps", fps, MIN_FPS, MAX_FPS,
+                           expected=f"{MIN_FPS} to {MAX_FPS} frames per second (a finite number)")
 
 
 def style_for(size=None, preset=None, theme="light", view="3d", orbit=0.0, dpi=100) -> Style:
@@ -290,6 +292,9 @@ class Animation:
             + ([f"shrank to {style.width}x{style.height}"] if shrunk else [])
         if notes:
             notes = [f"to fit max_bytes={max_bytes:,}: " + ", ".join(notes)]
+        if fmt in ("gif", "webp") and fps > writer.MAX_GIF_FPS:
+            notes.append(f"a {fmt.upper()} plays at most {writer.MAX_GIF_FPS:g} frames per second (browsers slow "
+                         f"shorter frames down to 10): this one plays at {writer.MAX_GIF_FPS:g}, not {fps:g}")
         if fmt == "mp4" and (style.width % 2 or style.height % 2):
             notes.append(f"H.264 needs even sides: {style.width}x{style.height} was padded to "
                          f"{style.width + style.width % 2}x{style.height + style.height % 2} (the edge repeated)")

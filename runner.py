@@ -63,6 +63,10 @@ class Run:
 def value_and_gradient(f, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """f and its gradient at each row of `points` (K, dim), in one autograd pass."""
     vjp, values = make_vjp(f, points.T)
+    if np.iscomplexobj(values):
+        first = np.ravel(values)[0] if np.size(values) else values
+        raise SurfaceError(f"the surface gives complex numbers (such as {first:.3g}): a loss must be real; "
+                           "take its abs() or real part in the surface if that is what you mean")
     try:
         values = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
@@ -86,6 +90,11 @@ def at_start(scene: Scene, points: np.ndarray | None = None) -> tuple[np.ndarray
         bad = int(np.argmax(~np.isfinite(values)))
         raise SurfaceError(f"surface {scene.surface.name!r} gives {values[bad]} at the start "
                            f"point {tuple(points[bad].tolist())}")
+    if np.any(np.isnan(gradients)):  # (an infinite one is an overflow: the run diverges, and says so)
+        bad = int(np.argmax(np.any(np.isnan(gradients), axis=1)))
+        raise SurfaceError(f"surface {scene.surface.name!r} has no gradient at the start point "
+                           f"{tuple(points[bad].tolist())} (autograd gives {gradients[bad].tolist()} where the "
+                           f"surface is {values[bad]:.6g}: a tip or a kink, as of sqrt or abs at 0); start elsewhere")
     return values, gradients
 
 

@@ -265,13 +265,27 @@ def shared_palette(frames: Sequence[np.ndarray], key_colors: Sequence[str] = (),
     return palette
 
 
-def durations_ms(count: int, fps: float) -> list[int]:
-    """Each frame's duration: 1/fps, the first held FIRST_FRAME_HOLD_MS and the last
+GIF_TICK_MS = 10           # a GIF's delays are whole centiseconds ...
+GIF_SHORTEST_MS = 20       # ... and browsers show a shorter one as 100 ms
+MAX_GIF_FPS = 1000 / GIF_SHORTEST_MS
+
+
+def durations_ms(count: int, fps: float, tick_ms: int = 1, shortest_ms: int = 1) -> list[int]:
+    """Each frame's duration in whole `tick_ms`: 1/fps on average (the rounding carried
+    from frame to frame, so 15 fps in centiseconds is 70, 70, 60, ... not 60 throughout),
+    never under `shortest_ms`; the first held FIRST_FRAME_HOLD_MS and the last
     LAST_FRAME_HOLD_MS (a single frame: the longer)."""
-    durations = [round(1000.0 / fps)] * count
+    ends = [round(k * 1000 / fps / tick_ms) * tick_ms for k in range(count + 1)]
+    durations = [max(shortest_ms, b - a) for a, b in zip(ends, ends[1:])]
     durations[0] = max(durations[0], FIRST_FRAME_HOLD_MS)
     durations[-1] = max(durations[-1], LAST_FRAME_HOLD_MS)
     return durations
+
+
+def gif_fps(fps: float) -> float:
+    """The rate a GIF (or an animated WebP: browsers treat it alike) plays `fps` at: at
+    most MAX_GIF_FPS (50), what its delays allow."""
+    return min(fps, MAX_GIF_FPS)
 
 
 def held_frames(count: int, fps: float) -> list[int]:
@@ -324,7 +338,8 @@ def encode_gif(frames: Sequence[np.ndarray], fps: float, key_colors: Sequence[st
         image.putpalette(table)
     buffer = io.BytesIO()
     images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:],
-                   duration=durations_ms(len(images), fps), loop=0, optimize=True, disposal=1,
+                   duration=durations_ms(len(images), gif_fps(fps), GIF_TICK_MS, GIF_SHORTEST_MS), loop=0,
+                   optimize=True, disposal=1,
                    palette=bytes(table), transparency=unchanged)
     return buffer.getvalue()
 
@@ -339,7 +354,7 @@ def encode_webp(frames: Sequence[np.ndarray], fps: float, key_colors: Sequence[s
     images = [image.convert("RGB") for image in quantized(frames, key_colors)]
     buffer = io.BytesIO()
     images[0].save(buffer, format="WEBP", save_all=True, append_images=images[1:],
-                   duration=durations_ms(len(images), fps), loop=0, lossless=True, quality=50, method=4,
+                   duration=durations_ms(len(images), gif_fps(fps)), loop=0, lossless=True, quality=50, method=4,
                    kmin=KEYFRAMES_NEVER - 1, kmax=KEYFRAMES_NEVER)
     return buffer.getvalue()
 

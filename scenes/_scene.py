@@ -346,6 +346,8 @@ def _as_bounds(bounds, starts: np.ndarray) -> tuple:
 
 def _as_starts(start, dim: int) -> np.ndarray:
     """One point or a sequence of points -> an array of shape (n_starts, dim)."""
+    if _has_bool(start):
+        raise ValueError(f"start points must be numbers, not True or False, got {start!r:.80}")
     try:
         points = np.asarray(start, dtype=float)
     except (TypeError, ValueError):
@@ -363,6 +365,15 @@ def _as_starts(start, dim: int) -> np.ndarray:
     if not np.all(np.isfinite(points)):
         raise ValueError(f"start points must be finite numbers, got {start!r:.80}")
     return points
+
+
+def _has_bool(value) -> bool:
+    """True or False somewhere in a point or a list of points (numpy would read them as 1 and 0)."""
+    if isinstance(value, np.ndarray):
+        return value.dtype == bool or (value.dtype == object and any(_has_bool(v) for v in value.ravel()))
+    if isinstance(value, (list, tuple)):
+        return any(_has_bool(v) for v in value)
+    return isinstance(value, (bool, np.bool_))
 
 
 def _check_positive_int(name, value):

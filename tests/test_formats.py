@@ -1,4 +1,5 @@
 """Every output format opens in an independent decoder; output is deterministic."""
+import io
 import re
 
 import imageio_ffmpeg
@@ -9,6 +10,7 @@ from PIL import Image
 import animate
 import animation
 import scenes
+import writer
 from optimizers import SGD, Adam
 from scenes import Scene, every
 
@@ -122,3 +124,31 @@ def test_max_bytes_shrinks_the_picture_before_it_drops_below_30_frames(tmp_path)
     assert result.bytes <= natural.bytes * 0.6
     assert result.frames == 32  # halved once, then smaller: not a slide show
     assert re.fullmatch(r"to fit max_bytes=[\d,]+: kept 1 frame in 2 at 5 fps, shrank to \d+x\d+", result.notes[0])
+
+
+def _gif_durations(data: bytes) -> list[int]:
+    durations = []
+    with Image.open(io.BytesIO(data)) as gif:
+        for index in range(gif.n_frames):
+            gif.seek(index)
+            durations.append(gif.info["duration"])
+    return durations
+
+
+def test_gif_delays_keep_the_rate_on_average_and_never_fall_under_what_browsers_show(tmp_path):
+    frames = [np.zeros((8, 32, 3), np.uint8) for _ in range(25)]
+    for k, frame in enumerate(frames):
+        frame[:, k] = 255  # a line that moves: every frame differs (Pillow merges equal ones)
+    middle = _gif_durations(writer.encode_gif(frames, 15))[1:-1]
+    assert set(middle) == {60, 70} and abs(sum(middle) / len(middle) - 1000 / 15) < 2  # not 60 throughout
+    fast = _gif_durations(writer.encode_gif(frames, 60))
+    assert min(fast) == 20 and fast[0] == 1000 and fast[-1] == 2000
+    movie = animate.render(SCENE, size=(64, 36), jobs=1, fps=60)
+    saved = movie.save(tmp_path / "fast.gif")
+    assert saved.notes == ("a GIF plays at most 50 frames per second (browsers slow shorter frames down to 10): "
+                           "this one plays at 50, not 60",)
+
+
+def test_more_frames_per_second_than_a_screen_shows_are_refused():
+    with pytest.raises(animation.OptionError, match="fps must be 0.01 to 120 frames per second"):
+        animate.render(SCENE, size=(64, 36), fps=100_000)

@@ -107,7 +107,7 @@ def test_csv_of_a_1d_scene_has_x_only_and_one_row_per_start(tmp_path):
     (dict(preset="poster"), r"preset must be one of blog, slides, square, got 'poster'"),
     (dict(dpi=0), r"dpi must be 50 to 150 dots per inch, got 0"),
     (dict(orbit=float("nan")), r"orbit must be degrees between -3600 and 3600"),
-    (dict(fps=0), r"fps must be at least 0\.01 frames per second"),
+    (dict(fps=0), r"fps must be 0\.01 to 120 frames per second"),
     (dict(jobs=0), r"jobs must be a positive integer, got 0"),
     (dict(theme="neon"), r"theme must be one of light, dark"),
     (dict(view="side"), r"view must be one of 3d, contour, both"),

@@ -19,11 +19,13 @@ import textwrap
 import time
 import warnings
 
+import autograd.numpy as anp
 import numpy as np
 import pytest
 from PIL import Image
 
 import animate
+import runner
 import surfaces
 import writer
 from conftest import ROOT, drawer, drawn_artists
@@ -31,6 +33,7 @@ from optimizers import SGD, Adam, Momentum, RMSprop
 from runner import NEVER, simulate
 from scenes import Scene, every
 from style import Style
+from surfaces import Surface
 
 TINY = ("--epochs", "6", "--size", "160x90")  # 5 frames of saddle (epochs 0, 2, 4, 5, 6)
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX signals, rlimits and ptys")
@@ -243,7 +246,7 @@ def test_too_many_frames_for_memory_is_refused_before_any_work(cli, target, good
     (("--fps", "-1"), r"argument --fps: expected a positive number, got '-1'"),
     (("--fps", "nan"), r"argument --fps: expected a positive number, got 'nan'"),
     (("--fps", "inf"), r"argument --fps: expected a positive number, got 'inf'"),
-    (("--fps", "0.001"), r"argument --fps: expected at least 0\.01 frames per second"),  # was a crash in the encoder
+    (("--fps", "0.001"), r"argument --fps: expected 0\.01 to 120 frames per second"),  # was a crash in the encoder
     (("--epochs", "-3"), r"argument --epochs: expected a positive integer"),
     (("--max-epochs", "0"), r"argument --max-epochs: expected a positive integer, got '0'"),
     (("--orbit", "nan"), r"argument --orbit: expected degrees between -3600 and 3600, got 'nan'"),
@@ -753,3 +756,33 @@ def test_scene_code_that_calls_sys_exit_is_one_line_not_the_end_of_the_program(c
     assert re.fullmatch(rf"animate.py: error: SceneExit: the scene's code called sys.exit\(.*\); raise an exception "
                         rf"to stop a render \({re.escape(str(scene))}:\d+\)\n", done.stderr), done.stderr
     assert sorted(os.listdir(tmp_path)) == ["exits.py"]
+
+
+def _cone(xy):
+    x, y = xy
+    return anp.sqrt(x**2 + y**2)
+
+
+def _complex_bowl(xy):
+    x, y = xy
+    return (x + 1j * y) ** 2
+
+
+@pytest.mark.parametrize("surface, start, message", [
+    (Surface(name="cone", f=_cone, domain=((-1, 1), (-1, 1)), zlim=(0, 2)), (0.0, 0.0),
+     r"surface 'cone' has no gradient at the start point \(0.0, 0.0\) \(autograd gives \[nan, nan\] where the "
+     r"surface is 0: a tip or a kink"),
+    (Surface(name="complex", f=_complex_bowl, domain=((-1, 1), (-1, 1)), zlim=(0, 2)), (0.5, 0.5),
+     r"the surface gives complex numbers \(such as 0\+0.5j\): a loss must be real"),
+])
+def test_a_surface_that_would_draw_a_wrong_picture_says_why_instead(surface, start, message):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and no warning lines
+        with pytest.raises(runner.SurfaceError, match=message):
+            animate.render(Scene(surface, start=start, optimizers=[SGD(lr=0.1)], epochs=5), size=(64, 36), jobs=1)
+
+
+@pytest.mark.parametrize("start", [(True, False), [(1.0, 2.0), (0.0, True)], np.array([True, False])])
+def test_true_and_false_are_not_start_points(start):
+    with pytest.raises(ValueError, match="start points must be numbers, not True or False"):
+        Scene("bowl", start=start, optimizers=[SGD(lr=0.1)])
