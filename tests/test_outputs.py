@@ -5,9 +5,10 @@ read-only one is not replaced; anything else (a device, a FIFO, a stream) is wri
 place, as cp would. Device nodes and FIFOs are made here, in the test's own folder, never
 the machine's /dev. Streams: the report is best-effort, never fatal.
 """
+import contextlib
+import io
 import os
 import stat
-import subprocess
 import sys
 import threading
 
@@ -15,7 +16,6 @@ import pytest
 from PIL import Image
 
 import writer
-from conftest import ROOT
 
 TINY = ["saddle", "--epochs", "10", "--size", "64x36", "--jobs", "1"]
 root_only = pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="mknod needs root")
@@ -134,51 +134,57 @@ def test_a_failed_write_removes_the_folders_it_made(tmp_path, monkeypatch):
     untouched(tmp_path, [])
 
 
-# -- the streams --------------------------------------------------------------------------------
-def run(*args, **options):
-    """animate.py in a real process; stdout and stderr captured unless `options` say otherwise."""
-    options = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "cwd": ROOT, **options}
-    options.pop("capture_output", None)
-    return subprocess.run([sys.executable, str(ROOT / "animate.py"), *map(str, args)], timeout=120, **options)
+# -- the streams (in this process: each stream is one that fails the way a real one does) ----
+class Failing(io.TextIOWrapper):
+    """A text stream whose writes fail as a closed pipe or a full device fails."""
+
+    def __init__(self, error):
+        super().__init__(io.BytesIO(), encoding="utf-8")
+        self.error = error
+
+    def write(self, text):
+        raise self.error
 
 
-@posix_only
-def test_out_dash_is_standard_output_and_the_report_goes_to_stderr(tmp_path):
-    done = run(*TINY, "--out", "-", cwd=tmp_path)
-    assert done.returncode == 0 and is_gif(done.stdout)
-    assert done.stderr.decode().startswith("-: 7 frames, ") and os.listdir(tmp_path) == []
+def run_with(stdout=None, stderr=None, *args):
+    """animate.main(args) with these streams; (exit code, what stderr got if it is ours)."""
+    import animate
+
+    with contextlib.redirect_stdout(stdout or io.StringIO()), contextlib.redirect_stderr(stderr):
+        try:
+            return animate.main([str(arg) for arg in args])
+        except SystemExit as exit:  # argparse's usage errors
+            return exit.code
 
 
-@posix_only
-def test_a_closed_pipe_or_a_closed_stderr_does_not_undo_a_finished_render(tmp_path):
-    out = tmp_path / "a.gif"
-    closed = subprocess.Popen([sys.executable, str(ROOT / "animate.py"), *TINY, "--out", str(out)], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    closed.stdout.close()  # `| true`: nobody reads the report
-    assert closed.wait(timeout=120) == 0 and closed.stderr.read() == b"" and is_gif(out.read_bytes())
-    closed.stderr.close()
-    quiet = run(*TINY, "--out", tmp_path / "b.gif", stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                capture_output=False, preexec_fn=lambda: os.close(2))  # 2>&-
-    assert quiet.returncode == 0 and is_gif((tmp_path / "b.gif").read_bytes())
-    mistake = run("saddle", "--fps", "-1", capture_output=False, stdout=subprocess.DEVNULL,
-                  preexec_fn=lambda: os.close(2))
-    assert mistake.returncode == 2
+def test_out_dash_is_standard_output_and_the_report_goes_to_stderr(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    stdout, stderr = io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), io.StringIO()
+    assert run_with(stdout, stderr, *TINY, "--out", "-") == 0
+    stdout.flush()
+    assert is_gif(stdout.buffer.getvalue()) and stderr.getvalue().startswith("-: 7 frames, ")
+    assert os.listdir(tmp_path) == []
 
 
-@root_only
-def test_a_report_to_a_full_device_is_dropped(tmp_path):
-    full = tmp_path / "full"
-    os.mknod(full, stat.S_IFCHR | 0o666, os.makedev(1, 7))
-    with open(full, "w") as device:
-        done = run(*TINY, "--out", tmp_path / "c.gif", stdout=device, stderr=subprocess.PIPE, capture_output=False)
-    assert done.returncode == 0 and done.stderr == b"" and is_gif((tmp_path / "c.gif").read_bytes())
+@pytest.mark.parametrize("error", [BrokenPipeError(32, "Broken pipe"), OSError(28, "No space left on device")],
+                         ids=["| true", "a full device"])
+def test_a_report_that_cannot_be_printed_does_not_undo_a_finished_render(tmp_path, error):
+    stderr = io.StringIO()
+    assert run_with(Failing(error), stderr, *TINY, "--out", tmp_path / "a.gif") == 0
+    assert stderr.getvalue() == "" and is_gif((tmp_path / "a.gif").read_bytes())
 
 
-@posix_only
+def test_a_closed_stderr_is_not_an_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "stderr", None)  # started with 2>&-: Python has no sys.stderr
+    assert run_with(io.StringIO(), None, *TINY, "--out", tmp_path / "b.gif") == 0
+    assert run_with(io.StringIO(), None, "saddle", "--out", tmp_path / "c.gif", "--epochs", "0") == 2
+    assert is_gif((tmp_path / "b.gif").read_bytes()) and not (tmp_path / "c.gif").exists()
+
+
 def test_a_path_the_terminal_cannot_encode_is_written_as_escapes(tmp_path):
-    out = tmp_path / "θ-saddle.gif"
-    done = run(*TINY, "--out", out, env={**os.environ, "PYTHONIOENCODING": "ascii"})
-    assert done.returncode == 0 and is_gif(out.read_bytes())
-    assert done.stdout.decode("ascii").startswith(str(tmp_path / "\\u03b8-saddle.gif") + ": 7 frames")
+    out, stdout = tmp_path / "θ-saddle.gif", io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    assert run_with(stdout, io.StringIO(), *TINY, "--out", out) == 0
+    stdout.flush()
+    assert stdout.buffer.getvalue().decode("ascii").startswith(str(tmp_path / "\\u03b8-saddle.gif") + ": 7 frames")
     with Image.open(out) as gif:
         assert gif.n_frames == 7
