@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+import fonts
 import pool
 import runner
 import scenes
@@ -128,6 +129,7 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
         runner.at_start(scene)  # a surface that cannot be drawn says so here, before any work
         stage = stage_for(scene, style.mesh)
         with pool.FramePool(stage, style, jobs, frames=1 if poster else count) as frame_pool:
+            check_text(stage)  # here: a title beyond Latin, Greek and maths loads the fonts, beside the workers
             with progress("simulate", scene.epochs) as advance:
                 run = runner.simulate(scene, progress=advance)
             reel = reel_for(stage, run.tracks, scene.frame_epochs_for(run.positions))
@@ -135,6 +137,17 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
             with progress("render", len(indices)) as advance:
                 frames = frame_pool.render(reel, indices, progress=advance)
     return Animation(run, stage, reel, style, fps, tuple(indices), frames, jobs)
+
+
+def check_text(stage: Stage) -> None:
+    """A title or label with characters no installed font has is refused (it would be
+    drawn as boxes, with a warning per glyph)."""
+    for what, text in [("title", stage.title), *(("label", label) for label in stage.labels)]:
+        absent = fonts.missing(text)
+        if absent:
+            raise OptionError(f"the {what} '{text}' has characters that no installed font draws ({absent}): they "
+                              "would show as boxes; leave them out, or install a font that has them (Debian: "
+                              "fonts-noto-cjk for Chinese, Japanese and Korean, fonts-noto-color-emoji for emoji)")
 
 
 class SceneExit(Exception):

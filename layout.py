@@ -52,7 +52,7 @@ def rectangles(width: int, height: int, dim: int, view: str, dpi: int = 100) -> 
 def fit_title(fig, text: str, size: float):
     """A title at the top of `fig`, made to fit its width: smaller, down to 70%, then cut
     with an ellipsis."""
-    title = fig.text(0.5, 0.985, text, ha="center", va="top", fontsize=size, weight="bold")
+    title = fig.text(0.5, 0.985, text, ha="center", va="top", fontsize=size, weight="bold", parse_math=False)
     layout, room = fig.canvas.get_renderer(), 0.97 * fig.bbox.width
     width = title.get_window_extent(layout).width
     if width > room:

@@ -7,6 +7,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+import fonts
 import layout
 from frames import TRAIL_POINTS
 from picture import draw_view
@@ -18,7 +19,7 @@ from style import Style, racer_styles
 def overview(stage: Stage, tracks: Tracks, style: Style = Style()) -> np.ndarray:
     """The overview still, (height, width, 3) uint8."""
     stride = max(1, stage.epochs // TRAIL_POINTS)
-    with matplotlib.rc_context(style.rc):
+    with matplotlib.rc_context({**style.rc, "font.family": list(fonts.families())}):
         fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi)
         canvas = FigureCanvasAgg(fig)
         layout.fit_title(fig, stage.title, style.font_size * 1.3)
@@ -37,8 +38,10 @@ def overview(stage: Stage, tracks: Tracks, style: Style = Style()) -> np.ndarray
                         markeredgecolor=style.edge, linestyle="", markersize=8)
             handles.append(Line2D([], [], markersize=7, markeredgecolor=style.edge,
                                   label=label + divergence_note(tracks, r), **st))
-        fig.legend(handles=handles, loc="center left", bbox_to_anchor=(0.71, 0.5), fontsize=style.font_size * 0.9,
-                   frameon=False)
+        legend = fig.legend(handles=handles, loc="center left", bbox_to_anchor=(0.71, 0.5),
+                            fontsize=style.font_size * 0.9, frameon=False)
+        for text in legend.get_texts():
+            text.set_parse_math(False)  # a label is plain text: "$5" is five dollars
         canvas.draw()
     return np.asarray(canvas.buffer_rgba())[:, :, :3].copy()
 

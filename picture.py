@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
+import fonts
 import layout
 from monotext import MonoText
 from stage import Stage
@@ -55,7 +56,7 @@ class Picture:
             self._build_legend()
 
     def theme(self):
-        return matplotlib.rc_context(self.style.rc)
+        return matplotlib.rc_context({**self.style.rc, "font.family": list(fonts.families())})
 
     @property
     def orbiting(self) -> list:
@@ -132,7 +133,7 @@ class Picture:
             ax.add_line(Line2D([0.05, 0.17], [y, y], linewidth=2, color=st["color"], linestyle=st["linestyle"]))
             ax.add_line(Line2D([0.11], [y], marker=st["marker"], markersize=self.legend_marker_size, color=st["color"],
                                markeredgecolor=self.style.edge))
-            texts.append(ax.text(layout.LABEL_X, y, label, va="center", fontsize=fs))
+            texts.append(ax.text(layout.LABEL_X, y, label, va="center", fontsize=fs, parse_math=False))
         self._labels, self._label_size = texts, fs
         # The live column may use the free space between the legend and a view to its right.
         self.fig.draw_without_rendering()  # the views' labels where they will be drawn

@@ -98,6 +98,12 @@ def reel_for(stage: Stage, tracks, frame_epochs) -> Reel:
     return Reel(tracks, tuple(int(e) for e in frame_epochs), inside, z_range, log)
 
 
+def one_line(text: str) -> str:
+    """A title or label as the picture writes it: on one line (a newline in a legend
+    label would run into the next row), runs of spaces as one."""
+    return " ".join(text.split())
+
+
 def stage_for(scene, mesh: int = 36) -> Stage:
     """Sample `scene`'s surface for every view (a `mesh`-by-`mesh` 3-D surface)."""
     surface = scene.surface
@@ -128,8 +134,8 @@ def stage_for(scene, mesh: int = 36) -> Stage:
     minima = np.array(surface.minima, dtype=float).reshape(-1, surface.dim)
     saddles = np.array(surface.saddle_points, dtype=float).reshape(-1, surface.dim)
     return Stage(
-        title=scene.title or f"{surface.name}: {surface.description}",
-        labels=tuple(racer.name for racer in scene.racers),
+        title=one_line(scene.title or f"{surface.name}: {surface.description}"),
+        labels=tuple(one_line(racer.name) for racer in scene.racers),
         dim=surface.dim, domain=surface.domain, zlim=surface.zlim, log_z=surface.log_z,
         camera=tuple(surface.view[:2]), epochs=scene.epochs,
         starts=np.array(scene.starts, dtype=float), start_heights=plot(heights(scene.starts)),

@@ -17,6 +17,7 @@ from optimizers.base import format_value
 #: Upper bound on epochs unless a scene or the CLI (`--max-epochs`) lifts it: the run keeps
 #: every position in memory (16 bytes per epoch and trajectory in 2-D).
 MAX_EPOCHS = 2_000_000
+MAX_RACERS = 12   # racers a legend shows apart (colours, markers, rows)
 MAX_VARIANTS = 12  # every variant is simulated ahead of time and carried in the page
 
 
@@ -275,6 +276,10 @@ def _as_racers(optimizers) -> tuple[Racer, ...]:
         entries = [opt if isinstance(opt, Racer) else Racer(opt) for opt in optimizers]
     if not entries:
         raise ValueError("optimizers is empty: a scene needs at least one optimizer")
+    if len(entries) > MAX_RACERS:
+        raise ValueError(f"{len(entries)} optimizers are more than a legend (and an eye) tells apart: at most "
+                         f"{MAX_RACERS}; split the race into scenes, or race one optimizer from many starts "
+                         "(start=[...])")
     names = [racer.name for racer in entries]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
