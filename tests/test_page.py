@@ -24,6 +24,7 @@ pytestmark = pytest.mark.xdist_group("browser")  # one browser for all these tes
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SIZE = (480, 270)
+VIEWPORT = {"width": 700, "height": 520}
 
 
 def chromium_path() -> str | None:
@@ -72,8 +73,9 @@ def try_it(tmp_path_factory):
 class Opened:
     """A page open in the browser, with what it asked for and what it logged."""
 
-    def __init__(self, browser, path, fragment="", **context):
-        self.context = browser.new_context(viewport={"width": 700, "height": 520}, device_scale_factor=1, **context)
+    def __init__(self, browser, path, fragment="", shared=None, **context):
+        self.own = shared is None  # a context of its own only for other settings (reduced motion)
+        self.context = shared or browser.new_context(viewport=VIEWPORT, device_scale_factor=1, **context)
         self.page = self.context.new_page()
         self.requests, self.console = [], []
         self.page.on("request", lambda request: self.requests.append(request.url))
@@ -100,15 +102,24 @@ class Opened:
         return np.asarray(Image.open(io.BytesIO(self.page.locator("#stage").screenshot())).convert("RGB"), dtype=int)
 
     def close(self):
-        self.context.close()
+        self.page.close()
+        if self.own:
+            self.context.close()
+
+
+@pytest.fixture(scope="module")
+def shared_context(browser):
+    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
+    yield context
+    context.close()
 
 
 @pytest.fixture
-def opened(browser, saddle):
+def opened(browser, saddle, shared_context):
     pages = []
 
     def open_page(path=None, fragment="", **context):
-        page = Opened(browser, path or saddle[1], fragment, **context)
+        page = Opened(browser, path or saddle[1], fragment, None if context else shared_context, **context)
         pages.append(page)
         return page
     yield open_page
