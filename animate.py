@@ -155,8 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "smaller pictures (down to 160 pixels a side), then fewer frames again, until it "
                              "fits (says what it did)")
     parser.add_argument("--jobs", "-j", metavar="N", type=positive_int,
-                        help="render in N processes (default: up to 2, never more than the CPUs); the output "
-                             "is the same for any N. With `all`: N scenes at once, each in one process "
+                        help="render in N processes (default: up to 2, never more than the CPUs; on macOS "
+                             "and Windows only for more than 63 frames of 960x540); the output is the same "
+                             "for any N. With `all`: N scenes at once, each in one process "
                              "(default: the number of CPUs)")
     parser.add_argument("--force", action="store_true",
                         help="with `all`: render every scene, even those whose output is up to date")

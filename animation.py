@@ -102,8 +102,9 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
         orbit: degrees the 3-D view turns from the first frame to the last.
         dpi: 50 to 150: larger text and lines at the same size in pixels.
         fps: frames per second (the first frame is held 1 s, the last 2 s).
-        jobs: processes that draw the frames (default up to 2; the frames are the same
-            for any number).
+        jobs: processes that draw the frames (default up to 2, or 1 where processes start as
+            new interpreters and the render is small: `pool.default_jobs`; the frames are
+            the same for any number).
         poster: draw only the last frame (enough for a PNG poster).
         progress: `progress(phase, total)` gives a context manager that yields an
             `advance(n)` function (or None), for the phases "simulate" and "render".
@@ -116,7 +117,7 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
         scene = scene.with_options(**changes) if changes else scene
         style = style_for(size, preset, theme, view, orbit, dpi)
         fps = check_fps(fps)
-        jobs = pool.default_jobs() if jobs is None else validation.integer("jobs", jobs, 1)
+        jobs = None if jobs is None else validation.integer("jobs", jobs, 1)
     except validation.LimitError:
         raise
     except ValueError as error:
@@ -126,6 +127,8 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
         if not scene.follows_the_run and not scene.picked_epochs:
             raise OptionError(f"the scene's show_epoch rule selects no epoch from 0 to {scene.epochs:,}")
         check_memory(1 if poster else count, style)
+        if jobs is None:
+            jobs = pool.default_jobs(1 if poster else count, style.width * style.height)
         runner.at_start(scene)  # a surface that cannot be drawn says so here, before any work
         stage = stage_for(scene, style.mesh)
         with pool.FramePool(stage, style, jobs, frames=1 if poster else count) as frame_pool:

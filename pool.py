@@ -30,7 +30,16 @@ SMALL_RUN_BYTES = 16 * 2**20   # a run this small is sent with every share, so s
 FRAMES_PER_SHARE = 6
 
 
-def default_jobs() -> int:
+# Where workers start as fresh interpreters (spawn, forkserver), each costs about a second
+# and a half before it draws: worth it only for about the drawing of the saddle at 960x540.
+SPAWN_WORTH_PIXELS = 63 * 960 * 540
+
+
+def default_jobs(frames: int | None = None, pixels: int | None = None) -> int:
+    """Up to 2 processes (never more than the CPUs); one, in this process, for a render of
+    `frames` frames of `pixels` pixels too small to repay starting interpreters."""
+    if frames is not None and pixels is not None and start_method() != "fork" and frames * pixels < SPAWN_WORTH_PIXELS:
+        return 1
     return min(2, os.cpu_count() or 1)
 
 

@@ -8,6 +8,7 @@ Nothing here draws.
 """
 from __future__ import annotations
 
+import contextlib
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,7 +63,13 @@ class Run:
 
 def value_and_gradient(f, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """f and its gradient at each row of `points` (K, dim), in one autograd pass."""
-    vjp, values = make_vjp(f, points.T)
+    try:
+        vjp, values = make_vjp(f, points.T)
+    except (TypeError, ValueError, AttributeError) as error:
+        hint = _surface_hint(f, error)
+        if hint is None:
+            raise
+        raise SurfaceError(hint).with_traceback(error.__traceback__) from None
     if np.iscomplexobj(values):
         first = np.ravel(values)[0] if np.size(values) else values
         raise SurfaceError(f"the surface gives complex numbers (such as {first:.3g}): a loss must be real; "
@@ -76,6 +83,23 @@ def value_and_gradient(f, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         raise SurfaceError(f"the surface must give one number per point, got shape {values.shape} "
                            f"for {points.shape[0]} points{hint}")
     return values, np.asarray(vjp(np.ones_like(values))).T
+
+
+def _surface_hint(f, error: Exception) -> str | None:
+    """What a surface written the wrong way did, for its two usual mistakes; None if neither."""
+    import inspect
+
+    with contextlib.suppress(TypeError, ValueError):
+        required = [p for p in inspect.signature(f).parameters.values()
+                    if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        if len(required) != 1:
+            names = ", ".join(p.name for p in required) or "nothing"
+            return (f"the surface must take one argument, the point (write `def f(xy): x, y = xy`), but it takes "
+                    f"{names}")
+    if "ArrayBox" in str(error):
+        return ("the surface calls plain numpy or math on what autograd passes it "
+                f"({' '.join(str(error).split())[:80]}): write it with `import autograd.numpy as np`")
+    return None
 
 
 def at_start(scene: Scene, points: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -120,6 +120,11 @@ def stage_for(scene, mesh: int = 36) -> Stage:
         xs, ys = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
         with np.errstate(all="ignore"):
             zs = np.asarray(surface.f(np.stack([xs, ys])), dtype=float)
+        if zs.shape != xs.shape:
+            from runner import SurfaceError
+
+            raise SurfaceError(f"the surface must give one number per point: for a {n}x{n} grid of points it gave "
+                               f"shape {zs.shape} (does it sum or stack over all points?)")
         return Grid(xs, ys, plot(np.nan_to_num(zs, nan=surface.zlim[1])))
 
     def plot(values):

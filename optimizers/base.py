@@ -104,6 +104,8 @@ class Optimizer:
         """Check (and normalise) the hyperparameters; raise ``ValueError`` if invalid."""
         lr = self.lr  # type: ignore[attr-defined]
         if callable(lr) and not isinstance(lr, type):
+            if not _takes_one_argument(lr):
+                self._fail("lr", "a number or a schedule: a function of the step index, step -> learning rate", lr)
             return
         self._set("lr", validation.real("lr", lr, 0, lo_open=True, owner=type(self).__name__,
                                         expected="a positive number or a schedule"))
@@ -163,6 +165,19 @@ def _same(a: Any, b: Any) -> bool:
         return bool(type(a) is type(b) and a == b)
     except Exception:  # e.g. a schedule with an exotic __eq__
         return False
+
+
+def _takes_one_argument(function) -> bool:
+    """Whether `function` can be called with one positional argument (a schedule's step)."""
+    import inspect
+
+    try:
+        inspect.signature(function).bind(0)
+    except TypeError:
+        return False
+    except ValueError:  # a builtin without a signature: let a call decide
+        return True
+    return True
 
 
 def format_value(value: Any) -> str:

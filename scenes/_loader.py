@@ -7,6 +7,7 @@ is a path and must point to an existing `.py` file.
 from __future__ import annotations
 
 import ast
+import contextlib
 import difflib
 import importlib.util
 import itertools
@@ -98,7 +99,8 @@ def resolve(name_or_path: str | os.PathLike) -> Path:
     if text in names():
         return SCENES_DIR / f"{text}.py"
     known = names()
-    close = difflib.get_close_matches(text, known, n=3, cutoff=0.5)
+    close = [name for name in known if name.lower() == text.lower()] or \
+        difflib.get_close_matches(text.lower(), known, n=3, cutoff=0.5)
     hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     raise UnknownScene(f"unknown scene {text!r}.{hint} Known scenes: {', '.join(known)}"
                        " (python animate.py --list describes them)")
@@ -111,6 +113,10 @@ def load(name_or_path: str | os.PathLike) -> Scene:
     spec = importlib.util.spec_from_file_location(module_name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
+    # A scene may import a helper module beside it, as `python scene.py` could.
+    beside = str(path.parent)
+    sys.path.insert(0, beside)
+    loaded = set(sys.modules)
     try:
         spec.loader.exec_module(module)
     except SyntaxError as error:
@@ -128,6 +134,11 @@ def load(name_or_path: str | os.PathLike) -> Scene:
         raise failure from None
     finally:
         sys.modules.pop(module_name, None)
+        with contextlib.suppress(ValueError):
+            sys.path.remove(beside)
+        for name in set(sys.modules) - loaded:  # its helpers leave with it (the caller's modules stay)
+            if Path(getattr(sys.modules[name], "__file__", None) or "/").resolve().parent == path.parent:
+                del sys.modules[name]
     scene = getattr(module, "SCENE", None)
     if scene is None:
         raise SceneError(f"{path}: defines no SCENE (expected SCENE = Scene(...))")
