@@ -155,7 +155,7 @@ def _check_steps_against_one_step_replay(run):
                 x = recorded
 
 
-@settings(max_examples=60, **DETERMINISTIC)
+@settings(max_examples=40, **DETERMINISTIC)
 @given(a_scene())
 def test_runs_are_finite_or_marked_diverged_and_every_step_is_one_update(scene):
     run = _simulate_quietly(scene)
@@ -206,7 +206,7 @@ def a_tiny_scene(draw):
     return Scene(surface, start=starts, optimizers=racers, epochs=epochs, show_epoch=every(draw(st.integers(1, 12))))
 
 
-@settings(max_examples=6, **DETERMINISTIC)
+@settings(max_examples=4, **DETERMINISTIC)
 @given(a_tiny_scene(), st.sampled_from(["gif", "webp"]), st.integers(64, 200), st.integers(40, 120))
 def test_tiny_random_scenes_render_to_a_file_with_the_expected_frames(scene, fmt, width, height):
     if not _finite_at_every_start(scene):
