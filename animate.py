@@ -39,7 +39,6 @@ from writer import FORMATS
 __all__ = ["Animation", "Racer", "Saved", "Scene", "every", "grid", "main", "render", "show_epoch"]
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
-EXIT_SIGINT, EXIT_SIGTERM = 130, 143
 FLAGS = {"max_epochs": "--max-epochs", "size": "--size", "epochs": "--epochs"}
 
 
@@ -476,7 +475,6 @@ def _render_in_child(scene_file: Path, out: Path, fmt: str, options: dict, max_b
     """In a child process of `all`: render one scene; (exit code, summary line or error)."""
     try:
         saved, animation, seconds = render_and_save(str(scene_file), out, fmt, options, max_bytes)
-        import contextlib
         import io
 
         printed = io.StringIO()
@@ -486,7 +484,7 @@ def _render_in_child(scene_file: Path, out: Path, fmt: str, options: dict, max_b
     except UserError as error:
         return error.code, str(error)
     except KeyboardInterrupt:
-        return EXIT_SIGINT, "interrupted"
+        return stop_code(signal.SIGINT), stopped_by(signal.SIGINT)
     except BaseException as error:  # report anything as one line; the other scenes go on
         return EXIT_ERROR, describe_failure(error)
 

@@ -116,7 +116,7 @@ def _label_box(drawers) -> list[int]:
     for drawer in drawers:
         picture = drawer.picture
         renderer = picture.canvas.get_renderer()
-        boxes += [t.get_window_extent(renderer) for t in picture._labels]
+        boxes += [t.get_window_extent(renderer) for t in picture.label_texts]
     height = drawers[0].style.height
     x0, x1 = math.floor(min(b.x0 for b in boxes)) - 1, math.ceil(max(b.x1 for b in boxes)) + 1
     y0, y1 = math.floor(height - max(b.y1 for b in boxes)) - 1, math.ceil(height - min(b.y0 for b in boxes)) + 1

@@ -31,8 +31,8 @@ class Picture:
 
     `ax_z`, `ax_legend` and `position_axes` ((kind, axes), kind "3d", "contour" or
     "curve") are where the frames add their moving artists; `legend_rows` are the legend
-    entries' heights, and a live value sits right of `labels_end`, before `column_limit`
-    (legend widths).
+    entries' heights, `label_texts` their labels' Text artists (as fitted), and a live
+    value sits right of `labels_end`, before `column_limit` (legend widths).
     """
 
     def __init__(self, stage: Stage, style: Style = Style()):
@@ -134,7 +134,7 @@ class Picture:
             ax.add_line(Line2D([0.11], [y], marker=st["marker"], markersize=self.legend_marker_size, color=st["color"],
                                markeredgecolor=self.style.edge))
             texts.append(ax.text(layout.LABEL_X, y, label, va="center", fontsize=fs, parse_math=False))
-        self._labels, self._label_size = texts, fs
+        self.label_texts, self._label_size = texts, fs
         # The live column may use the free space between the legend and a view to its right.
         self.fig.draw_without_rendering()  # the views' labels where they will be drawn
         renderer = self.canvas.get_renderer()
@@ -150,7 +150,7 @@ class Picture:
 
     def shortest_label(self) -> float:
         """The characters kept by the most cut legend label (inf when none is cut)."""
-        kept = [len(t.get_text().rstrip("…")) for t, label in zip(self._labels, self.stage.labels)
+        kept = [len(t.get_text().rstrip("…")) for t, label in zip(self.label_texts, self.stage.labels)
                 if t.get_text() != label]
         return min(kept, default=float("inf"))
 
@@ -158,14 +158,14 @@ class Picture:
         """Make the labels leave room for a live column `live_width` pixels wide (the
         widest text a run shows there): the full labels where they fit, else smaller ones,
         then cut ones. The static picture is drawn again if that changes them."""
-        before = [(t.get_text(), t.get_fontsize()) for t in self._labels]
-        for text, label in zip(self._labels, self.stage.labels):
+        before = [(t.get_text(), t.get_fontsize()) for t in self.label_texts]
+        for text, label in zip(self.label_texts, self.stage.labels):
             text.set_text(label)
             text.set_fontsize(self._label_size)
         box = self.ax_legend.get_window_extent(self.canvas.get_renderer())
-        self.labels_end = layout.fit_labels(self._labels, self._label_size, box, live_width / box.width,
+        self.labels_end = layout.fit_labels(self.label_texts, self._label_size, box, live_width / box.width,
                                             self.column_limit)
-        if [(t.get_text(), t.get_fontsize()) for t in self._labels] != before:
+        if [(t.get_text(), t.get_fontsize()) for t in self.label_texts] != before:
             self._background = None
 
 

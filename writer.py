@@ -111,7 +111,7 @@ def write_files(items: Sequence[tuple[bytes, str | os.PathLike]]) -> None:
             if target.in_place:
                 continue
             made += _make_folders(target.path.parent)
-            with atomic_path(target.path, replace=False) as tmp:
+            with temporary_beside(target.path) as tmp:
                 tmp.write_bytes(data)
                 if target.mode is not None:
                     os.chmod(tmp, target.mode)
@@ -202,13 +202,12 @@ def _make_folders(folder: Path) -> list[Path]:
 
 
 @contextlib.contextmanager
-def atomic_path(target: str | os.PathLike, replace: bool = True) -> Iterator[Path]:
-    """A new temporary file beside `target`, renamed over it when the block succeeds
-    (with `replace=False` the caller renames it; it is removed only on failure).
-
-    On any failure or interruption the temporary file is removed and `target`, if it
-    existed, is left byte for byte as it was. The new file gets mode 0644 less the umask,
-    applied by the kernel when the file is made (the umask itself is never changed).
+def temporary_beside(target: str | os.PathLike) -> Iterator[Path]:
+    """A new temporary file beside `target`, on disk (fsynced) when the block succeeds,
+    for the caller to rename over `target`; removed on any failure or interruption, so
+    `target`, if it existed, is left byte for byte as it was. The new file gets mode 0644
+    less the umask, applied by the kernel when the file is made (the umask itself is
+    never changed).
     """
     target = Path(target)
     try:
@@ -219,8 +218,6 @@ def atomic_path(target: str | os.PathLike, replace: bool = True) -> Iterator[Pat
         yield tmp
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
-        if replace:
-            os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -255,8 +252,7 @@ def shared_palette(frames: Sequence[np.ndarray], key_colors: Sequence[str] = (),
     pixels = np.concatenate([frames[i].reshape(-1, 3) for i in picks])
     # The fitted colours are for what the key colours are not (the surface, blended edges):
     # fitted on all pixels, they would spend entries next to the keys (a white beside white).
-    packed = (pixels.astype(np.int64) << [16, 8, 0]).sum(axis=1)
-    rest = pixels[~np.isin(packed, [int.from_bytes(key, "big") for key in keys])]
+    rest = pixels[~np.isin(_packed(pixels), [int.from_bytes(key, "big") for key in keys])]
     sample = Image.fromarray((rest if len(rest) else pixels)[None])
     fitted = sample.quantize(colors=colors - len(keys), method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     entries = fitted.getpalette()[: 3 * (colors - len(keys))]
@@ -305,15 +301,14 @@ def quantized(frames: Sequence[np.ndarray], key_colors: Sequence[str] = ()) -> l
     orange), and a mark must keep its colour in every format.
     """
     palette = shared_palette(frames, key_colors)
-    table = np.array(palette.getpalette(), dtype=np.uint32).reshape(-1, 3)
-    packed_table = (table[:, 0] << 16) | (table[:, 1] << 8) | table[:, 2]
+    packed_table = _packed(np.array(palette.getpalette(), dtype=np.uint8).reshape(-1, 3))
     keys = {int(color.lstrip("#"), 16) for color in key_colors}
     key_entries = [(key, int(np.flatnonzero(packed_table == key)[-1])) for key in sorted(keys)]
     images = []
     for frame in frames:
         image = Image.fromarray(frame).quantize(palette=palette, dither=Image.Dither.NONE)
         if key_entries:
-            packed = (frame[..., 0].astype(np.uint32) << 16) | (frame[..., 1].astype(np.uint32) << 8) | frame[..., 2]
+            packed = _packed(frame)
             indices = None
             for key, entry in key_entries:  # a few keys: one comparison each beats a sorted search
                 hit = packed == key
@@ -325,6 +320,11 @@ def quantized(frames: Sequence[np.ndarray], key_colors: Sequence[str] = ()) -> l
                 image.putpalette(palette.getpalette())
         images.append(image)
     return images
+
+
+def _packed(rgb: np.ndarray) -> np.ndarray:
+    """Colours (..., 3) of uint8 as one number each, 0xRRGGBB (uint32)."""
+    return (rgb[..., 0].astype(np.uint32) << 16) | (rgb[..., 1].astype(np.uint32) << 8) | rgb[..., 2]
 
 
 def encode_gif(frames: Sequence[np.ndarray], fps: float, key_colors: Sequence[str] = ()) -> bytes:

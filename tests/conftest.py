@@ -55,13 +55,16 @@ def cli_process():
     return run
 
 
-def page_data(page: str) -> dict:
+def page_data(page) -> dict:
     """The data a page of `--format html` carries (its run, pixels and texts), from the
-    page's text or from the iframe a notebook shows it in."""
+    page's file, its text, or the iframe a notebook shows it in."""
     import html
     import json
+    import os
     import re
 
+    if isinstance(page, os.PathLike):
+        page = Path(page).read_text(encoding="utf-8")
     if page.startswith("<iframe"):
         page = html.unescape(page.split('srcdoc="', 1)[1].split('"', 1)[0])
     found = re.search(r'<script type="application/json" id="data">(.*?)</script>', page, re.S)

@@ -94,7 +94,7 @@ def test_live_notes_take_the_short_form_rather_than_crowd_the_labels_out():
     picture = drawer(run, Style(width=960, height=540, dpi=150))
     texts = [a.get_text() for a in picture.artists(len(picture.frame_epochs) - 1) if hasattr(a, "get_text")]
     assert "left at 394" in texts and "left at 3,499" in texts
-    assert [t.get_text() for t in picture.picture._labels] == list(picture.stage.labels)
+    assert [t.get_text() for t in picture.picture.label_texts] == list(picture.stage.labels)
     wide = drawer(run, Style(width=960, height=540, dpi=100))  # room enough: the long form
     texts = [a.get_text() for a in wide.artists(len(wide.frame_epochs) - 1) if hasattr(a, "get_text")]
     assert "left the view at epoch 394" in texts

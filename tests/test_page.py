@@ -17,6 +17,7 @@ import pytest
 from PIL import Image
 
 import animate
+from conftest import page_data
 from frames import compact
 
 pytestmark = pytest.mark.xdist_group("browser")  # one browser for all these tests
@@ -125,11 +126,6 @@ def opened(browser, saddle, shared_context):
     yield open_page
     for page in pages:
         page.close()
-
-
-def page_data(path) -> dict:
-    text = path.read_text(encoding="utf-8")
-    return json.loads(re.search(r'<script type="application/json" id="data">(.*?)</script>', text, re.S).group(1))
 
 
 def tracks_of(data: dict, run: int = 0) -> dict:

@@ -429,15 +429,15 @@ elif phase == "encode":  # inside Pillow's save of the GIF
         return real_save_all(im, fp, filename)
     Image.SAVE_ALL["GIF"] = slow_save_all
 elif phase == "write":  # the new file written next to the target, not yet renamed over it
-    real_atomic_path = writer.atomic_path
+    real_temporary_beside = writer.temporary_beside
 
     @contextlib.contextmanager
-    def slow_atomic_path(target, **options):
-        with real_atomic_path(target, **options) as tmp:
+    def slow_temporary_beside(target):
+        with real_temporary_beside(target) as tmp:
             yield tmp
             ready()
             time.sleep(60)
-    writer.atomic_path = slow_atomic_path
+    writer.temporary_beside = slow_temporary_beside
 sys.argv = [os.path.join(root, "animate.py")] + sys.argv[4:]
 sys.exit(animate.main())
 '''
