@@ -413,6 +413,8 @@ def report(saved: Saved, animation: Animation, seconds: float, quiet: bool = Fal
         say(f"{saved.path}: {what}, {saved.bytes:,} bytes, {seconds:.1f} s{note}", file=file)
         for path in saved.extra_paths:
             say(f"{path}: overview", file=file)
+        for line in animation.summary():
+            say(f"  {line}", file=file)
         for line in saved.notes:
             say(line.replace("max_bytes=", "--max-bytes "), file=file)
     return EXIT_OK
@@ -511,7 +513,8 @@ class progress_bar:
         tqdm.monitor_interval = 0  # no monitor thread: the render processes may be forked
         # delay: tqdm() itself then draws nothing, so a Ctrl-C inside it (before __exit__ can
         # apply) leaves no bar behind on the terminal
-        unit = {"simulate": " epochs", "render": " frames"}.get(self.phase, "")
+        unit = {"simulate": " epochs", "project": " epochs", "landscape": " points", "render": " frames"}.get(
+            self.phase, "")
         self.bar = tqdm(total=self.total, desc=f"{self.phase:>8}", leave=False, unit=unit,
                         file=sys.stderr, dynamic_ncols=True, delay=0.1)
         return self.bar.update

@@ -27,12 +27,13 @@ from pathlib import Path
 import numpy as np
 
 import fonts
+import plane
 import pool
 import runner
 import scenes
 import validation
 import writer
-from stage import Reel, Stage, reel_for, stage_for
+from stage import Reel, Stage, one_line, reel_for, stage_for
 from style import Style, key_colors, racer_styles, size_for
 
 MAX_FRAME_BYTES = 4 * 2**30  # the drawn frames are held in memory until encoded
@@ -130,16 +131,25 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
         if jobs is None:
             jobs = pool.default_jobs(1 if poster else count, style.width * style.height)
         runner.at_start(scene)  # a surface that cannot be drawn says so here, before any work
-        stage = stage_for(scene, style.mesh)
+        raced = None
+        if scene.over_model:  # its picture is the plane of its race: known after the run
+            raced = plane.race(scene, progress)
+            run, stage = raced.run, plane.stage_for(scene, raced, style.mesh, progress)
+        else:
+            stage = stage_for(scene, style.mesh)
         with pool.FramePool(stage, style, jobs, frames=1 if poster else count) as frame_pool:
             check_text(stage)  # here: a title beyond Latin, Greek and maths loads the fonts, beside the workers
-            with progress("simulate", scene.epochs) as advance:
-                run = runner.simulate(scene, progress=advance)
+            if raced is None:
+                with progress("simulate", scene.epochs) as advance:
+                    run = runner.simulate(scene, progress=advance)
             reel = reel_for(stage, run.tracks, scene.frame_epochs_for(run.positions))
             indices = [len(reel.frame_epochs) - 1] if poster else list(range(len(reel.frame_epochs)))
             with progress("render", len(indices)) as advance:
                 frames = frame_pool.render(reel, indices, progress=advance)
-    return Animation(run, stage, reel, style, fps, tuple(indices), frames, jobs)
+    movie = Animation(run, stage, reel, style, fps, tuple(indices), frames, jobs)
+    movie.plane = None if raced is None else raced.plane
+    movie.test_accuracy = None if raced is None else raced.accuracy
+    return movie
 
 
 def check_text(stage: Stage) -> None:
@@ -175,7 +185,13 @@ class Animation:
 
     run:     the `runner.Run` (positions, values, diverged_at as numpy arrays).
     frames:  the drawn frames, (height, width, 3) uint8 each; `frame_epochs` their epochs.
+    plane:   for a race over a model, the `plane.Plane` it is drawn on (run.positions are
+             then its coordinates, run.off_plane how far off it); else None.
+    test_accuracy: for a race over a model, (racers, starts) at the last epoch; else None.
     """
+
+    plane: plane.Plane | None = None
+    test_accuracy: np.ndarray | None = None
 
     def __init__(self, run: runner.Run, stage: Stage, reel: Reel, style: Style, fps: float,
                  indices: tuple[int, ...], frames: list[np.ndarray], jobs: int = 1):
@@ -200,6 +216,25 @@ class Animation:
         return (f"<Animation of {self.stage.title!r}: {len(self.frames)} frames of "
                 f"{self.style.width}x{self.style.height}, epochs 0 to {self.scene.epochs:,}>")
 
+    def summary(self) -> list[str]:
+        """What the end of a race over a model says, a line each (nothing for a surface):
+        the plane's share of the paths' variance, then each racer's final training loss,
+        test accuracy and distance off the plane (medians over several starts)."""
+        if self.plane is None:
+            return []
+        pc1, pc2 = self.plane.explained
+        lines = [f"the plane of the race holds {pc1:.0%} (PC1) and {pc2:.0%} (PC2) of the paths' variance"]
+        last = self.run.values[-1]
+        for r, label in enumerate(self.run.labels):
+            if np.all(self.run.diverged_at[r] != runner.NEVER):
+                lines.append(f"{one_line(label)}: diverged at epoch {int(self.run.diverged_at[r].min()):,}")
+                continue
+            loss, accuracy, off = (float(np.nanmedian(numbers[r]))
+                                   for numbers in (last, self.test_accuracy, self.run.off_plane[-1]))
+            lines.append(f"{one_line(label)}: training loss {loss:.4g}, test accuracy {accuracy:.1%}, "
+                         f"{off:.0%} off the plane")
+        return lines
+
     def key_colors(self, style: Style) -> list[str]:
         return key_colors(style, [st["color"] for st in racer_styles(self.stage.kinds, style.theme)])
 
@@ -207,6 +242,10 @@ class Animation:
         """The file's bytes in `fmt` (gif, mp4, webp, png, csv, html), without writing a file."""
         fmt = writer.format_for(None, fmt)
         if fmt == "csv":
+            if self.plane is not None:
+                return writer.encode_csv([one_line(label) for label in self.run.labels], self.run.positions,
+                                         self.run.values,
+                                         names=("pc1", "pc2", "loss"), off_plane=self.run.off_plane)
             return writer.encode_csv(self.stage.labels, self.run.positions, self.run.values)
         if fmt == "html":
             return self.page()

@@ -241,6 +241,9 @@ class FrameDrawer:
         lo, hi = self.reel.z_range
         if not self.reel.z_log and abs(middle) < 1e-9 * max(abs(lo), abs(hi)):
             return "0"  # rounding noise around zero, not a value to read
+        off_plane = self.tracks.off_plane
+        if off_plane is not None and self.stage.n_starts == 1:  # a model's race, drawn on its plane
+            return f"{compact(middle)} · {off_plane[epoch, r, 0]:.0%} off"
         return compact(middle)
 
     def widest_number(self) -> int:
@@ -268,8 +271,7 @@ class FrameDrawer:
 
     def _live_column_width(self) -> float:
         """The widest text the live column shows in this run, in pixels."""
-        name = "z" if self.stage.n_starts == 1 else "median z"
-        widths = [self.picture.live_width(f"{name} = " + "0" * self.widest_number())]
+        widths = [self.picture.live_width(self.stage.live_prefix + "0" * self.widest_number())]
         notes = {text for r in range(len(self.stage.labels)) for epoch in self.frame_epochs
                  for kind, text in [self.live_content(r, epoch)] if kind == "note"}
         widths += [self.picture.live_width(note, size=self.picture.fs * BADGE_SIZE)
@@ -288,9 +290,8 @@ class FrameDrawer:
                                                      markersize=self.picture.legend_marker_size,
                                                      markerfacecolor=self.style.paper, markeredgewidth=1.4))
             return
-        name = "z" if self.stage.n_starts == 1 else "median z"
         # Left-aligned in a column as wide as the widest number: "z =" never moves.
-        self._live_text(y, f"{name} = {text:<{self.widest_number()}}", color=st["color"])
+        self._live_text(y, f"{self.stage.live_prefix}{text:<{self.widest_number()}}", color=st["color"])
 
     def _live_text(self, y: float, text: str, **props) -> None:
         """A text of the legend's live column: right-aligned at the legend's right edge, or

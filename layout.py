@@ -62,6 +62,16 @@ def fit_title(fig, text: str, size: float):
     return title
 
 
+def fit_subtitle(fig, title, text: str, size: float):
+    """A line of plain text under `title`, centred, cut to the figure's width."""
+    layout, room = fig.canvas.get_renderer(), 0.97 * fig.bbox.width
+    below = title.get_window_extent(layout).y0 / fig.bbox.height - 0.004
+    line = fig.text(0.5, below, text, ha="center", va="top", fontsize=size, parse_math=False, alpha=0.8)
+    if line.get_window_extent(layout).width > room:
+        _cut_to_fit(line, text, " ,;:—-·", lambda: line.get_window_extent(layout).width <= room)
+    return line
+
+
 def _cut_to_fit(artist, text: str, strip: str, fits) -> None:
     """Set `artist`'s text to the longest start of `text` (then "…") for which `fits()`:
     a binary search, as a cut text is no wider than a longer cut of it."""
@@ -95,5 +105,5 @@ def fit_labels(texts: list, size: float, legend_box, reserve: float, column_limi
             t.set_fontsize(size * scale)
     for t in texts:
         if end(t) > room and len(t.get_text()) > 1:
-            _cut_to_fit(t, t.get_text(), " ,=(", lambda t=t: end(t) <= room)
+            _cut_to_fit(t, t.get_text(), " ,=(·", lambda t=t: end(t) <= room)
     return LABEL_X + max((end(t) for t in texts), default=0)

@@ -35,7 +35,7 @@ import writer
 from frames import NEWEST_WIDER, FrameDrawer, compact
 from optimizers.base import format_value
 from picture import BADGE_SIZE
-from stage import Reel, Stage, reel_for
+from stage import Reel, Stage, one_line, reel_for
 from style import Style, hex_color, key_colors, rgb
 
 WEB = Path(__file__).resolve().parent / "web"
@@ -56,7 +56,8 @@ def build(scene, run: runner.Run, stage: Stage, style: Style, fps: float, reel: 
     variants, default = scene.variants, scene.variant_default
     scenes_runs = [(variant, run if k == default else runner.simulate(variant))
                    for k, variant in enumerate(scene.variant_scenes())]
-    stages = [replace(stage, labels=tuple(r.name for r in variant.racers)) for variant, _ in scenes_runs]
+    stages = [stage if variants is None else replace(stage, labels=tuple(one_line(r.name) for r in variant.racers))
+              for variant, _ in scenes_runs]
     reels = [reel if variants is None and reel is not None else
              reel_for(stage_v, run_v.tracks, variant.frame_epochs_for(run_v.positions))
              for stage_v, (variant, run_v) in zip(stages, scenes_runs)]
@@ -202,7 +203,7 @@ def _run_data(drawer: FrameDrawer, label_box, colors, with_labels: bool) -> dict
             "markerSize": _points_to_pixels(picture.legend_marker_size, style.dpi),
             "hollowWidth": _points_to_pixels(LEGEND_HOLLOW_WIDTH, style.dpi),
             "rowHeight": float(min(np.diff(rows)) if len(rows) > 1 else number_line * 2),
-            "name": "z" if stage.n_starts == 1 else "median z", "widest": drawer.widest_number(),
+            "prefix": stage.live_prefix, "value": stage.value_name, "widest": drawer.widest_number(),
             "number": {"font": _points_to_pixels(picture.live_size, style.dpi), "cell": number_cell,
                        "line": number_line, "pad": LIVE_PAD},
             "note": {"font": _points_to_pixels(note_size, style.dpi), "cell": note_cell, "line": note_line,

@@ -42,7 +42,9 @@ class Picture:
         with self.theme():
             self.fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi)
             self.canvas = FigureCanvasAgg(self.fig)
-            layout.fit_title(self.fig, stage.title, self.fs * 1.3)
+            title = layout.fit_title(self.fig, stage.title, self.fs * 1.3)
+            if stage.caption:
+                layout.fit_subtitle(self.fig, title, stage.caption, self.fs * 0.75)
             rects = layout.rectangles(style.width, style.height, stage.dim, style.view, style.dpi)
             self.ax_z = self.fig.add_axes(rects.z_plot)
             self.ax_legend = self.fig.add_axes(rects.legend)
@@ -84,7 +86,7 @@ class Picture:
         with self.theme():
             self.ax_z.set_yscale("log" if log else "linear")
             self.ax_z.set_ylim(*z_range)
-            self.ax_z.set_ylabel("z" + (" (log scale)" if log else ""), fontsize=self.fs, labelpad=1)
+            self.ax_z.set_ylabel(self.stage.value_name + (" (log scale)" if log else ""), fontsize=self.fs, labelpad=1)
         self._z_fit, self._background = (tuple(z_range), log), None
 
     @property
@@ -145,7 +147,7 @@ class Picture:
             if other.x0 > box.x0 and other.y1 > box.y0 and other.y0 < box.y1:
                 right = min(right, other.x0 - 4)
         self.column_limit = (right - box.x0) / box.width
-        widest = ("median z = " if self.stage.n_starts > 1 else "z = ") + WIDEST_NUMBER
+        widest = self.stage.live_prefix + WIDEST_NUMBER
         self.fit_legend(self.live_width(widest))
 
     def shortest_label(self) -> float:
@@ -175,6 +177,7 @@ def draw_view(kind: str, ax, stage: Stage, style: Style) -> None:
     _mark_starts_and_minima(ax, stage, three_d=kind == "3d")
 
 
+
 def _draw_3d(ax, stage: Stage, style: Style) -> None:
     fs = style.font_size
     xs, ys, zs = stage.mesh
@@ -191,9 +194,9 @@ def _draw_3d(ax, stage: Stage, style: Style) -> None:
     ax.set_zlim(*stage.zlim_plotted)
     for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
         axis.set_pane_color((1, 1, 1, 0) if style.theme == "dark" else (0.95, 0.95, 0.95, 1))
-    ax.set_xlabel("x", fontsize=fs, labelpad=2)
-    ax.set_ylabel("y", fontsize=fs, labelpad=2)
-    ax.set_zlabel("log₁₀ z" if stage.log_z else "z", fontsize=fs, labelpad=1)
+    ax.set_xlabel(stage.axis_names[0], fontsize=fs, labelpad=2)
+    ax.set_ylabel(stage.axis_names[1], fontsize=fs, labelpad=2)
+    ax.set_zlabel(f"log₁₀ {stage.value_name}" if stage.log_z else stage.value_name, fontsize=fs, labelpad=1)
     ax.tick_params(labelsize=fs * 0.8, pad=0)
     # As many ticks as the view has room for (labels are about five characters wide), none
     # at the ends of x and y: their labels meet at the front corner.
@@ -213,8 +216,8 @@ def _draw_contour(ax, stage: Stage, style: Style) -> None:
     (x0, x1), (y0, y1) = stage.domain
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    ax.set_xlabel("x", fontsize=style.font_size)
-    ax.set_ylabel("y", fontsize=style.font_size)
+    ax.set_xlabel(stage.axis_names[0], fontsize=style.font_size)
+    ax.set_ylabel(stage.axis_names[1], fontsize=style.font_size)
     ax.tick_params(labelsize=style.font_size * 0.85)
     # Beside a 3-D view the map's room is tall and narrow: a round bowl would look oval.
     # Its units are kept equal there (the box shrinks to fit), unless the domain itself

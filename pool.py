@@ -124,7 +124,7 @@ class FramePool:
             from frames import FrameDrawer
 
             return list(FrameDrawer(self.stage, self.style, reel).frames(indices, progress))
-        small = sum(array.nbytes for array in reel.tracks) <= SMALL_RUN_BYTES
+        small = sum(array.nbytes for array in reel.tracks if array is not None) <= SMALL_RUN_BYTES
         shares = max(self.jobs, len(indices) // FRAMES_PER_SHARE) if small else self.jobs
         chunks = [chunk.tolist() for chunk in np.array_split(np.array(indices, dtype=int), shares) if len(chunk)]
         frames = []

@@ -31,6 +31,7 @@ class Tracks(NamedTuple):
     positions: np.ndarray
     values: np.ndarray
     diverged_at: np.ndarray
+    off_plane: np.ndarray | None = None
 
 
 class SurfaceError(ValueError):
@@ -45,12 +46,19 @@ class Run:
     values:      (epochs + 1, n_racers, n_starts); the surface at each position.
     diverged_at: (n_racers, n_starts); the first epoch whose position or value was not
                  finite, or NEVER. From that epoch on, positions and values are NaN.
+    kept:        the epochs whose positions were recorded, where not every epoch was
+                 (`simulate(keep=...)`): positions is then (len(kept), n_racers, n_starts, dim).
+    off_plane:   a race over a model drawn on its plane (`plane.race`): positions are
+                 plane coordinates, and this (epochs + 1, n_racers, n_starts) how far
+                 off the plane each one is.
     """
     scene: Scene
     labels: tuple[str, ...]
     positions: np.ndarray
     values: np.ndarray
     diverged_at: np.ndarray
+    kept: np.ndarray | None = None
+    off_plane: np.ndarray | None = None
 
     @property
     def epochs(self) -> int:
@@ -58,7 +66,7 @@ class Run:
 
     @property
     def tracks(self) -> Tracks:
-        return Tracks(self.positions, self.values, self.diverged_at)
+        return Tracks(self.positions, self.values, self.diverged_at, self.off_plane)
 
 
 def value_and_gradient(f, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -122,10 +130,15 @@ def at_start(scene: Scene, points: np.ndarray | None = None) -> tuple[np.ndarray
     return values, gradients
 
 
-def simulate(scene: Scene, progress: Callable[[int], None] | None = None) -> Run:
+def simulate(scene: Scene, progress: Callable[[int], None] | None = None, keep=None,
+             observe: Callable[[int, np.ndarray, np.ndarray], None] | None = None) -> Run:
     """Run every racer from every start for `scene.epochs` epochs.
 
     `progress(n)` is called now and then with the number of epochs just completed.
+    `keep` (epochs in order; default all) says at which epochs positions are recorded:
+    a model's thousands of parameters need not be kept at every epoch. `observe(epoch,
+    points, alive)` sees every epoch's positions (n_racers * n_starts, dim), racer-major,
+    and which trajectories are still finite.
     """
     racers, starts = scene.racers, scene.starts
     n_racers, n_starts, dim = len(racers), len(starts), starts.shape[1]
@@ -134,7 +147,11 @@ def simulate(scene: Scene, progress: Callable[[int], None] | None = None) -> Run
     f = scene.surface.f
 
     points = np.tile(starts, (n_racers, 1))  # (n, dim), racer-major
-    positions = np.full((scene.epochs + 1, n, dim), np.nan)
+    kept = None if keep is None else np.asarray(keep, dtype=int).reshape(-1)
+    slot = np.arange(scene.epochs + 1) if kept is None else np.full(scene.epochs + 1, -1)
+    if kept is not None:
+        slot[kept] = np.arange(len(kept))
+    positions = np.full((scene.epochs + 1 if kept is None else len(kept), n, dim), np.nan)
     values = np.full((scene.epochs + 1, n), np.nan)
     diverged_at = np.full(n, NEVER)
     alive = np.ones(n, dtype=bool)
@@ -158,7 +175,11 @@ def simulate(scene: Scene, progress: Callable[[int], None] | None = None) -> Run
     start_values, gradients = at_start(scene, points)
     with np.errstate(all="ignore"):
         gradients = batch_gradients(points, gradients)
-        positions[0], values[0] = points, start_values
+        if slot[0] >= 0:
+            positions[0] = points
+        values[0] = start_values
+        if observe is not None:
+            observe(0, points, alive)
         report_every = max(1, scene.epochs // 200)
         clipping = bool(np.any(np.isfinite(clip)))
         all_alive = True
@@ -177,7 +198,9 @@ def simulate(scene: Scene, progress: Callable[[int], None] | None = None) -> Run
             current, gradients = value_and_gradient(f, stepped)
             gradients = batch_gradients(stepped, gradients)
             if all_alive and np.isfinite(current.sum() + stepped.sum()):  # the common case, cheaply
-                points = positions[epoch] = stepped
+                points = stepped
+                if slot[epoch] >= 0:
+                    positions[slot[epoch]] = stepped
                 values[epoch] = current
             else:
                 finite = np.isfinite(current) & np.all(np.isfinite(stepped), axis=1)
@@ -186,8 +209,11 @@ def simulate(scene: Scene, progress: Callable[[int], None] | None = None) -> Run
                 all_alive = bool(alive.all())
                 # A diverged trajectory stops where it was: no NaN reaches the next gradient call.
                 points = np.where(alive[:, None], stepped, points)
-                positions[epoch] = np.where(alive[:, None], stepped, np.nan)
+                if slot[epoch] >= 0:
+                    positions[slot[epoch]] = np.where(alive[:, None], stepped, np.nan)
                 values[epoch] = np.where(alive, current, np.nan)
+            if observe is not None:
+                observe(epoch, points, alive)
             if progress is not None and epoch % report_every == 0:
                 progress(report_every)
     if progress is not None and scene.epochs % report_every:
@@ -195,8 +221,8 @@ def simulate(scene: Scene, progress: Callable[[int], None] | None = None) -> Run
 
     shape = (scene.epochs + 1, n_racers, n_starts)
     return Run(scene=scene, labels=tuple(r.name for r in racers),
-               positions=positions.reshape(shape + (dim,)), values=values.reshape(shape),
-               diverged_at=diverged_at.reshape(n_racers, n_starts))
+               positions=positions.reshape((len(positions), n_racers, n_starts, dim)), values=values.reshape(shape),
+               diverged_at=diverged_at.reshape(n_racers, n_starts), kept=kept)
 
 
 def _batch_gradient(surface, at: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:

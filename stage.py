@@ -43,6 +43,10 @@ class Stage:
     mesh: Grid | None          # the 3-D surface (2-D scenes)
     contour: Grid | None       # the contour map (2-D scenes)
     curve: Grid | None         # the curve (1-D scenes)
+    axis_names: tuple[str, str] = ("x", "y")  # a model's plane: ("PC1, 71%", "PC2, 18%")
+    value_name: str = "z"      # what the z plot and the live values call a value ("loss")
+    caption: str = ""          # a line under the title: what the views show, where that is not plain
+    named_live_values: bool = True  # the live column says "z = 0.706" (False: "0.706", the z plot names it)
 
     @property
     def n_starts(self) -> int:
@@ -52,6 +56,17 @@ class Stage:
     def zlim_plotted(self) -> tuple[float, float]:
         z0, z1 = self.zlim
         return (float(np.log10(z0)), float(np.log10(z1))) if self.log_z else (z0, z1)
+
+    @property
+    def live_name(self) -> str:
+        """What the legend's live column calls a racer's value: "z", or "median z" over
+        several starts."""
+        return self.value_name if self.n_starts == 1 else f"median {self.value_name}"
+
+    @property
+    def live_prefix(self) -> str:
+        """What comes before a live value: "z = ", or nothing."""
+        return f"{self.live_name} = " if self.named_live_values else ""
 
     def plotted(self, values):
         return plotted(values, self.zlim, self.log_z)

@@ -420,18 +420,22 @@ def format_for(path: str | os.PathLike | None, fmt: str | None = None) -> str:
     return fmt
 
 
-def encode_csv(labels: Sequence[str], positions: np.ndarray, values: np.ndarray) -> bytes:
+def encode_csv(labels: Sequence[str], positions: np.ndarray, values: np.ndarray, names: Sequence[str] = "xyz",
+               off_plane: np.ndarray | None = None) -> bytes:
     """One row per epoch, racer and start: `epoch,racer,start,x,y,z` (1-D: no `y`).
 
     `positions` (epochs + 1, racers, starts, dim) and `values` (epochs + 1, racers, starts)
     as `runner.Run` records them; numbers as Python writes them back exactly (`repr`),
-    NaN after a divergence as `nan`.
+    NaN after a divergence as `nan`. A race over a model gives its plane coordinates and
+    loss (`names` "pc1", "pc2", "loss") and a last column `off_plane`.
     """
     epochs, n_racers, n_starts, dim = positions.shape
     out = io.StringIO()
     rows = csv.writer(out, lineterminator="\n")
-    rows.writerow(["epoch", "racer", "start", *"xy"[:dim], "z"])
-    table = np.concatenate([positions, values[..., None]], axis=3).tolist()
+    rows.writerow(["epoch", "racer", "start", *list(names)[:dim], list(names)[-1],
+                   *(["off_plane"] if off_plane is not None else [])])
+    columns = [positions, values[..., None]] + ([off_plane[..., None]] if off_plane is not None else [])
+    table = np.concatenate(columns, axis=3).tolist()
     for epoch, at_epoch in enumerate(table):
         for label, by_start in zip(labels, at_epoch):
             for start, numbers in enumerate(by_start):

@@ -22,7 +22,7 @@ from ._scene import Scene
 SCENES_DIR = Path(__file__).resolve().parent
 #: The order of the groups in `--list` and in docs/gallery.md: the order of a course.
 GROUPS = ("Getting started", "Learning rate", "Momentum", "Adaptive steps", "Noisy gradients",
-          "Where you start", "Valleys, saddles and pits")
+          "Where you start", "Valleys, saddles and pits", "Real networks")
 _counter = itertools.count()
 
 

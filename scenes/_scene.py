@@ -175,8 +175,8 @@ class Scene:
         surface = self.surface
         if isinstance(surface, str):
             surface = surfaces.get(surface)
-        if not isinstance(surface, surfaces.Surface):
-            raise ValueError(f"surface must be a Surface or a surface name, got {surface!r}")
+        if not isinstance(surface, (surfaces.Surface, surfaces.Model)):
+            raise ValueError(f"surface must be a Surface, a Model or a surface name, got {surface!r:.80}")
         object.__setattr__(self, "surface", surface)
         object.__setattr__(self, "racers", _as_racers(self.optimizers))
         object.__setattr__(self, "starts", _as_starts(self.start, surface.dim))
@@ -198,6 +198,8 @@ class Scene:
             object.__setattr__(self, "bounds", _as_bounds(self.bounds, self.starts))
         if self.variants is not None:
             _check_variants(self.variants, self.racers)
+        if self.over_model:
+            _check_model_scene(self)
 
     @property
     def variant_default(self) -> int:
@@ -226,6 +228,12 @@ class Scene:
             out.append(replace(self, optimizers=racers[:sweep.racer] + [changed] + racers[sweep.racer + 1:],
                                variants=None))
         return tuple(out)
+
+    @property
+    def over_model(self) -> bool:
+        """Whether the race runs over a model's parameter vector (`surfaces.Model`), drawn
+        on the plane of its trajectories (`plane.py`), not over a 2-D surface."""
+        return isinstance(self.surface, surfaces.Model)
 
     @property
     def follows_the_run(self) -> bool:
@@ -286,6 +294,20 @@ def _as_racers(optimizers) -> tuple[Racer, ...]:
         raise ValueError(f"duplicate optimizer labels {duplicates}: give each a distinct label "
                          "(Racer(opt, label=...) or a dict {label: optimizer})")
     return tuple(entries)
+
+
+def _check_model_scene(scene: Scene) -> None:
+    """What a race over a model's parameters cannot have: a plotting box drawn before the run."""
+    name = scene.surface.name
+    if scene.bounds is not None:
+        raise ValueError(f"bounds: model {name!r} has {scene.surface.dim:,} parameters and no box to clamp them to; "
+                         "leave out bounds")
+    if scene.follows_the_run:
+        raise ValueError(f"even_motion: model {name!r} is drawn on the plane of its race, which is known only "
+                         "after the run; give a show_epoch rule such as every(k)")
+    if scene.variants is not None:
+        raise ValueError(f"variants: the page of model {name!r} draws one plane, fitted to one run; leave out "
+                         "variants")
 
 
 def _value_index(values: tuple, value) -> int:

@@ -30,6 +30,7 @@ from .benchmarks import (
     THREE_HUMP_CAMEL,
 )
 from .data import LINE_FIT, SPARSE_LINE_FIT, LineFit
+from .networks import DIGITS_LOGISTIC, DIGITS_MLP, Model, Network
 from .shapes import BOWL, ELLIPTIC_BOWL, LONG_VALLEY, MONKEY_SADDLE, PARABOLA_1D, QUARTIC_1D, SADDLE
 
 # Registry order, the order of names(): 1-D curves, then convex shapes, saddles,
@@ -45,8 +46,12 @@ _ALL = (
 )
 _REGISTRY = {s.name: s for s in _ALL}
 assert len(_REGISTRY) == len(_ALL), "duplicate surface name"
+#: Losses over a model's parameter vector (surfaces/networks.py): raced in many dimensions,
+#: drawn on the plane of the race (plane.py). `get` finds them too; `names` lists surfaces.
+MODELS = {m.name: m for m in (DIGITS_MLP, DIGITS_LOGISTIC)}
 
-__all__ = ["Surface", "UnknownSurface", "LineFit", "get", "names", *(s.name.upper() for s in _ALL)]
+__all__ = ["Surface", "UnknownSurface", "LineFit", "Model", "Network", "MODELS", "get", "names",
+           "DIGITS_MLP", "DIGITS_LOGISTIC", *(s.name.upper() for s in _ALL)]
 
 
 def names() -> tuple[str, ...]:
@@ -54,11 +59,11 @@ def names() -> tuple[str, ...]:
     return tuple(_REGISTRY)
 
 
-def get(name: str) -> Surface:
-    """The surface registered as ``name``; raises ``UnknownSurface`` (a ``LookupError``)
-    naming the closest matches otherwise."""
+def get(name: str) -> Surface | Model:
+    """The surface (or model, see `MODELS`) registered as ``name``; raises ``UnknownSurface``
+    (a ``LookupError``) naming the closest matches otherwise."""
     try:
-        return _REGISTRY[name]
+        return _REGISTRY[name] if name in _REGISTRY else MODELS[name]
     except (KeyError, TypeError):
         close = difflib.get_close_matches(str(name), names(), n=3, cutoff=0.5)
         hint = f"did you mean {', '.join(map(repr, close))}? " if close else ""

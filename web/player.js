@@ -288,7 +288,7 @@
     const L = run.legend, look = data.racers[r], span = run.entries[r].live;
     const content = run.racers[r].live[epoch];
     const note = content.startsWith("!");
-    const text = note ? content.slice(1) : `${L.name} = ${content.padEnd(L.widest)}`;
+    const text = note ? content.slice(1) : `${L.prefix}${content.padEnd(L.widest)}`;
     const font = note ? L.note : L.number;
     const width = font.cell * text.length + 2 * font.pad, height = font.line + 2 * font.pad;
     // As the GIF places it: right-aligned at the legend's right edge, or further right
@@ -316,7 +316,7 @@
 
   function describe(run, r, s, epoch) {
     const several = run.racers[r].starts.length > 1 ? ` (start ${s + 1})` : "";
-    return `${run.labels[r]}${several} · epoch ${epoch.toLocaleString("en-US")} · z = ${valueText(run, r, s, epoch)}`;
+    return `${run.labels[r]}${several} · epoch ${epoch.toLocaleString("en-US")} · ${run.legend.value} = ${valueText(run, r, s, epoch)}`;
   }
 
   function hover(event) {

@@ -1,0 +1,205 @@
+"""The plane of a race over many parameters: where a model's training is drawn.
+
+A scene over a `surfaces.Model` moves in `dim` dimensions (thousands). After the run, the
+top two principal directions of all racers' trajectories together (every recorded
+epoch of every racer and start, stacked, around their common mean) span a plane (Li et
+al. 2018, "Visualizing the Loss Landscape of Neural Nets", section 7, with one plane for
+all racers so that the race stays fair). The picture then draws:
+
+* the training loss *on that plane*, on a grid fitted to the projected paths plus a
+  margin (one batched evaluation: `Model.loss_on_plane`);
+* each racer's path projected on it, at its true training loss (the z plot's value);
+* how much of the trajectories' variance each direction holds ("PC1, 71%") and how far
+  each racer is off the plane: ``|| (theta - centre) - projection || / || theta - centre ||``.
+
+Memory: a run records its full parameter vectors at most at `SNAPSHOTS` epochs, spread
+evenly (within `SNAPSHOT_BYTES`), for the principal directions; where that is not every
+epoch, the scene is simulated a second time (the run is deterministic: same seed, same
+steps) and each epoch is projected as it is made. What is kept per epoch is then two
+coordinates, the loss and the distance off the plane per trajectory.
+"""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+import runner
+from stage import Grid, Stage, one_line, plotted
+
+SNAPSHOT_BYTES = 256 * 2**20  # full parameter vectors kept for the principal directions ...
+SNAPSHOTS = 1000              # ... at most at this many epochs (of all trajectories together)
+GRID_POINTS = 36              # a side of the plane's grid (style.mesh: the 3-D mesh and the map share it)
+MARGIN = 0.25                 # the grid reaches this share of the paths' span past them
+LOG_SPAN = 100                # a loss spanning more than this factor is drawn on log scales
+
+
+class PlaneError(ValueError):
+    """The race has no plane: nothing moved."""
+
+
+@dataclass(frozen=True, eq=False)
+class Plane:
+    """centre (dim,), directions (2, dim) orthonormal, explained: the share of the
+    trajectories' variance along each direction."""
+    centre: np.ndarray
+    directions: np.ndarray
+    explained: tuple[float, float]
+
+    def project(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Plane coordinates (..., 2) and the relative distance off the plane (...) of
+        parameter vectors theta (..., dim): 0 on the plane, 1 at a right angle to it."""
+        offset = theta - self.centre
+        coords = offset @ self.directions.T
+        length2 = np.sum(offset * offset, axis=-1)
+        residual2 = np.maximum(length2 - np.sum(coords * coords, axis=-1), 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            off = np.where(length2 > 0, np.sqrt(residual2 / np.where(length2 > 0, length2, 1)), 0.0)
+        return coords, off
+
+
+def plane_of(points: np.ndarray, forward: np.ndarray | None = None) -> Plane:
+    """The principal plane of `points` (N, dim): their mean and the top two right singular
+    vectors of the centred points (through the N x N Gram matrix: N is small, dim large).
+    `forward` (dim,), if given, fixes the signs: it points to positive coordinates on both axes."""
+    points = points[np.all(np.isfinite(points), axis=1)]
+    centre = points.mean(axis=0)
+    offsets = points - centre
+    gram = offsets @ offsets.T
+    eigenvalues, vectors = np.linalg.eigh(gram)
+    order = np.argsort(eigenvalues)[::-1]
+    eigenvalues, vectors = np.maximum(eigenvalues[order], 0.0), vectors[:, order]
+    total = float(eigenvalues.sum())
+    if not len(points) or not np.any(np.ptp(points, axis=0) > 0) or not total > 0 or not np.isfinite(total):
+        raise PlaneError("the racers did not move from their start: there is no plane to draw them on")
+    directions = []
+    for k in range(2):
+        if eigenvalues[k] > total * 1e-24:
+            direction = offsets.T @ vectors[:, k] / np.sqrt(eigenvalues[k])
+        else:  # the paths lie on a line: any direction at a right angle to the first
+            direction = np.zeros(points.shape[1])
+            direction[np.argmin(np.abs(directions[0]))] = 1.0
+        for other in directions:  # (re-orthogonalised: the Gram route loses a little)
+            direction = direction - (direction @ other) * other
+        direction = direction / np.linalg.norm(direction)
+        if forward is not None and direction @ forward < 0:
+            direction = -direction
+        directions.append(direction)
+    explained = (float(eigenvalues[0] / total), float(eigenvalues[1] / total))
+    return Plane(centre, np.array(directions), explained)
+
+
+@dataclass(frozen=True, eq=False)
+class PlaneRun:
+    """A race over a model, on its plane: `run` is a `runner.Run` whose positions are the
+    plane coordinates (epochs + 1, racers, starts, 2), values the true training loss and
+    `off_plane` each trajectory's distance off the plane; `accuracy` (racers, starts)
+    the test accuracy at the end (NaN where the model has none, or the run diverged)."""
+    run: runner.Run
+    plane: Plane
+    accuracy: np.ndarray
+
+
+def race(scene, progress: Callable = None) -> PlaneRun:
+    """Simulate a scene over a model and project it on its plane (see the module doc)."""
+    progress = progress or (lambda phase, total: contextlib.nullcontext(None))
+    model = scene.surface
+    n_trajectories = len(scene.racers) * len(scene.starts)
+    room = max(2, min(SNAPSHOTS // max(1, n_trajectories) + 1,
+                      SNAPSHOT_BYTES // (8 * model.dim * n_trajectories)))
+    keep = np.unique(np.linspace(0, scene.epochs, min(room, scene.epochs + 1)).round().astype(int))
+    with progress("simulate", scene.epochs) as advance:
+        run = runner.simulate(scene, progress=advance, keep=keep)
+    snapshots = run.positions  # (kept, racers, starts, dim)
+    first = snapshots[:, 0, 0]
+    ends = first[np.all(np.isfinite(first), axis=1)]
+    plane = plane_of(snapshots.reshape(-1, model.dim), forward=ends[-1] - ends[0])
+    last = snapshots[-1]  # the last epoch is always kept (NaN for a diverged trajectory)
+    if len(keep) == scene.epochs + 1:
+        coords, off = plane.project(snapshots)
+    else:
+        coords = np.full(run.values.shape + (2,), np.nan)
+        off = np.full(run.values.shape, np.nan)
+        shape = run.values.shape[1:]
+
+        def project(epoch: int, points: np.ndarray, alive: np.ndarray) -> None:
+            at, away = plane.project(points)
+            coords[epoch] = np.where(alive[:, None], at, np.nan).reshape(shape + (2,))
+            off[epoch] = np.where(alive, away, np.nan).reshape(shape)
+
+        with progress("project", scene.epochs) as advance:
+            runner.simulate(scene, progress=advance, keep=(), observe=project)
+    accuracy = np.full(run.diverged_at.shape, np.nan)
+    if callable(getattr(model, "test_accuracy", None)):
+        finite = np.all(np.isfinite(last), axis=-1)
+        accuracy[finite] = model.test_accuracy(last[finite].T)
+    flat = replace(run, positions=coords, off_plane=off, kept=None)
+    return PlaneRun(flat, plane, accuracy)
+
+
+def stage_for(scene, plane_run: PlaneRun, mesh: int = GRID_POINTS, progress: Callable = None) -> Stage:
+    """What the picture shows of a race over a model: the loss on its plane, sampled on
+    one `mesh`-by-`mesh` grid fitted to the projected paths (both views draw it), and the
+    racers' labels with their test accuracy."""
+    progress = progress or (lambda phase, total: contextlib.nullcontext(None))
+    model, run, plane = scene.surface, plane_run.run, plane_run.plane
+    coords = run.positions
+    domain = _domain(coords)
+    (x0, x1), (y0, y1) = domain
+    xs, ys = np.meshgrid(np.linspace(x0, x1, mesh), np.linspace(y0, y1, mesh))
+    with progress("landscape", xs.size) as advance:
+        zs = _loss_on_plane(model, plane, np.stack([xs.ravel(), ys.ravel()]), advance).reshape(xs.shape)
+    values = run.values[np.isfinite(run.values)]
+    finite = zs[np.isfinite(zs)]
+    everything = np.concatenate([finite, values])
+    lo, hi = float(everything.min()), float(everything.max())
+    log_z = bool(getattr(model, "log_z", True) and lo > 0 and hi / lo > LOG_SPAN)
+    if hi <= lo:
+        hi = lo + max(abs(lo), 1.0)
+    zlim = (lo, hi)
+    grid = Grid(xs, ys, plotted(np.nan_to_num(zs, nan=hi, posinf=hi), zlim, log_z))
+    starts = coords[0, 0]
+    labels = tuple(one_line(racer.name) + _accuracy_note(plane_run.accuracy[r]) for r, racer in enumerate(scene.racers))
+    pc1, pc2 = (f"{share:.0%}" for share in plane.explained)
+    return Stage(
+        title=one_line(scene.title or f"{model.name}: {model.description}"),
+        labels=labels, dim=2, domain=domain, zlim=zlim, log_z=log_z, camera=(35.0, -60.0),
+        epochs=scene.epochs, starts=starts, start_heights=plotted(run.values[0, 0], zlim, log_z),
+        minima=np.zeros((0, 2)), minima_heights=np.zeros(0), saddles=np.zeros((0, 2)), saddle_heights=np.zeros(0),
+        kinds=tuple(type(racer.optimizer).__name__ for racer in scene.racers),
+        mesh=grid, contour=grid, curve=None,
+        axis_names=(f"PC1, {pc1}", f"PC2, {pc2}"), value_name="loss",
+        named_live_values=False,
+        caption="surface: the loss on the plane of the race · % off: a racer's distance from it")
+
+
+def _accuracy_note(accuracy: np.ndarray) -> str:
+    """ · test 97.2%" for a racer (the median over its starts), or nothing."""
+    finite = np.sort(accuracy[np.isfinite(accuracy)])
+    return f" · test {finite[(len(finite) - 1) // 2]:.1%}" if len(finite) else ""
+
+
+def _domain(coords: np.ndarray) -> tuple:
+    """The projected paths' box plus MARGIN of its span on every side (a path that moves
+    along one direction only still gets some room across it)."""
+    points = coords.reshape(-1, 2)
+    points = points[np.all(np.isfinite(points), axis=1)]
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    span = hi - lo
+    span = np.where(span > 0, span, max(float(span.max()), 1e-12) * 0.5)
+    return tuple((float(a - MARGIN * s), float(b + MARGIN * s)) for a, b, s in zip(lo, hi, span))
+
+
+def _loss_on_plane(model, plane: Plane, ab: np.ndarray, advance) -> np.ndarray:
+    if callable(getattr(model, "loss_on_plane", None)):
+        return model.loss_on_plane(plane.centre, plane.directions, ab, progress=advance)
+    values = np.empty(ab.shape[1])
+    for k in range(0, ab.shape[1], 64):
+        theta = plane.centre[:, None] + plane.directions.T @ ab[:, k:k + 64]
+        with np.errstate(all="ignore"):
+            values[k:k + 64] = model.f(theta)
+        if advance:
+            advance(theta.shape[1])
+    return values

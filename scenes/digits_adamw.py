@@ -1,0 +1,15 @@
+"""Weight decay on a real network: Adam against AdamW's decoupled decay on the digits MLP."""
+from optimizers import Adam, AdamW
+from scenes import Scene
+from surfaces import DIGITS_MLP
+
+GROUP = "Real networks"
+
+SCENE = Scene(
+    surface=DIGITS_MLP,
+    start=DIGITS_MLP.initial(seed=0),
+    optimizers={"Adam": Adam(lr=0.01), "AdamW wd 0.1": AdamW(lr=0.01, weight_decay=0.1),
+                "AdamW wd 1": AdamW(lr=0.01, weight_decay=1.0)},
+    epochs=200,
+    title="Weight decay: AdamW trades training loss for smaller weights (lr 0.01)",
+)

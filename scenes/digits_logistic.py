@@ -1,0 +1,14 @@
+"""Convex: logistic regression on the digits, where SGD, momentum and Adam all reach one minimum."""
+from optimizers import SGD, Adam, Momentum
+from scenes import Scene
+from surfaces import DIGITS_LOGISTIC
+
+GROUP = "Real networks"
+
+SCENE = Scene(
+    surface=DIGITS_LOGISTIC,
+    start=DIGITS_LOGISTIC.initial(seed=0),
+    optimizers={"SGD": SGD(lr=1.0), "Momentum": Momentum(lr=0.1), "Adam": Adam(lr=0.02)},
+    epochs=300,
+    title="Convex, one minimum: logistic regression (lr: SGD 1, momentum 0.1, Adam 0.02)",
+)
