@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
 import signal
 import sys
@@ -157,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="render in N processes (default: up to 2, never more than the CPUs; on macOS "
                              "and Windows only for more than 63 frames of 960x540); the output is the same "
                              "for any N. With `all`: N scenes at once, each in one process "
-                             "(default: the number of CPUs)")
+                             "(default and most: the number of CPUs)")
     parser.add_argument("--force", action="store_true",
                         help="with `all`: render every scene, even those whose output is up to date")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary line")
@@ -288,9 +289,36 @@ def _drop(stream) -> None:
         os.close(devnull)
 
 
+def negative_values_joined(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """`--orbit -1e2` as `--orbit=-1e2`: argparse takes a value that starts with "-" for an
+    option unless it looks like "-1" or "-0.5", so "-1e2" or "-inf" would be "expected one
+    argument" instead of the option's own message about the number."""
+    takes_value = {option for action in parser._actions if action.option_strings and action.nargs is None
+                   and action.const is None for option in action.option_strings}
+    out, i = [], 0
+    while i < len(argv):
+        arg = argv[i]
+        following = argv[i + 1] if i + 1 < len(argv) else None
+        if arg in takes_value and following is not None and following.startswith("-") and _is_number(following):
+            out.append(f"{arg}={following}")
+            i += 2
+            continue
+        out.append(arg)
+        i += 1
+    return out
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(negative_values_joined(parser, sys.argv[1:] if argv is None else list(argv)))
     with StopSignals() as stops:
         try:
             return run(args, parser, stops)
@@ -366,15 +394,17 @@ def run(args, parser, stops: StopSignals) -> int:
         raise UserError(f"{args.out} ends in '/', so it names a folder: give a file name, e.g. {args.out}"
                         f"{Path(args.scene).stem}.{args.format or 'gif'}")
     fmt = output_format(args)
-    if args.out == "-":  # the convention: standard output; the report goes to stderr
+    to_stdout = args.out == "-" or is_standard_output(args.out)
+    if to_stdout:  # the convention: standard output (`-`, or /dev/stdout); the report goes to stderr
         out = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else sys.stdout
     else:
         out = Path(args.out) if args.out else Path("output") / f"{Path(args.scene).stem}.{fmt}"
         if out.is_dir():
             raise UserError(f"--out is a directory: {out} (give a file name, e.g. {out / ('scene.' + fmt)})")
     show_progress = not args.quiet and sys.stderr is not None and sys.stderr.isatty()
-    return report(*render_and_save(args.scene, out, fmt, render_options(args), args.max_bytes, show_progress),
-                  quiet=args.quiet, file=sys.stderr if args.out == "-" else None)
+    options = {**render_options(args), "notice": _quiet if args.quiet else _say_long}
+    return report(*render_and_save(args.scene, out, fmt, options, args.max_bytes, show_progress),
+                  quiet=args.quiet, file=sys.stderr if to_stdout else None)
 
 
 def render_options(args) -> dict:
@@ -384,6 +414,27 @@ def render_options(args) -> dict:
     if args.jobs:
         options["jobs"] = args.jobs
     return options
+
+
+def _say_long(text: str) -> None:
+    say(f"animate.py: {text}", file=sys.stderr)
+
+
+def _quiet(text: str) -> None:
+    pass
+
+
+def is_standard_output(path: str | None) -> bool:
+    """Whether `path` is this process's standard output (/dev/stdout, /proc/self/fd/1, or
+    the file it is redirected to): written as a path, the report printed after it would
+    land on top of the file's first bytes."""
+    if not path or sys.stdout is None:
+        return False
+    try:
+        ours, theirs = os.fstat(sys.stdout.fileno()), os.stat(path)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return False
+    return (ours.st_dev, ours.st_ino) == (theirs.st_dev, theirs.st_ino)
 
 
 def render_and_save(scene: str, out: Path, fmt: str, options: dict, max_bytes: int | None,
@@ -407,7 +458,9 @@ def render_and_save(scene: str, out: Path, fmt: str, options: dict, max_bytes: i
 
 def report(saved: Saved, animation: Animation, seconds: float, quiet: bool = False, file=None) -> int:
     if not quiet:
-        note = f", {animation.diverged} diverged" if animation.diverged else ""
+        blew_up, stuck = animation.diverged - animation.without_gradient, animation.without_gradient
+        note = (f", {blew_up} diverged" if blew_up else "") + \
+            (f", {stuck} stopped where autograd gives no gradient (a tip or a kink)" if stuck else "")
         frames = f"{saved.frames} frame{'' if saved.frames == 1 else 's'}"
         what = f"{len(animation.run.values) * animation.run.values[0].size:,} rows" if saved.frames == 0 else frames
         say(f"{saved.path}: {what}, {saved.bytes:,} bytes, {seconds:.1f} s{note}", file=file)
@@ -444,8 +497,12 @@ def render_all(args, stops: StopSignals) -> int:
         raise UserError("--out names one file; `all` writes output/<scene>.<format>", EXIT_USAGE)
     fmt = output_format(args)
     started = time.perf_counter()
-    options = {**render_options(args), "jobs": 1}
+    options = {**render_options(args), "jobs": 1, "notice": _quiet}  # `all` says what it wrote, no more
     counts = {"written": 0, "up to date": 0, "failed": 0}
+    at_once = batch.scene_jobs(args.jobs)
+    if args.jobs and at_once < args.jobs and not args.quiet:
+        say(f"all: -j {args.jobs} is more than the {at_once} processors here: {at_once} scenes at a time "
+            "(more processes would share the same cores, and be slower)", file=sys.stderr)
     try:
         for outcome in batch.render_all(Path("output"), fmt, _render_in_child, (options, args.max_bytes),
                                         jobs=args.jobs, force=args.force):

@@ -20,12 +20,14 @@ import contextlib
 import html
 import math
 import os
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
+import estimate
 import fonts
 import plane
 import pool
@@ -36,7 +38,10 @@ import writer
 from stage import Reel, Stage, one_line, reel_for, stage_for
 from style import Style, key_colors, racer_styles, size_for
 
-MAX_FRAME_BYTES = 4 * 2**30  # the drawn frames are held in memory until encoded
+MAX_FRAME_BYTES = 4 * 2**30  # a render's memory at its peak (the drawn frames are held until encoded) ...
+BASE_BYTES = 220 * 2**20     # ... which is, measured: the code and data,
+FRAME_PIXEL_BYTES = 3.3      # the frames (RGB), per pixel of each,
+JOB_PIXEL_BYTES = 36         # and each drawing process's canvases and the frames it sends, per pixel
 MIN_FPS = 0.01               # a GIF frame lasts at most 655.35 s
 MAX_FPS = 120                # what screens show (an MP4 holds its first frame for fps frames)
 # max_bytes: every 2nd frame while SMOOTH_FRAMES are left, then smaller pictures down to
@@ -50,6 +55,10 @@ INLINE_CONTROLS = 72         # ... and this much taller for its controls (twice 
 
 class FitError(ValueError):
     """`max_bytes` cannot be met."""
+
+
+class SlowRenderWarning(UserWarning):
+    """A render that will take long (over `estimate.LONG_RENDER` seconds), said before it starts."""
 
 
 class OptionError(ValueError):
@@ -80,17 +89,26 @@ def style_for(size=None, preset=None, theme="light", view="3d", orbit=0.0, dpi=1
     return Style(width=width, height=height, dpi=dpi, theme=theme, view=view, orbit=orbit)
 
 
-def check_memory(frames: int, style: Style) -> None:
-    held = frames * style.width * style.height * 3
-    if held > MAX_FRAME_BYTES:
-        raise OptionError(f"{frames:,} frames of {style.width}x{style.height} would take {held / 2**30:.1f} GiB "
+def memory_peak(frames: int, style: Style, jobs: int) -> int:
+    """The bytes a render holds at its peak, from peaks measured on renders of 1024x1024 to
+    4096x4096 (all processes together; see the README's Speed and size): the frames, and
+    each drawing process's canvases and the frames on their way back."""
+    pixels = style.width * style.height
+    return int(BASE_BYTES + FRAME_PIXEL_BYTES * frames * pixels + JOB_PIXEL_BYTES * max(1, jobs) * pixels)
+
+
+def check_memory(frames: int, style: Style, jobs: int = 1) -> None:
+    peak = memory_peak(frames, style, jobs)
+    if peak > MAX_FRAME_BYTES:
+        raise OptionError(f"{frames:,} frames of {style.width}x{style.height} would take {peak / 2**30:.1f} GiB "
                          f"of memory, over the limit of {MAX_FRAME_BYTES / 2**30:.0f} GiB: show fewer epochs "
                          "(a show_epoch rule such as every(k), or fewer epochs) or use a smaller size")
 
 
 def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, size=None, preset: str | None = None,
            theme: str = "light", view: str = "3d", orbit: float = 0.0, dpi: int = 100, fps: float = 10.0,
-           jobs: int | None = None, poster: bool = False, progress: Callable = _no_progress) -> Animation:
+           jobs: int | None = None, poster: bool = False, progress: Callable = _no_progress,
+           notice: Callable[[str], None] | None = None) -> Animation:
     """Simulate a scene and draw its frames.
 
     Args:
@@ -108,7 +126,11 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
             the same for any number).
         poster: draw only the last frame (enough for a PNG poster).
         progress: `progress(phase, total)` gives a context manager that yields an
-            `advance(n)` function (or None), for the phases "simulate" and "render".
+            `advance(n)` function (or None), for the phases "simulate" and "render" (and
+            for a race over a model "project" and "landscape").
+        notice: `notice(text)` is told, before the work starts, that a render will take
+            long ("this render will take about 4 min, mostly ..."; `estimate.py`); by
+            default that is a `SlowRenderWarning`.
     """
     scene = scenes.load(scene) if isinstance(scene, (str, os.PathLike)) else scene
     if not isinstance(scene, scenes.Scene):
@@ -127,10 +149,19 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
         count = scene.frame_count  # runs the scene's frame rule: its errors are its own
         if not scene.follows_the_run and not scene.picked_epochs:
             raise OptionError(f"the scene's show_epoch rule selects no epoch from 0 to {scene.epochs:,}")
-        check_memory(1 if poster else count, style)
         if jobs is None:
             jobs = pool.default_jobs(1 if poster else count, style.width * style.height)
+        check_memory(1 if poster else count, style, pool.useful_jobs(jobs, 1 if poster else count))
         runner.at_start(scene)  # a surface that cannot be drawn says so here, before any work
+        frames = 1 if poster else count
+        seconds = estimate.render_seconds(scene, style, jobs, frames, estimate.gradient_seconds(scene),
+                                          passes=plane.passes(scene) if scene.over_model else 1)
+        said = estimate.notice(scene, style, jobs, frames, seconds)
+        if said:
+            if notice is None:
+                warnings.warn(said, SlowRenderWarning, stacklevel=2)
+            else:
+                notice(said)
         raced = None
         if scene.over_model:  # its picture is the plane of its race: known after the run
             raced = plane.race(scene, progress)
@@ -209,8 +240,13 @@ class Animation:
 
     @property
     def diverged(self) -> int:
-        """How many trajectories (racer and start) diverged."""
+        """How many trajectories (racer and start) diverged (blew up, or lost their gradient)."""
         return int(np.sum(self.run.diverged_at != runner.NEVER))
+
+    @property
+    def without_gradient(self) -> int:
+        """How many of those ended where autograd gave no gradient (a tip or a kink)."""
+        return 0 if self.run.no_gradient is None else int(np.sum(self.run.no_gradient))
 
     def __repr__(self) -> str:
         return (f"<Animation of {self.stage.title!r}: {len(self.frames)} frames of "
@@ -224,15 +260,15 @@ class Animation:
             return []
         pc1, pc2 = self.plane.explained
         lines = [f"the plane of the race holds {pc1:.0%} (PC1) and {pc2:.0%} (PC2) of the paths' variance"]
-        last = self.run.values[-1]
+        several = " (the median of its starts)" if self.stage.n_starts > 1 else ""
         for r, label in enumerate(self.run.labels):
             if np.all(self.run.diverged_at[r] != runner.NEVER):
                 lines.append(f"{one_line(label)}: diverged at epoch {int(self.run.diverged_at[r].min()):,}")
                 continue
-            loss, accuracy, off = (float(np.nanmedian(numbers[r]))
-                                   for numbers in (last, self.test_accuracy, self.run.off_plane[-1]))
-            lines.append(f"{one_line(label)}: training loss {loss:.4g}, test accuracy {accuracy:.1%}, "
-                         f"{off:.0%} off the plane")
+            loss, accuracy, off = (_middle(numbers[r])
+                                   for numbers in (self.run.values[-1], self.test_accuracy, self.run.off_plane[-1]))
+            tested = "" if accuracy is None else f", test accuracy {accuracy:.1%}"
+            lines.append(f"{one_line(label)}: training loss {loss:.4g}{tested}, {off:.0%} off the plane{several}")
         return lines
 
     def key_colors(self, style: Style) -> list[str]:
@@ -382,6 +418,13 @@ class Animation:
             inline = Animation(self.run, self.stage, self.reel, style, self.fps, self.indices, frames)
         data = base64.b64encode(inline.to_bytes("gif")).decode("ascii")
         return f'<img src="data:image/gif;base64,{data}" alt="{_escape(self.stage.title)}" style="max-width:100%">'
+
+
+def _middle(values: np.ndarray) -> float | None:
+    """The median of the finite values, the lower of the middle two (a value one of them
+    has, as the legend shows it); None if none is finite."""
+    finite = np.sort(values[np.isfinite(values)])
+    return float(finite[(len(finite) - 1) // 2]) if len(finite) else None
 
 
 def _escape(text: str) -> str:

@@ -65,7 +65,7 @@ def _child(task: Callable, sender, *args) -> None:
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stopping)
-    pool.end_with_parent()
+    pool.end_with_parent(gently=True)
     sender.send(task(*args))
     sender.close()
 
@@ -79,6 +79,14 @@ def _stopping(signum, frame):
     raise Stopped()
 
 
+def scene_jobs(jobs: int | None) -> int:
+    """How many scenes render at once: `jobs`, at most the processors (each scene renders
+    in one process; more of them than processors only share the same cores, slower), and
+    the processors by default."""
+    cpus = os.cpu_count() or 1
+    return cpus if jobs is None else max(1, min(jobs, cpus))
+
+
 def render_all(folder: Path, fmt: str, task: Callable, task_args: tuple, jobs: int | None = None,
                force: bool = False) -> Iterator[Outcome]:
     """Each built-in scene to folder/<scene>.<fmt>, by `task(scene_file, out, fmt, *task_args)`
@@ -87,7 +95,7 @@ def render_all(folder: Path, fmt: str, task: Callable, task_args: tuple, jobs: i
     Yields an Outcome per scene as it ends. On any exception here (Ctrl-C) the children
     still running are stopped before it propagates.
     """
-    jobs = jobs or os.cpu_count() or 1
+    jobs = scene_jobs(jobs)
     todo = []
     for name in scenes.names():
         out, scene_file = folder / f"{name}.{fmt}", scenes.resolve(name)

@@ -30,11 +30,14 @@ from stage import Reel, Stage
 from style import Style
 
 TRAIL_POINTS = 600       # a trail keeps about this many points, plus its exact tip
+MANY_POINTS = 150_000    # a racer's trails over all its starts keep at most about this many points
+                         # in a frame, and so do its z lines: a grid of starts costs what it shows
 TRAIL_WIDTH = 1.6        # lines of the last racer; each one before it is STACK_WIDTH wider
 STACK_WIDTH = 0.7
 NEWEST_WIDER = 1.0       # the trail's newest step, wider: the way it is going
 MARKER_SIZE = 7.5        # markers of the last racer; each one before it is STACK_SIZE bigger
 STACK_SIZE = 2.0
+CROWD = 50               # starts beyond which markers shrink and trails thin
 SHORTEST_LABEL = 8       # characters a legend label keeps before the live notes take the short form
 
 
@@ -49,7 +52,8 @@ class FrameDrawer:
         self.stage, self.style = stage, style
         self.picture = Picture(stage, style)
         self.styles = self.picture.racer_styles
-        self.stride = max(1, stage.epochs // TRAIL_POINTS)
+        self.stride = max(1, stage.epochs // TRAIL_POINTS, -(-stage.epochs * stage.n_starts // MANY_POINTS))
+        self.z_stride = max(1, -(-stage.epochs * stage.n_starts // MANY_POINTS))  # z lines of many starts
         self.reel = None
         if reel is not None:
             self.attach(reel)
@@ -62,6 +66,12 @@ class FrameDrawer:
         # For each epoch, racer and start: the latest epoch up to it in view (-1: none yet).
         epochs = np.arange(len(reel.in_view)).reshape(-1, 1, 1)
         self._seen = np.maximum.accumulate(np.where(reel.in_view, epochs, -1), axis=0)
+        if self.stage.n_starts > 1:  # where each z line first leaves the z plot (-1: never), and which way
+            lo, hi = reel.z_range
+            with np.errstate(invalid="ignore"):
+                out = (reel.tracks.values < lo) | (reel.tracks.values > hi)
+            self._first_exit = np.where(out.any(axis=0), out.argmax(axis=0), -1)
+            self._exit_above = np.take_along_axis(reel.tracks.values, np.maximum(self._first_exit, 0)[None], 0)[0] > hi
         self.picture.fit_legend(self._live_column_width())
         if self.picture.shortest_label() < SHORTEST_LABEL:  # the notes crowd the labels out
             self._short_notes = True
@@ -71,6 +81,12 @@ class FrameDrawer:
         # runs exactly where another does still shows around it.
         self.widths = [TRAIL_WIDTH + (STACK_WIDTH * (n - 1 - r) if single else 0) for r in range(n)]
         self.sizes = [MARKER_SIZE + (STACK_SIZE * (n - 1 - r) if single and n <= 6 else 0) for r in range(n)]
+        # A crowd of starts (a grid of hundreds): smaller markers and finer trails, so that
+        # the surface still shows between them.
+        crowd = self.stage.n_starts / CROWD
+        self.many_width = 1.0 if crowd <= 1 else max(0.4, crowd ** -0.25)
+        if crowd > 1:
+            self.sizes = [max(2.5, size * crowd ** -0.5) for size in self.sizes]
 
     # -- a frame's artists ----------------------------------------------------------------
     def artists(self, index: int) -> list:
@@ -125,33 +141,85 @@ class FrameDrawer:
             artist.set_visible(True)
 
     def _add_frame_artists(self, frame_index: int, epoch: int) -> None:
-        tracks, stage, picture = self.tracks, self.stage, self.picture
-        single = stage.n_starts == 1
+        stage, picture = self.stage, self.picture
+        if stage.n_starts == 1:
+            self._add_one_start(frame_index, epoch)
+        else:
+            self._add_many_starts(frame_index, epoch)
         for r in range(len(stage.labels)):
-            st, width = self.styles[r], self.widths[r]
-            for s in range(stage.n_starts):
-                diverged = tracks.diverged_at[r, s]
-                last = epoch if diverged == NEVER or diverged > epoch else diverged - 1
-                line = self._epoch_line(r, s).upto(last)
-                self._add_line("z", picture.ax_z, line, color=st["color"], linestyle=st["linestyle"],
-                               linewidth=width if single else 1.0)
-                self._mark_z_exit(r, s, last, st)
-                pieces = [(tracks.positions[index, r, s], stage.plotted(tracks.values[index, r, s]), wide)
-                          for index, wide in self._trail_pieces(frame_index, last)]
-                if pieces:
-                    for kind, ax in picture.position_axes:
-                        self._draw_trail(kind, ax, pieces, st, width if single else 1.0)
-                seen = self._last_seen(r, s, last)
-                if seen is not None:
-                    tip, z_tip = tracks.positions[seen, r, s], stage.plotted(tracks.values[seen, r, s])
-                    for kind, ax in picture.position_axes:
-                        self._draw_tip(kind, ax, tip, z_tip, st, self.sizes[r], hollow=seen != epoch)
-            self._live_value(r, epoch, st)
+            self._live_value(r, epoch, self.styles[r])
         # The count right-aligned in a field as wide as it gets: the word stays put.
         counter = f"epoch {epoch:>{len(f'{self.frame_epochs[-1]:,}')},}"
         picture.ax_z.add_artist(MonoText(0.97, 0.95, counter, transform=picture.ax_z.transAxes, ha="right",
                                          va="top", size=picture.live_size, weight="bold", color=self.style.ink,
                                          background=self.style.paper))
+
+    def _add_one_start(self, frame_index: int, epoch: int) -> None:
+        """Each racer's z line, z exit, trail and marker, from the scene's one start."""
+        tracks, stage, picture = self.tracks, self.stage, self.picture
+        for r in range(len(stage.labels)):
+            st, width = self.styles[r], self.widths[r]
+            diverged = tracks.diverged_at[r, 0]
+            last = epoch if diverged == NEVER or diverged > epoch else diverged - 1
+            line = self._epoch_line(r, 0).upto(last)
+            self._add_line("z", picture.ax_z, line, color=st["color"], linestyle=st["linestyle"], linewidth=width)
+            self._mark_z_exit(r, 0, last, st)
+            pieces = [(tracks.positions[index, r, 0], stage.plotted(tracks.values[index, r, 0]), wide)
+                      for index, wide in self._trail_pieces(frame_index, last)]
+            if pieces:
+                for kind, ax in picture.position_axes:
+                    self._draw_trail(kind, ax, pieces, st, width)
+            seen = self._last_seen(r, 0, last)
+            if seen is not None:
+                tip, z_tip = tracks.positions[seen, r, 0], stage.plotted(tracks.values[seen, r, 0])
+                for kind, ax in picture.position_axes:
+                    self._draw_tip(kind, ax, tip, z_tip, st, self.sizes[r], hollow=seen != epoch)
+
+    def _add_many_starts(self, frame_index: int, epoch: int) -> None:
+        """A racer's artists over many starts, one of each kind for all its starts, from
+        whole arrays: its z lines, z exits, trails and markers. All starts share the
+        epochs drawn; a diverged one's NaN ends its lines where it ended."""
+        tracks, stage, picture = self.tracks, self.stage, self.picture
+        trail_epochs = np.unique(np.concatenate([index for index, _ in self._trail_pieces(frame_index, epoch)]
+                                                or [np.array([0])]))
+        z_epochs = np.unique(np.r_[np.arange(0, epoch, self.z_stride), epoch])
+        lo, hi = self.reel.z_range
+        for r in range(len(stage.labels)):
+            st = self.styles[r]
+            values = tracks.values[:, r]
+            heights = values[z_epochs].T
+            lines = np.stack([np.broadcast_to(z_epochs, heights.shape), heights], axis=-1)
+            picture.ax_z.add_collection(LineCollection(lines, colors=st["color"], linewidths=self.many_width,
+                                                       linestyles=st["linestyle"]), autolim=False)
+            exits = self._first_exit[r]
+            for above in (True, False):
+                out = np.flatnonzero((exits >= 0) & (exits <= epoch) & (self._exit_above[r] == above))
+                if len(out):
+                    self._add_line("z", picture.ax_z, (exits[out], [hi if above else lo] * len(out)), linestyle="",
+                                   clip_on=False, marker="^" if above else "v", markersize=7, color=st["color"],
+                                   markeredgecolor=self.style.edge, markeredgewidth=0.6)
+            paths = np.swapaxes(tracks.positions[trail_epochs, r], 0, 1)     # (starts, points, dim)
+            path_heights = stage.plotted(values[trail_epochs]).T              # (starts, points)
+            seen = self._seen[epoch, r]
+            shown = np.flatnonzero(seen >= 0)
+            for kind, ax in picture.position_axes:
+                if len(trail_epochs) > 1:
+                    self._draw_trail(kind, ax, [(paths, path_heights, False)], st, self.many_width, batch=True)
+                for hollow in (False, True):
+                    starts = shown[(seen[shown] != epoch) == hollow]
+                    if len(starts):
+                        at = seen[starts]
+                        self._draw_tip(kind, ax, tracks.positions[at, r, starts],
+                                       stage.plotted(values[at, starts]), st, self.sizes[r], hollow=hollow)
+
+    def _z_exit(self, r: int, s: int, last: int) -> tuple[int, bool] | None:
+        """The first epoch up to `last` at which the racer's z leaves the z plot, and
+        whether above it; None if it never does."""
+        values = self.tracks.values[: last + 1, r, s]
+        lo, hi = self.reel.z_range
+        with np.errstate(invalid="ignore"):
+            out = np.flatnonzero((values < lo) | (values > hi))
+        return None if not len(out) else (int(out[0]), bool(values[out[0]] > hi))
 
     def _last_seen(self, r: int, s: int, last: int) -> int | None:
         """The latest epoch up to `last` at which the racer was in view, or None."""
@@ -165,14 +233,11 @@ class FrameDrawer:
     def _mark_z_exit(self, r: int, s: int, last: int, st: dict) -> None:
         """Where the racer's z line first leaves the z plot: a triangle on its edge, pointing
         the way the values went."""
-        values = self.tracks.values[: last + 1, r, s]
-        lo, hi = self.reel.z_range
-        with np.errstate(invalid="ignore"):
-            out = np.flatnonzero((values < lo) | (values > hi))
-        if not len(out):
+        exit_ = self._z_exit(r, s, last)
+        if exit_ is None:
             return
-        epoch = int(out[0])
-        above = values[epoch] > hi
+        epoch, above = exit_
+        lo, hi = self.reel.z_range
         self._add_line("z", self.picture.ax_z, ([epoch], [hi if above else lo]), linestyle="", clip_on=False,
                        marker="^" if above else "v", markersize=7, color=st["color"],
                        markeredgecolor=self.style.edge, markeredgewidth=0.6)
@@ -209,11 +274,17 @@ class FrameDrawer:
         """A moving line, added without ax.plot's autoscaling and property cycling."""
         ax.add_artist(Line3D(*coords, axlim_clip=True, **props) if kind == "3d" else Line2D(*coords, **props))
 
-    def _draw_trail(self, kind, ax, pieces, st, width):
+    def _draw_trail(self, kind, ax, pieces, st, width, batch=False):
         """A trail as one collection, opaque in the racer's colour (so it keeps its hue in
-        every format): a polyline per piece, the newest wider."""
-        segments = [np.column_stack(self._coords(kind, path, z)) for path, z, _ in pieces]
-        widths = [width * (NEWEST_WIDER if newest else 1.0) for _, _, newest in pieces]
+        every format): a polyline per piece, the newest wider. With `batch`, a piece holds
+        many trails: paths (trails, points, dim) and heights (trails, points)."""
+        if batch:
+            (paths, heights, _), = pieces
+            segments = np.stack(self._coords(kind, paths, heights), axis=-1)
+            widths = width
+        else:
+            segments = [np.column_stack(self._coords(kind, path, z)) for path, z, _ in pieces]
+            widths = [width * (NEWEST_WIDER if newest else 1.0) for _, _, newest in pieces]
         if kind == "3d":
             trail = Line3DCollection(segments, colors=st["color"], linewidths=widths, linestyles=st["linestyle"],
                                      axlim_clip=True)
@@ -263,6 +334,8 @@ class FrameDrawer:
             away = self._away_since(r, 0, epoch)
             epoch_word = "" if self._short_notes else "epoch "
             if diverged != NEVER and diverged <= epoch:
+                if self.tracks.no_gradient is not None and self.tracks.no_gradient[r, 0]:
+                    return "note", f"no gradient at {epoch_word}{diverged - 1:,}"
                 return "note", f"diverged at {epoch_word}{diverged:,}"
             if away is not None:
                 return "note", f"{'left' if self._short_notes else 'left the view'} at {epoch_word}{away:,}"

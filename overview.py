@@ -51,4 +51,6 @@ def divergence_note(tracks: Tracks, r: int) -> str:
     hit = diverged[diverged != NEVER]
     if not len(hit):
         return ""
+    if len(diverged) == 1 and tracks.no_gradient is not None and tracks.no_gradient[r, 0]:
+        return f" (no gradient at epoch {int(hit.min()) - 1:,})"
     return f" (diverged at epoch {int(hit.min()):,})" if len(diverged) == 1 else f" ({len(hit)} diverged)"

@@ -204,6 +204,9 @@ def _draw_3d(ax, stage: Stage, style: Style) -> None:
     for axis in (ax.xaxis, ax.yaxis):
         axis.get_major_locator().set_params(nbins=int(np.clip(room / 2, 2, 4)), prune="both")
     ax.zaxis.get_major_locator().set_params(nbins=int(np.clip(room / 1.5, 3, 5)))
+    if stage.equal_axes:  # the default box is (4, 4, 3): x and y keep their units' proportion
+        longest = max(x1 - x0, y1 - y0)
+        ax.set_box_aspect((4 * (x1 - x0) / longest, 4 * (y1 - y0) / longest, 3))
     ax.grid(False)
     ax.patch.set_visible(False)  # its rectangle is wider than its box: beside a contour map it would cover its edge
     ax.view_init(*stage.camera)
@@ -223,7 +226,8 @@ def _draw_contour(ax, stage: Stage, style: Style) -> None:
     # Its units are kept equal there (the box shrinks to fit), unless the domain itself
     # is so long that the map would become a sliver.
     ratio = (y1 - y0) / (x1 - x0)
-    ax.set_aspect("equal" if style.view == "both" and 0.5 <= ratio <= 2 else "auto", adjustable="box")
+    equal = stage.equal_axes or (style.view == "both" and 0.5 <= ratio <= 2)
+    ax.set_aspect("equal" if equal else "auto", adjustable="box")
     ax.apply_aspect()
 
 
@@ -240,15 +244,19 @@ def _draw_curve(ax, stage: Stage, style: Style) -> None:
 
 
 def _mark_starts_and_minima(ax, stage: Stage, three_d: bool) -> None:
-    start_size = 7 if stage.n_starts <= 4 else 3.5  # a grid of starts must not hide the view
+    # A grid of starts must not hide the view: smaller marks the more there are.
+    start_size = 7 if stage.n_starts <= 4 else max(1.2, 3.5 * min(1.0, (50 / stage.n_starts) ** 0.5))
     start = dict(marker="o", markersize=start_size, markerfacecolor="white", markeredgecolor="black",
                  markeredgewidth=1 if start_size > 4 else 0.6)
     minimum = dict(marker="*", markersize=14, color=GOLD, markeredgecolor="black")
     saddle = dict(marker="X", markersize=10, color=SADDLE_MARK, markeredgecolor="black", markeredgewidth=1)
-    marks = [(p, z, start) for p, z in zip(stage.starts, stage.start_heights)] \
-        + [(p, z, minimum) for p, z in zip(stage.minima, stage.minima_heights)] \
-        + [(p, z, saddle) for p, z in zip(stage.saddles, stage.saddle_heights)]
-    for point, z, marker in marks:
-        coords = ([point[0]], [point[1]], [z]) if three_d else \
-            (([point[0]], [z]) if stage.dim == 1 else ([point[0]], [point[1]]))
+    # One artist per kind of mark (a grid of 10,000 starts is one line of markers, not 10,000).
+    for points, heights, marker in ((stage.starts, stage.start_heights, start),
+                                    (stage.minima, stage.minima_heights, minimum),
+                                    (stage.saddles, stage.saddle_heights, saddle)):
+        if not len(points):
+            continue
+        points, heights = np.asarray(points, dtype=float), np.asarray(heights, dtype=float)
+        coords = (points[:, 0], points[:, 1], heights) if three_d else \
+            ((points[:, 0], heights) if stage.dim == 1 else (points[:, 0], points[:, 1]))
         ax.plot(*coords, linestyle="", zorder=6, **marker)

@@ -102,15 +102,37 @@ class PlaneRun:
     accuracy: np.ndarray
 
 
+def one_blas_thread():
+    """numpy's BLAS on one thread while it runs (as it was afterwards): a step's products
+    are small, and a BLAS thread per core only waits on the others, badly so on a busy
+    machine (threadpoolctl comes with scikit-learn)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def _kept_epochs(scene) -> np.ndarray:
+    """The epochs whose full parameter vectors the first pass keeps (see the module doc)."""
+    n_trajectories = len(scene.racers) * len(scene.starts)
+    room = max(2, min(SNAPSHOTS // max(1, n_trajectories) + 1,
+                      SNAPSHOT_BYTES // (8 * scene.surface.dim * n_trajectories)))
+    return np.unique(np.linspace(0, scene.epochs, min(room, scene.epochs + 1)).round().astype(int))
+
+
+def passes(scene) -> int:
+    """How many times a race over a model is simulated: twice where the first pass cannot
+    keep every epoch."""
+    return 1 if len(_kept_epochs(scene)) == scene.epochs + 1 else 2
+
+
 def race(scene, progress: Callable = None) -> PlaneRun:
     """Simulate a scene over a model and project it on its plane (see the module doc)."""
     progress = progress or (lambda phase, total: contextlib.nullcontext(None))
     model = scene.surface
-    n_trajectories = len(scene.racers) * len(scene.starts)
-    room = max(2, min(SNAPSHOTS // max(1, n_trajectories) + 1,
-                      SNAPSHOT_BYTES // (8 * model.dim * n_trajectories)))
-    keep = np.unique(np.linspace(0, scene.epochs, min(room, scene.epochs + 1)).round().astype(int))
-    with progress("simulate", scene.epochs) as advance:
+    keep = _kept_epochs(scene)
+    with progress("simulate", scene.epochs) as advance, one_blas_thread():
         run = runner.simulate(scene, progress=advance, keep=keep)
     snapshots = run.positions  # (kept, racers, starts, dim)
     first = snapshots[:, 0, 0]
@@ -129,7 +151,7 @@ def race(scene, progress: Callable = None) -> PlaneRun:
             coords[epoch] = np.where(alive[:, None], at, np.nan).reshape(shape + (2,))
             off[epoch] = np.where(alive, away, np.nan).reshape(shape)
 
-        with progress("project", scene.epochs) as advance:
+        with progress("project", scene.epochs) as advance, one_blas_thread():
             runner.simulate(scene, progress=advance, keep=(), observe=project)
     accuracy = np.full(run.diverged_at.shape, np.nan)
     if callable(getattr(model, "test_accuracy", None)):
@@ -164,15 +186,16 @@ def stage_for(scene, plane_run: PlaneRun, mesh: int = GRID_POINTS, progress: Cal
     labels = tuple(one_line(racer.name) + _accuracy_note(plane_run.accuracy[r]) for r, racer in enumerate(scene.racers))
     pc1, pc2 = (f"{share:.0%}" for share in plane.explained)
     return Stage(
-        title=one_line(scene.title or f"{model.name}: {model.description}"),
+        title=one_line(scene.title or (f"{model.name}: {model.description}" if model.description else model.name)),
         labels=labels, dim=2, domain=domain, zlim=zlim, log_z=log_z, camera=(35.0, -60.0),
         epochs=scene.epochs, starts=starts, start_heights=plotted(run.values[0, 0], zlim, log_z),
         minima=np.zeros((0, 2)), minima_heights=np.zeros(0), saddles=np.zeros((0, 2)), saddle_heights=np.zeros(0),
         kinds=tuple(type(racer.optimizer).__name__ for racer in scene.racers),
         mesh=grid, contour=grid, curve=None,
-        axis_names=(f"PC1, {pc1}", f"PC2, {pc2}"), value_name="loss",
-        named_live_values=False,
-        caption="surface: the loss on the plane of the race · % off: a racer's distance from it")
+        axis_names=(f"PC1: {pc1} of the variance", f"PC2: {pc2}"), value_name="loss",
+        named_live_values=False, equal_axes=True,
+        caption="surface: the loss on the plane of the paths' two main directions (PC1, PC2) · "
+                "% off: a racer's distance from it · test: accuracy at the end")
 
 
 def _accuracy_note(accuracy: np.ndarray) -> str:
@@ -182,14 +205,20 @@ def _accuracy_note(accuracy: np.ndarray) -> str:
 
 
 def _domain(coords: np.ndarray) -> tuple:
-    """The projected paths' box plus MARGIN of its span on every side (a path that moves
-    along one direction only still gets some room across it)."""
+    """The projected paths' box plus MARGIN of its span on every side, its shorter side
+    at least half its longer one."""
     points = coords.reshape(-1, 2)
     points = points[np.all(np.isfinite(points), axis=1)]
     lo, hi = points.min(axis=0), points.max(axis=0)
     span = hi - lo
     span = np.where(span > 0, span, max(float(span.max()), 1e-12) * 0.5)
-    return tuple((float(a - MARGIN * s), float(b + MARGIN * s)) for a, b, s in zip(lo, hi, span))
+    lo, hi = lo - MARGIN * span, hi + MARGIN * span
+    # Both axes are distances in the same space, drawn in equal units: the shorter side
+    # gets more of the landscape around the paths, up to half the longer one.
+    short = int(np.argmin(hi - lo))
+    grow = max(0.0, 0.5 * float(np.max(hi - lo)) - float(hi[short] - lo[short]))
+    lo[short], hi[short] = lo[short] - grow / 2, hi[short] + grow / 2
+    return tuple((float(a), float(b)) for a, b in zip(lo, hi))
 
 
 def _loss_on_plane(model, plane: Plane, ab: np.ndarray, advance) -> np.ndarray:

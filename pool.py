@@ -17,6 +17,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
@@ -27,6 +28,7 @@ from style import Style
 
 MIN_FRAMES_PER_JOB = 8         # fewer frames than this per process: starting one costs more
 SMALL_RUN_BYTES = 16 * 2**20   # a run this small is sent with every share, so shares can be small
+GENTLE_END = 5.0              # seconds a child whose parent died has to clean up before it just ends
 FRAMES_PER_SHARE = 6
 
 
@@ -74,16 +76,20 @@ def _start_worker(stage: Stage, style: Style) -> None:
     _drawer.picture.background()
 
 
-def end_with_parent() -> None:
+def end_with_parent(gently: bool = False) -> None:
     """Make this child process end when its parent does, however the parent ended (even
-    kill -9): a thread waits on the parent's sentinel."""
-    threading.Thread(target=_end_with_parent, daemon=True).start()
+    kill -9): a thread waits on the parent's sentinel. `gently`: by a SIGTERM to itself
+    first, so that the main thread cleans up what it was writing (its handler must raise)."""
+    threading.Thread(target=_end_with_parent, args=(gently,), daemon=True).start()
 
 
-def _end_with_parent() -> None:
+def _end_with_parent(gently: bool) -> None:
     parent = multiprocessing.parent_process()
     if parent is not None:
         multiprocessing.connection.wait([parent.sentinel])
+        if gently:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(GENTLE_END)  # the main thread ends the process before this does
         os._exit(0)
 
 

@@ -32,6 +32,7 @@ class Tracks(NamedTuple):
     values: np.ndarray
     diverged_at: np.ndarray
     off_plane: np.ndarray | None = None
+    no_gradient: np.ndarray | None = None
 
 
 class SurfaceError(ValueError):
@@ -51,6 +52,9 @@ class Run:
     off_plane:   a race over a model drawn on its plane (`plane.race`): positions are
                  plane coordinates, and this (epochs + 1, n_racers, n_starts) how far
                  off the plane each one is.
+    no_gradient: (n_racers, n_starts) bool: the trajectory ended because autograd gave
+                 no gradient (NaN) where the surface was finite, at epoch diverged_at - 1
+                 (a cone's tip, sqrt(|x|) at 0): it did not blow up.
     """
     scene: Scene
     labels: tuple[str, ...]
@@ -59,6 +63,7 @@ class Run:
     diverged_at: np.ndarray
     kept: np.ndarray | None = None
     off_plane: np.ndarray | None = None
+    no_gradient: np.ndarray | None = None
 
     @property
     def epochs(self) -> int:
@@ -66,7 +71,7 @@ class Run:
 
     @property
     def tracks(self) -> Tracks:
-        return Tracks(self.positions, self.values, self.diverged_at, self.off_plane)
+        return Tracks(self.positions, self.values, self.diverged_at, self.off_plane, self.no_gradient)
 
 
 def value_and_gradient(f, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -127,7 +132,28 @@ def at_start(scene: Scene, points: np.ndarray | None = None) -> tuple[np.ndarray
         raise SurfaceError(f"surface {scene.surface.name!r} has no gradient at the start point "
                            f"{tuple(points[bad].tolist())} (autograd gives {gradients[bad].tolist()} where the "
                            f"surface is {values[bad]:.6g}: a tip or a kink, as of sqrt or abs at 0); start elsewhere")
+    if not np.any(gradients) and hasattr(scene.surface, "domain"):
+        _check_some_gradient(scene.surface)
     return values, gradients
+
+
+def _check_some_gradient(surface) -> None:
+    """Zero gradients at every start: a start at a minimum, or a surface autograd cannot
+    differentiate (comparisons, rounding, casts give a gradient of 0 everywhere). The
+    surface is looked at on a grid over its domain; if it takes different values there
+    but its gradient is 0 at every point, nothing would ever move."""
+    axes = [np.linspace(lo, hi, 7)[1:-1] for lo, hi in surface.domain]
+    points = np.stack([a.ravel() for a in np.meshgrid(*axes)], axis=1)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Output seems independent of input")
+        values, gradients = value_and_gradient(surface.f, points)
+    finite = np.isfinite(values)
+    if np.any(finite) and not np.any(gradients[finite]) and np.ptp(values[finite]) > 0:
+        raise SurfaceError(f"surface {surface.name!r} has a gradient of 0 everywhere autograd looks ({len(points)} "
+                           f"points over its domain, where it takes values from {values[finite].min():.3g} to "
+                           f"{values[finite].max():.3g}), so nothing would move: comparisons (x > 0), rounding "
+                           "(np.round, np.floor) and casts (astype(int)) have no gradient; write it with smooth "
+                           "functions (np.where(x > 0, a, b) keeps the gradients of a and b)")
 
 
 def simulate(scene: Scene, progress: Callable[[int], None] | None = None, keep=None,
@@ -155,6 +181,7 @@ def simulate(scene: Scene, progress: Callable[[int], None] | None = None, keep=N
     values = np.full((scene.epochs + 1, n), np.nan)
     diverged_at = np.full(n, NEVER)
     alive = np.ones(n, dtype=bool)
+    no_gradient = np.zeros(n, dtype=bool)
 
     states = [racer.optimizer.init(points[row]) for racer, row in zip(racers, rows)]
     noise_sd = np.repeat([scene.noise if r.noise is None else r.noise for r in racers], n_starts)
@@ -197,6 +224,9 @@ def simulate(scene: Scene, progress: Callable[[int], None] | None = None, keep=N
                 stepped = np.clip(stepped, lo, hi)
             current, gradients = value_and_gradient(f, stepped)
             gradients = batch_gradients(stepped, gradients)
+            if not np.isfinite(gradients.sum()):  # rare: a tip or a kink, or an overflow
+                no_gradient |= alive & np.isfinite(current) & np.all(np.isfinite(stepped), axis=1) \
+                    & np.any(np.isnan(gradients), axis=1)
             if all_alive and np.isfinite(current.sum() + stepped.sum()):  # the common case, cheaply
                 points = stepped
                 if slot[epoch] >= 0:
@@ -222,7 +252,8 @@ def simulate(scene: Scene, progress: Callable[[int], None] | None = None, keep=N
     shape = (scene.epochs + 1, n_racers, n_starts)
     return Run(scene=scene, labels=tuple(r.name for r in racers),
                positions=positions.reshape((len(positions), n_racers, n_starts, dim)), values=values.reshape(shape),
-               diverged_at=diverged_at.reshape(n_racers, n_starts), kept=kept)
+               diverged_at=diverged_at.reshape(n_racers, n_starts), kept=kept,
+               no_gradient=(no_gradient & (diverged_at != NEVER)).reshape(n_racers, n_starts))
 
 
 def _batch_gradient(surface, at: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:

@@ -47,6 +47,7 @@ class Stage:
     value_name: str = "z"      # what the z plot and the live values call a value ("loss")
     caption: str = ""          # a line under the title: what the views show, where that is not plain
     named_live_values: bool = True  # the live column says "z = 0.706" (False: "0.706", the z plot names it)
+    equal_axes: bool = False   # x and y in the same units (a model's plane): the views keep them equal
 
     @property
     def n_starts(self) -> int:

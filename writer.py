@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import io
 import os
 import secrets
 import shutil
+import signal
 import stat
 import subprocess
 import tempfile
@@ -192,13 +194,41 @@ def _make_folders(folder: Path) -> list[Path]:
         for made in reversed(missing):
             made.mkdir()
     except OSError as error:
-        blocker = next((p for p in [folder, *missing[::-1]] if p.exists() and not p.is_dir()), None)
-        reason = f"{blocker} is a file, not a directory" if blocker else error.strerror or error
+        reason = _why_not_a_folder([folder, *missing[::-1]]) or error.strerror or error
         for made in missing:
             with contextlib.suppress(OSError):
                 made.rmdir()
         raise OutputError(f"cannot write to {missing[0] if missing else folder}: {reason}") from None
     return missing[::-1]
+
+
+def _ended(returncode: int) -> str:
+    """How a child process ended, in words: "killed by SIGXFSZ (a file size limit)"."""
+    if returncode is not None and returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            return f"killed by signal {-returncode}"
+        why = {"SIGXFSZ": " (the file size limit, ulimit -f)", "SIGKILL": " (out of memory, or kill -9)",
+               "SIGXCPU": " (the CPU time limit, ulimit -t)", "SIGSEGV": " (it crashed)"}.get(name, "")
+        return f"killed by {name}{why}"
+    return f"exit status {returncode}"
+
+
+def _why_not_a_folder(paths: list[Path]) -> str | None:
+    """Why one of `paths` cannot be a folder to write into: a file, or a dangling or
+    looping symbolic link (which `exists()` calls missing, and mkdir finds in the way)."""
+    for path in paths:
+        if path.is_symlink() and not path.exists():
+            try:
+                os.stat(path)
+            except OSError as error:
+                if error.errno == errno.ELOOP:
+                    return f"{path} is a loop of symbolic links"
+            return f"{path} is a symbolic link to {os.readlink(path)}, which does not exist"
+        if path.exists() and not path.is_dir():
+            return f"{path} is a file, not a directory"
+    return None
 
 
 @contextlib.contextmanager
@@ -393,11 +423,11 @@ def encode_mp4(frames: Sequence[np.ndarray], fps: float, path: Path) -> None:
         process.stdin.close()
         error = process.stderr.read().decode(errors="replace").strip()
         if process.wait() != 0:
-            raise OSError(f"ffmpeg failed: {error.splitlines()[-1] if error else process.returncode}")
+            raise OSError(f"ffmpeg failed: {error.splitlines()[-1] if error else _ended(process.returncode)}")
     except BrokenPipeError:
         process.wait()
         error = process.stderr.read().decode(errors="replace").strip()
-        raise OSError(f"ffmpeg failed: {error.splitlines()[-1] if error else 'broken pipe'}") from None
+        raise OSError(f"ffmpeg failed: {error.splitlines()[-1] if error else _ended(process.returncode)}") from None
     finally:
         if process.poll() is None:
             process.kill()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import difflib
+import errno
 import importlib.util
 import itertools
 import os
@@ -90,7 +91,7 @@ def resolve(name_or_path: str | os.PathLike) -> Path:
     if looks_like_path:
         path = Path(text).expanduser()
         if not path.exists():
-            raise SceneError(f"scene file not found: {text}")
+            raise SceneError(_why_missing(path, text))
         if path.is_dir():
             raise SceneError(f"scene path is a directory, not a .py file: {text}")
         if path.suffix != ".py":
@@ -104,6 +105,21 @@ def resolve(name_or_path: str | os.PathLike) -> Path:
     hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     raise UnknownScene(f"unknown scene {text!r}.{hint} Known scenes: {', '.join(known)}"
                        " (python animate.py --list describes them)")
+
+
+def _why_missing(path: Path, text: str) -> str:
+    """What a scene path that does not lead to a file is: a loop of links, a dangling link,
+    a folder that is not there, or nothing at all."""
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return f"scene path is a loop of symbolic links: {text}"
+        if error.errno == errno.EACCES:
+            return f"scene file cannot be reached (permission denied on a folder of it): {text}"
+    if path.is_symlink():
+        return f"scene file not found: {text} is a symbolic link to {os.readlink(path)}, which does not exist"
+    return f"scene file not found: {text}"
 
 
 def load(name_or_path: str | os.PathLike) -> Scene:

@@ -194,12 +194,12 @@ class Scene:
         _check_positive("clip_norm", self.clip_norm, allow_none=True)
         validation.integer("seed", self.seed, 0)
         _check_batches(self.racers, surface)
+        if self.over_model:
+            _check_model_scene(self)
         if self.bounds is not None:
             object.__setattr__(self, "bounds", _as_bounds(self.bounds, self.starts))
         if self.variants is not None:
             _check_variants(self.variants, self.racers)
-        if self.over_model:
-            _check_model_scene(self)
 
     @property
     def variant_default(self) -> int:

@@ -98,6 +98,9 @@ class Network(Model):
         sizes = tuple(validation.integer("sizes", n, 1) for n in self.sizes)
         if len(sizes) < 2:
             raise ValueError(f"{self.name}: sizes must be (inputs, ..., classes), got {self.sizes!r}")
+        if sizes[0] != 64 or sizes[-1] != 10:
+            raise ValueError(f"{self.name}: the digits have 64 pixel features and 10 classes, so sizes must be "
+                             f"(64, ..., 10), got {self.sizes!r}")
         object.__setattr__(self, "sizes", sizes)
         object.__setattr__(self, "l2", validation.real("l2", self.l2, 0))
         object.__setattr__(self, "dim", sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:])))

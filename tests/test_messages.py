@@ -60,3 +60,91 @@ def test_a_scene_imports_a_helper_module_beside_it(tmp_path):
     assert scenes.load(tmp_path / "scene.py").racers[0].optimizer == SGD(lr=0.1)
     assert sys.path == before  # the folder was on the path only while the scene loaded
     assert "my_helpers" not in sys.modules
+
+
+def _steps(xy):
+    x, y = xy
+    return anp.round(x) ** 2 + (y > 0) * 1.0
+
+
+def test_a_surface_without_a_gradient_is_refused_but_a_start_at_a_minimum_is_not():
+    message = r"has a gradient of 0 everywhere autograd looks \(25 points over its domain, where it takes values " \
+              r"from 0 to 2\), so nothing would move"
+    with pytest.raises(runner.SurfaceError, match=message):
+        render(_steps)
+    bowl = Surface(name="bowl_here", f=lambda xy: xy[0] ** 2 + xy[1] ** 2, domain=((-1, 1), (-1, 1)), zlim=(0, 2))
+    movie = animate.render(Scene(bowl, start=(0.0, 0.0), optimizers=[SGD(lr=0.1)], epochs=3), size=(64, 36), jobs=1)
+    assert movie.run.values.tolist() == [[[0.0]]] * 4  # it starts where it ends: nothing to say
+
+
+def _cone(xy):
+    x, y = xy
+    return anp.sqrt(x**2 + y**2)
+
+
+def test_a_tip_without_a_gradient_is_not_called_a_divergence(cli, tmp_path):
+    from frames import FrameDrawer
+
+    surface = Surface(name="cone", f=_cone, domain=((-1, 1), (-1, 1)), zlim=(0, 2))
+    scene = Scene(surface, start=(0.5, 0.0), optimizers=[SGD(lr=0.5)], epochs=6)  # one step lands on the tip
+    movie = animate.render(scene, size=(480, 270), jobs=1)
+    assert movie.run.no_gradient.tolist() == [[True]] and movie.run.diverged_at.tolist() == [[2]]
+    assert movie.run.values[:2, 0, 0].tolist() == [0.5, 0.0]
+    assert FrameDrawer(movie.stage, movie.style, movie.reel).live_content(0, 6) == ("note", "no gradient at epoch 1")
+    assert movie.diverged == 1 and movie.without_gradient == 1
+    scene_file = tmp_path / "cone.py"
+    scene_file.write_text("import autograd.numpy as anp\nfrom optimizers import SGD\nfrom scenes import Scene\n"
+                          "from surfaces import Surface\n"
+                          "S = Surface(name='cone', f=lambda xy: anp.sqrt(xy[0]**2 + xy[1]**2), domain=((-1, 1), "
+                          "(-1, 1)), zlim=(0, 2))\nSCENE = Scene(S, start=(0.5, 0.0), optimizers=[SGD(lr=0.5)], "
+                          "epochs=6)\n")
+    done = cli(scene_file, "--size", "64x36", "--out", tmp_path / "cone.gif")
+    assert done.returncode == 0 and ", 1 stopped where autograd gives no gradient (a tip or a kink)" in done.stdout
+    assert "diverged" not in done.stdout
+
+
+def test_a_scene_path_that_loops_or_dangles_says_so(tmp_path):
+    loop = tmp_path / "loop.py"
+    loop.symlink_to(loop)
+    with pytest.raises(scenes.SceneError, match=r"^scene path is a loop of symbolic links: .*loop\.py$"):
+        scenes.load(str(loop))
+    dangling = tmp_path / "gone.py"
+    dangling.symlink_to(tmp_path / "moved.py")
+    with pytest.raises(scenes.SceneError, match=r"^scene file not found: .*gone\.py is a symbolic link to "
+                                                r".*moved\.py, which does not exist$"):
+        scenes.load(str(dangling))
+
+
+def test_an_output_folder_that_is_a_dangling_link_says_so(cli, tmp_path):
+    (tmp_path / "out").symlink_to(tmp_path / "nowhere")
+    done = cli("saddle", "--size", "64x36", "--epochs", "5", "--out", tmp_path / "out" / "x.gif")
+    assert done.returncode != 0 and done.stdout == ""
+    assert done.stderr == (f"animate.py: error: cannot write to {tmp_path / 'out'}: {tmp_path / 'out'} is a symbolic "
+                        f"link to {tmp_path / 'nowhere'}, which does not exist\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"] and not (tmp_path / "nowhere").exists()
+
+
+def test_how_ffmpeg_ended_in_words():
+    import writer
+
+    assert writer._ended(-25) == "killed by SIGXFSZ (the file size limit, ulimit -f)"
+    assert writer._ended(-9) == "killed by SIGKILL (out of memory, or kill -9)"
+    assert writer._ended(1) == "exit status 1"
+
+
+def test_a_negative_number_after_an_option_is_its_value(cli, tmp_path):
+    parser = animate.build_parser()
+    assert animate.negative_values_joined(parser, ["saddle", "--orbit", "-1e2", "-q", "--fps", "-inf"]) == [
+        "saddle", "--orbit=-1e2", "-q", "--fps=-inf"]
+    done = cli("saddle", "--fps", "-1e3")
+    assert done.returncode == 2 and "argument --fps: expected a positive number, got '-1e3'" in done.stderr
+    assert parser.parse_args(animate.negative_values_joined(parser, ["saddle", "--orbit", "-1e2"])).orbit == -100
+
+
+def test_all_runs_at_most_as_many_scenes_as_processors():
+    import os
+
+    import batch
+
+    assert batch.scene_jobs(64) == (os.cpu_count() or 1) and batch.scene_jobs(1) == 1
+    assert batch.scene_jobs(None) == (os.cpu_count() or 1)

@@ -149,7 +149,8 @@ def test_distance_off_the_plane():
 
 def test_a_race_is_drawn_on_the_plane_of_its_own_trajectories(movie):
     run, found = movie.run, movie.plane
-    full = runner.simulate(short_mlp())  # every epoch's 4,810 numbers
+    with plane.one_blas_thread():  # as the race runs: the same sums in the same order
+        full = runner.simulate(short_mlp())  # every epoch's 4,810 numbers
     stacked = full.positions.reshape(-1, DIGITS_MLP.dim)
     _, s, vt = np.linalg.svd(stacked - stacked.mean(axis=0), full_matrices=False)
     for k in range(2):
@@ -162,7 +163,11 @@ def test_a_race_is_drawn_on_the_plane_of_its_own_trajectories(movie):
     for point in (run.positions[0, 0, 0], *run.positions[-1, :, 0]):
         assert x0 < point[0] < x1 and y0 < point[1] < y1
     assert movie.stage.contour.xs[0, 0] == x0 and movie.stage.contour.ys[-1, -1] == y1
-    assert movie.stage.axis_names == (f"PC1, {found.explained[0]:.0%}", f"PC2, {found.explained[1]:.0%}")
+    pc1, pc2 = found.explained
+    assert movie.stage.axis_names == (f"PC1: {pc1:.0%} of the variance", f"PC2: {pc2:.0%}")
+    assert movie.stage.equal_axes
+    (x0, x1), (y0, y1) = movie.stage.domain
+    assert min(x1 - x0, y1 - y0) >= 0.5 * max(x1 - x0, y1 - y0) - 1e-12
     z0, z1 = movie.stage.zlim
     assert z0 <= np.nanmin(run.values) and np.nanmax(run.values) <= z1 and movie.stage.log_z
 
@@ -217,13 +222,16 @@ def test_the_csv_has_every_epoch_with_plane_coordinates(movie):
 def test_what_a_model_scene_cannot_have():
     start = DIGITS_LOGISTIC.initial(0)
     with pytest.raises(ValueError, match="no box to clamp"):
-        Scene(DIGITS_LOGISTIC, start=start, optimizers=[SGD()], bounds=[(-1, 1)] * 650)
+        Scene(DIGITS_LOGISTIC, start=start, optimizers=[SGD()], bounds=((-1, 1), (-1, 1)))
     with pytest.raises(ValueError, match="known only after the run"):
         Scene(DIGITS_LOGISTIC, start=start, optimizers=[SGD()], show_epoch=even_motion())
     with pytest.raises(ValueError, match="leave out variants"):
         Scene(DIGITS_LOGISTIC, start=start, optimizers=[SGD(lr=0.1)], variants=Variants("lr", (0.1, 1.0)))
     with pytest.raises(ValueError, match="a point of 650 numbers"):
         Scene(DIGITS_LOGISTIC, start=(0.0, 0.0), optimizers=[SGD()])
+    with pytest.raises(ValueError, match=r"the digits have 64 pixel features and 10 classes, so sizes must be "
+                                         r"\(64, \.\.\., 10\), got \(60, 32, 10\)"):
+        surfaces.Network("mine", (60, 32, 10))
     with pytest.raises(plane.PlaneError, match="did not move"):
         plane.plane_of(np.tile(start, (5, 1)))
 
@@ -260,6 +268,7 @@ def test_any_model_races_in_bounded_memory(monkeypatch):
     assert np.all(np.isnan(raced.accuracy))  # no test set: no accuracy
     stage = plane.stage_for(scene, raced, mesh=8)
     assert stage.labels == ("SGD", "Adam") and stage.value_name == "loss"
+    assert stage.title == "stretched: A long quadratic bowl."
     assert np.all(np.diff(raced.run.values[:, 0, 0]) < 0)  # SGD on a bowl: down at every step
 
 

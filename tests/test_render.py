@@ -1,6 +1,7 @@
 """Rendering a short scene, the line decimation, and the atomic GIF writer."""
 import io
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -8,6 +9,7 @@ import pytest
 from matplotlib.lines import Line2D
 from PIL import Image, ImageSequence
 
+import animate
 import lines
 import pool
 import scenes
@@ -393,3 +395,50 @@ def test_no_live_value_is_wider_than_the_room_kept_for_it():
     values = [sign * 10.0 ** e * m for sign in (1, -1) for e in range(-320, 308) for m in (1.0, 1.234, 9.996)]
     values += [float("inf"), -float("inf"), float("nan"), 5e-324, 99_999.4, -99_999.6]
     assert max(len(compact(v)) for v in values) == len(WIDEST_NUMBER)
+
+
+def test_a_grid_of_many_starts_costs_what_it_shows(monkeypatch):
+    """900 starts: one artist of each kind per racer (not one per start), and the trails
+    of all starts together within MANY_POINTS (a sparser stride, not fewer starts)."""
+    from matplotlib.collections import LineCollection
+
+    import frames
+
+    monkeypatch.setattr(frames, "MANY_POINTS", 9_000)
+    scene = scenes.Scene("himmelblau", start=scenes.grid((-4, 4), (-4, 4), 30),
+                         optimizers=[SGD(lr=0.01), Adam(lr=0.05)], epochs=40, show_epoch=scenes.every(10))
+    movie = animate.render(scene, size=(320, 180), view="contour", jobs=1, poster=True)
+    drawer = frames.FrameDrawer(movie.stage, movie.style, movie.reel)
+    assert drawer.stride == 4  # 40 epochs x 900 starts over 9,000 points
+    artists = drawer.artists(len(drawer.frame_epochs) - 1)
+    assert len(artists) <= 2 * 4 + 3  # per racer: z lines, trails, markers (and z exits); legend values, counter
+    trails = [a for a in artists if isinstance(a, LineCollection) and a.axes in dict(drawer.picture.position_axes)
+              .values()]
+    assert len(trails) == 2 and all(len(t.get_segments()) == 900 for t in trails)  # one per start
+    assert all(sum(len(s) for s in t.get_segments()) <= 9_000 + 2 * 900 for t in trails)  # (+ each piece's ends)
+    for artist in artists:
+        artist.remove()
+    # every start's end is where the run says
+    ends = movie.run.positions[-1]
+    tips = [a for a in artists if getattr(a, "get_marker", lambda: None)() == drawer.styles[0]["marker"]]
+    assert tips and np.allclose(np.sort(np.asarray(tips[0].get_xdata())), np.sort(ends[0, :, 0]))
+
+
+def test_a_long_render_says_so_before_it_starts(monkeypatch, cli, tmp_path):
+    import estimate
+    from animation import SlowRenderWarning, style_for
+
+    monkeypatch.setattr(estimate, "LONG_RENDER", 0.0)
+    said = []
+    animate.render("saddle", epochs=5, size=(64, 36), jobs=1, poster=True, notice=said.append)
+    assert len(said) == 1 and re.fullmatch(r"this render will take about \d+ s, mostly [\w ,x]+; fewer epochs, "
+                                           r"starts or frames, or a smaller size, take less", said[0]), said
+    with pytest.warns(SlowRenderWarning, match="this render will take about"):
+        animate.render("saddle", epochs=5, size=(64, 36), jobs=1, poster=True)
+    loud = cli("saddle", "--epochs", "5", "--size", "64x36", "--jobs", "1", "--out", tmp_path / "a.gif")
+    assert loud.returncode == 0 and loud.stderr.startswith("animate.py: this render will take about")
+    monkeypatch.setattr(estimate, "LONG_RENDER", 30.0)
+    grid = scenes.load("himmelblau_basins").with_options(start=scenes.grid((-5, 5), (-5, 5), 100))
+    costs = estimate.render_seconds(grid, style_for(size=(4096, 4096)), 2, 63, 0.001)
+    assert sum(costs.values()) > 30 and estimate.notice(grid, style_for(), 2, 63, costs)
+    assert sum(estimate.render_seconds(scenes.load("saddle"), style_for(), 2, 63, 1e-4).values()) < 30

@@ -1,0 +1,82 @@
+"""How long a render will take, worked out before it starts, from costs measured here.
+
+The simulation costs its epochs times one gradient call over every trajectory (timed at
+the start, on the scene's own surface) plus the optimizers' updates; the frames cost
+their pixels and the points they draw (trails and z lines, within `frames.MANY_POINTS`
+per racer), shared by the drawing processes; the GIF costs its pixels. The constants are
+per second on a 2-core machine, measured with `python bench/bench_costs.py`, which
+prints them again; a faster machine finishes sooner than said.
+"""
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+import runner
+
+LONG_RENDER = 30.0        # seconds: a render expected to take longer says so before it starts
+STARTUP_SECONDS = 1.5     # the drawing processes and the static picture
+UPDATE_SECONDS = 1.0e-5   # one optimizer's update of all its trajectories, per epoch (2-D)
+FRAME_SECONDS = 2.0e-2    # drawing a frame: what it costs at any size
+PIXEL_SECONDS = 1.0e-8    # ... and per pixel
+POINT_SECONDS = 3.0e-7    # ... and per point of a trail (per view) or z line
+ENCODE_SECONDS = 2.0e-8   # encoding the GIF, per pixel of a frame
+
+
+def gradient_seconds(scene) -> float:
+    """The time of one gradient call over all of the scene's trajectories (call it after
+    `runner.at_start`, whose first call also loads what the surface needs)."""
+    points = np.tile(scene.starts, (len(scene.racers), 1))
+    times = []
+    with np.errstate(all="ignore"):
+        for _ in range(3):  # the quickest of three: the machine is shared
+            started = time.perf_counter()
+            runner.value_and_gradient(scene.surface.f, points)
+            times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def frame_points(scene, style) -> int:
+    """The points a frame draws at most: trails in each view and z lines, of every racer."""
+    from frames import MANY_POINTS, TRAIL_POINTS
+
+    n_starts = len(scene.starts)
+    trail = min(scene.epochs, TRAIL_POINTS, max(1, MANY_POINTS // n_starts)) * n_starts
+    views = 2 if style.view == "both" else 1
+    return len(scene.racers) * (trail * views + min(scene.epochs * n_starts, MANY_POINTS, style.width * n_starts))
+
+
+def render_seconds(scene, style, jobs: int, frames: int, gradient: float, passes: int = 1) -> dict:
+    """The expected seconds of each phase ("simulate", "render", "encode") of rendering
+    `frames` frames of `scene` in `style` with `jobs` processes; `gradient` is the time of
+    one gradient call over all trajectories (`gradient_seconds`), `passes` the simulations
+    a race over a model takes (2 when it is projected on a second pass)."""
+    simulate = passes * scene.epochs * (gradient + UPDATE_SECONDS * len(scene.racers))
+    per_frame = FRAME_SECONDS + PIXEL_SECONDS * style.width * style.height + POINT_SECONDS * frame_points(scene, style)
+    render = STARTUP_SECONDS + frames * per_frame / max(1, min(jobs, frames))
+    return {"simulate": simulate, "render": render, "encode": ENCODE_SECONDS * style.width * style.height * frames}
+
+
+def notice(scene, style, jobs: int, frames: int, seconds: dict) -> str | None:
+    """What to say before a render expected to take over LONG_RENDER seconds, or None."""
+    total = sum(seconds.values())
+    if total <= LONG_RENDER:
+        return None
+    slowest = max(seconds, key=seconds.get)
+    trajectories = len(scene.racers) * len(scene.starts)
+    why = {"simulate": f"{scene.epochs:,} epochs of {trajectories:,} trajectories",
+           "render": f"{frames:,} frames of {style.width}x{style.height} with {trajectories:,} trails, "
+                     f"in {jobs} process{'es' if jobs > 1 else ''}",
+           "encode": f"encoding {frames:,} frames of {style.width}x{style.height}"}[slowest]
+    return (f"this render will take about {_duration(total)}, mostly {why}; fewer epochs, starts or frames, or a "
+            "smaller size, take less")
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{math.ceil(seconds / 5) * 5:.0f} s"
+    if seconds < 5400:
+        return f"{math.ceil(seconds / 60):.0f} min"
+    return f"{seconds / 3600:.1f} h"
