@@ -446,7 +446,7 @@ def render_and_save(scene: str, out: Path, fmt: str, options: dict, max_bytes: i
         return progress_bar(total, phase, show_progress)
 
     try:
-        animation = render(scene, poster=fmt in ("png", "html"), progress=progress, **options)
+        animation = render(scene, poster=fmt in ("png", "html", "csv"), progress=progress, **options)
         saved = animation.save(out, format=fmt, max_bytes=None if fmt == "csv" else max_bytes, progress=progress)
     except Exception as error:
         mistake = user_error(error, out)

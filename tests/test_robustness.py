@@ -819,19 +819,19 @@ def test_standard_output_by_its_path_is_written_as_a_stream(tmp_path):
     file or a pipe: the file is the GIF, whole, and the report goes to stderr."""
     link = tmp_path / "stdout"
     link.symlink_to("/proc/self/fd/1")
-    command = [sys.executable, str(ROOT / "animate.py"), "saddle", *TINY, "--jobs", "1", "--out", str(link)]
-    redirected = tmp_path / "redirected.gif"
+    command = [sys.executable, str(ROOT / "animate.py"), "saddle", *TINY, "--jobs", "1", "--format", "png",
+               "--out", str(link)]  # a PNG: on a stream, the poster alone
+    redirected = tmp_path / "redirected.png"
     with open(redirected, "wb") as stdout:
         done = subprocess.run(command, stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120)
-    assert done.returncode == 0 and re.fullmatch(r"-: 5 frames, [\d,]+ bytes, [\d.]+ s\n", done.stderr)
+    assert done.returncode == 0 and re.fullmatch(r"-: 1 frame, [\d,]+ bytes, [\d.]+ s\n.*overview.*\n", done.stderr)
     assert link.is_symlink() and os.readlink(link) == "/proc/self/fd/1"  # not replaced by a file
     piped = subprocess.run(command, capture_output=True, timeout=120)
     assert piped.returncode == 0 and piped.stdout == redirected.read_bytes()
-    with Image.open(redirected) as gif:
-        assert gif.n_frames == 5
-        gif.seek(4)
-        gif.load()
-    assert sorted(os.listdir(tmp_path)) == ["redirected.gif", "stdout"]
+    with Image.open(redirected) as png:
+        assert png.format == "PNG" and png.size == (160, 90)
+        png.load()
+    assert sorted(os.listdir(tmp_path)) == ["redirected.png", "stdout"]
 
 
 SLOW_SCENE = '''"""Slow {n}."""
