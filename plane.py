@@ -192,9 +192,9 @@ def stage_for(scene, plane_run: PlaneRun, mesh: int = GRID_POINTS, progress: Cal
         minima=np.zeros((0, 2)), minima_heights=np.zeros(0), saddles=np.zeros((0, 2)), saddle_heights=np.zeros(0),
         kinds=tuple(type(racer.optimizer).__name__ for racer in scene.racers),
         mesh=grid, contour=grid, curve=None,
-        axis_names=(f"PC1: {pc1} of the variance", f"PC2: {pc2}"), value_name="loss",
+        axis_names=(f"PC1: {pc1}", f"PC2: {pc2}"), value_name="loss",
         named_live_values=False, equal_axes=True,
-        caption="surface: the loss on the plane of the paths' two main directions (PC1, PC2) · "
+        caption="surface: the loss on the plane of the paths' main directions (PC1, PC2: % of their variance) · "
                 "% off: a racer's distance from it · test: accuracy at the end")
 
 

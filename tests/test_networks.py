@@ -164,7 +164,7 @@ def test_a_race_is_drawn_on_the_plane_of_its_own_trajectories(movie):
         assert x0 < point[0] < x1 and y0 < point[1] < y1
     assert movie.stage.contour.xs[0, 0] == x0 and movie.stage.contour.ys[-1, -1] == y1
     pc1, pc2 = found.explained
-    assert movie.stage.axis_names == (f"PC1: {pc1:.0%} of the variance", f"PC2: {pc2:.0%}")
+    assert movie.stage.axis_names == (f"PC1: {pc1:.0%}", f"PC2: {pc2:.0%}")
     assert movie.stage.equal_axes
     (x0, x1), (y0, y1) = movie.stage.domain
     assert min(x1 - x0, y1 - y0) >= 0.5 * max(x1 - x0, y1 - y0) - 1e-12
