@@ -35,7 +35,7 @@ import runner
 import scenes
 import validation
 import writer
-from stage import Reel, Stage, one_line, reel_for, stage_for
+from stage import Reel, Stage, lower_median, one_line, reel_for, stage_for
 from style import Style, key_colors, racer_styles, size_for
 
 MAX_FRAME_BYTES = 4 * 2**30  # a render's memory at its peak (the drawn frames are held until encoded) ...
@@ -265,7 +265,7 @@ class Animation:
             if np.all(self.run.diverged_at[r] != runner.NEVER):
                 lines.append(f"{one_line(label)}: diverged at epoch {int(self.run.diverged_at[r].min()):,}")
                 continue
-            loss, accuracy, off = (_middle(numbers[r])
+            loss, accuracy, off = (lower_median(numbers[r])
                                    for numbers in (self.run.values[-1], self.test_accuracy, self.run.off_plane[-1]))
             tested = "" if accuracy is None else f", test accuracy {accuracy:.1%}"
             lines.append(f"{one_line(label)}: training loss {loss:.4g}{tested}, {off:.0%} off the plane{several}")
@@ -418,13 +418,6 @@ class Animation:
             inline = Animation(self.run, self.stage, self.reel, style, self.fps, self.indices, frames)
         data = base64.b64encode(inline.to_bytes("gif")).decode("ascii")
         return f'<img src="data:image/gif;base64,{data}" alt="{_escape(self.stage.title)}" style="max-width:100%">'
-
-
-def _middle(values: np.ndarray) -> float | None:
-    """The median of the finite values, the lower of the middle two (a value one of them
-    has, as the legend shows it); None if none is finite."""
-    finite = np.sort(values[np.isfinite(values)])
-    return float(finite[(len(finite) - 1) // 2]) if len(finite) else None
 
 
 def _escape(text: str) -> str:

@@ -2,7 +2,7 @@
 
 The simulation costs its epochs times one gradient call over every trajectory (timed at
 the start, on the scene's own surface) plus the optimizers' updates; the frames cost
-their pixels and the points they draw (trails and z lines, within `frames.MANY_POINTS`
+their pixels and the points they draw (trails and z lines, within `lines.MANY_POINTS`
 per racer), shared by the drawing processes; the GIF costs its pixels. The constants are
 per second on a 2-core machine, measured with `python bench/bench_costs.py`, which
 prints them again; a faster machine finishes sooner than said.
@@ -15,6 +15,7 @@ import time
 import numpy as np
 
 import runner
+from lines import crowd_stride, trail_stride
 
 LONG_RENDER = 30.0        # seconds: a render expected to take longer says so before it starts
 STARTUP_SECONDS = 1.5     # the drawing processes and the static picture
@@ -40,12 +41,12 @@ def gradient_seconds(scene) -> float:
 
 def frame_points(scene, style) -> int:
     """The points a frame draws at most: trails in each view and z lines, of every racer."""
-    from frames import MANY_POINTS, TRAIL_POINTS
-
-    n_starts = len(scene.starts)
-    trail = min(scene.epochs, TRAIL_POINTS, max(1, MANY_POINTS // n_starts)) * n_starts
+    n_starts, epochs = len(scene.starts), scene.epochs
+    trail = (epochs // trail_stride(epochs, n_starts) + 2) * n_starts
+    z_lines = (min(epochs + 1, style.width) if n_starts == 1
+               else (epochs // crowd_stride(epochs, n_starts) + 2) * n_starts)
     views = 2 if style.view == "both" else 1
-    return len(scene.racers) * (trail * views + min(scene.epochs * n_starts, MANY_POINTS, style.width * n_starts))
+    return len(scene.racers) * (trail * views + z_lines)
 
 
 def render_seconds(scene, style, jobs: int, frames: int, gradient: float, passes: int = 1) -> dict:

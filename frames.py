@@ -22,16 +22,13 @@ from mpl_toolkits.mplot3d.art3d import Line3D, Line3DCollection
 from PIL import Image
 
 import layout
-from lines import EpochLine
+from lines import EpochLine, crowd_stride, trail_stride
 from monotext import MonoText
 from picture import BADGE_SIZE, Picture
 from runner import NEVER
-from stage import Reel, Stage
+from stage import Reel, Stage, lower_median
 from style import Style
 
-TRAIL_POINTS = 600       # a trail keeps about this many points, plus its exact tip
-MANY_POINTS = 150_000    # a racer's trails over all its starts keep at most about this many points
-                         # in a frame, and so do its z lines: a grid of starts costs what it shows
 TRAIL_WIDTH = 1.6        # lines of the last racer; each one before it is STACK_WIDTH wider
 STACK_WIDTH = 0.7
 NEWEST_WIDER = 1.0       # the trail's newest step, wider: the way it is going
@@ -52,8 +49,8 @@ class FrameDrawer:
         self.stage, self.style = stage, style
         self.picture = Picture(stage, style)
         self.styles = self.picture.racer_styles
-        self.stride = max(1, stage.epochs // TRAIL_POINTS, -(-stage.epochs * stage.n_starts // MANY_POINTS))
-        self.z_stride = max(1, -(-stage.epochs * stage.n_starts // MANY_POINTS))  # z lines of many starts
+        self.stride = trail_stride(stage.epochs, stage.n_starts)
+        self.z_stride = crowd_stride(stage.epochs, stage.n_starts)  # z lines of many starts
         self.reel = None
         if reel is not None:
             self.attach(reel)
@@ -66,12 +63,12 @@ class FrameDrawer:
         # For each epoch, racer and start: the latest epoch up to it in view (-1: none yet).
         epochs = np.arange(len(reel.in_view)).reshape(-1, 1, 1)
         self._seen = np.maximum.accumulate(np.where(reel.in_view, epochs, -1), axis=0)
-        if self.stage.n_starts > 1:  # where each z line first leaves the z plot (-1: never), and which way
-            lo, hi = reel.z_range
-            with np.errstate(invalid="ignore"):
-                out = (reel.tracks.values < lo) | (reel.tracks.values > hi)
-            self._first_exit = np.where(out.any(axis=0), out.argmax(axis=0), -1)
-            self._exit_above = np.take_along_axis(reel.tracks.values, np.maximum(self._first_exit, 0)[None], 0)[0] > hi
+        # Where each z line first leaves the z plot (-1: never), and whether above it.
+        lo, hi = reel.z_range
+        with np.errstate(invalid="ignore"):
+            out = (reel.tracks.values < lo) | (reel.tracks.values > hi)
+        self._first_exit = np.where(out.any(axis=0), out.argmax(axis=0), -1)
+        self._exit_above = np.take_along_axis(reel.tracks.values, np.maximum(self._first_exit, 0)[None], 0)[0] > hi
         self.picture.fit_legend(self._live_column_width())
         if self.picture.shortest_label() < SHORTEST_LABEL:  # the notes crowd the labels out
             self._short_notes = True
@@ -163,7 +160,7 @@ class FrameDrawer:
             last = epoch if diverged == NEVER or diverged > epoch else diverged - 1
             line = self._epoch_line(r, 0).upto(last)
             self._add_line("z", picture.ax_z, line, color=st["color"], linestyle=st["linestyle"], linewidth=width)
-            self._mark_z_exit(r, 0, last, st)
+            self._mark_z_exits(r, [0], last, st)
             pieces = [(tracks.positions[index, r, 0], stage.plotted(tracks.values[index, r, 0]), wide)
                       for index, wide in self._trail_pieces(frame_index, last)]
             if pieces:
@@ -183,7 +180,6 @@ class FrameDrawer:
         trail_epochs = np.unique(np.concatenate([index for index, _ in self._trail_pieces(frame_index, epoch)]
                                                 or [np.array([0])]))
         z_epochs = np.unique(np.r_[np.arange(0, epoch, self.z_stride), epoch])
-        lo, hi = self.reel.z_range
         for r in range(len(stage.labels)):
             st = self.styles[r]
             values = tracks.values[:, r]
@@ -191,13 +187,7 @@ class FrameDrawer:
             lines = np.stack([np.broadcast_to(z_epochs, heights.shape), heights], axis=-1)
             picture.ax_z.add_collection(LineCollection(lines, colors=st["color"], linewidths=self.many_width,
                                                        linestyles=st["linestyle"]), autolim=False)
-            exits = self._first_exit[r]
-            for above in (True, False):
-                out = np.flatnonzero((exits >= 0) & (exits <= epoch) & (self._exit_above[r] == above))
-                if len(out):
-                    self._add_line("z", picture.ax_z, (exits[out], [hi if above else lo] * len(out)), linestyle="",
-                                   clip_on=False, marker="^" if above else "v", markersize=7, color=st["color"],
-                                   markeredgecolor=self.style.edge, markeredgewidth=0.6)
+            self._mark_z_exits(r, slice(None), epoch, st)
             paths = np.swapaxes(tracks.positions[trail_epochs, r], 0, 1)     # (starts, points, dim)
             path_heights = stage.plotted(values[trail_epochs]).T              # (starts, points)
             seen = self._seen[epoch, r]
@@ -212,15 +202,6 @@ class FrameDrawer:
                         self._draw_tip(kind, ax, tracks.positions[at, r, starts],
                                        stage.plotted(values[at, starts]), st, self.sizes[r], hollow=hollow)
 
-    def _z_exit(self, r: int, s: int, last: int) -> tuple[int, bool] | None:
-        """The first epoch up to `last` at which the racer's z leaves the z plot, and
-        whether above it; None if it never does."""
-        values = self.tracks.values[: last + 1, r, s]
-        lo, hi = self.reel.z_range
-        with np.errstate(invalid="ignore"):
-            out = np.flatnonzero((values < lo) | (values > hi))
-        return None if not len(out) else (int(out[0]), bool(values[out[0]] > hi))
-
     def _last_seen(self, r: int, s: int, last: int) -> int | None:
         """The latest epoch up to `last` at which the racer was in view, or None."""
         seen = int(self._seen[last, r, s])
@@ -230,17 +211,17 @@ class FrameDrawer:
         """The epoch the racer left the view, if it is out of view at `epoch`."""
         return None if self.reel.in_view[epoch, r, s] else int(self._seen[epoch, r, s]) + 1
 
-    def _mark_z_exit(self, r: int, s: int, last: int, st: dict) -> None:
-        """Where the racer's z line first leaves the z plot: a triangle on its edge, pointing
-        the way the values went."""
-        exit_ = self._z_exit(r, s, last)
-        if exit_ is None:
-            return
-        epoch, above = exit_
+    def _mark_z_exits(self, r: int, starts, last: int, st: dict) -> None:
+        """Where the racer's z lines (from `starts`) first leave the z plot, up to epoch
+        `last`: a triangle on its edge, pointing the way the values went."""
+        exits, above = self._first_exit[r, starts], self._exit_above[r, starts]
         lo, hi = self.reel.z_range
-        self._add_line("z", self.picture.ax_z, ([epoch], [hi if above else lo]), linestyle="", clip_on=False,
-                       marker="^" if above else "v", markersize=7, color=st["color"],
-                       markeredgecolor=self.style.edge, markeredgewidth=0.6)
+        for up in (True, False):
+            epochs = exits[(exits >= 0) & (exits <= last) & (above == up)]
+            if len(epochs):
+                self._add_line("z", self.picture.ax_z, (epochs, [hi if up else lo] * len(epochs)), linestyle="",
+                               clip_on=False, marker="^" if up else "v", markersize=7, color=st["color"],
+                               markeredgecolor=self.style.edge, markeredgewidth=0.6)
 
     def _trail_pieces(self, frame_index: int, last: int) -> list[tuple[np.ndarray, bool]]:
         """The trail up to epoch `last` as pieces (epoch indices, whether it is the newest),
@@ -308,7 +289,7 @@ class FrameDrawer:
         values = self.tracks.values[epoch, r][self.reel.in_view[epoch, r]]
         if not len(values):
             return None
-        middle = np.sort(values)[(len(values) - 1) // 2]
+        middle = lower_median(values)
         lo, hi = self.reel.z_range
         if not self.reel.z_log and abs(middle) < 1e-9 * max(abs(lo), abs(hi)):
             return "0"  # rounding noise around zero, not a value to read

@@ -8,6 +8,22 @@ from __future__ import annotations
 
 import numpy as np
 
+TRAIL_POINTS = 600       # a trail keeps about this many points, plus its exact tip
+MANY_POINTS = 150_000    # a racer's trails over all its starts keep at most about this many points
+                         # in a frame, and so do its z lines: a grid of starts costs what it shows
+
+
+def trail_stride(epochs: int, n_starts: int) -> int:
+    """Epochs between a trail's points: about TRAIL_POINTS to a trail, and a racer's
+    trails over all its starts within about MANY_POINTS."""
+    return max(1, epochs // TRAIL_POINTS, -(-epochs * n_starts // MANY_POINTS))
+
+
+def crowd_stride(epochs: int, n_starts: int) -> int:
+    """Epochs between the points of the z lines of many starts: a racer's lines together
+    within about MANY_POINTS."""
+    return max(1, -(-epochs * n_starts // MANY_POINTS))
+
 
 def decimate(x: np.ndarray, y: np.ndarray, columns: int, x_max: float | None = None):
     """At most ~4 points per pixel column of a line whose x increases, keeping what shows.

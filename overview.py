@@ -4,12 +4,13 @@ from __future__ import annotations
 import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 import fonts
 import layout
-from frames import TRAIL_POINTS
+from lines import trail_stride
 from picture import draw_view
 from runner import NEVER, Tracks
 from stage import Stage
@@ -18,7 +19,7 @@ from style import Style, racer_styles
 
 def overview(stage: Stage, tracks: Tracks, style: Style = Style()) -> np.ndarray:
     """The overview still, (height, width, 3) uint8."""
-    stride = max(1, stage.epochs // TRAIL_POINTS)
+    stride = trail_stride(stage.epochs, stage.n_starts)
     with matplotlib.rc_context({**style.rc, "font.family": list(fonts.families())}):
         fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi)
         canvas = FigureCanvasAgg(fig)
@@ -27,15 +28,18 @@ def overview(stage: Stage, tracks: Tracks, style: Style = Style()) -> np.ndarray
         draw_view("curve" if stage.dim == 1 else "contour", ax, stage, style)
         handles = []
         for r, (label, st) in enumerate(zip(stage.labels, racer_styles(stage.kinds, style.theme))):
+            trails = []  # one artist per racer for all its starts (a grid of thousands included)
             for s in range(stage.n_starts):
                 diverged = tracks.diverged_at[r, s]
                 last = stage.epochs if diverged == NEVER else diverged - 1
                 index = np.unique(np.append(np.arange(0, last + 1, stride), last))
                 path = tracks.positions[index, r, s]
                 y = stage.plotted(tracks.values[index, r, s]) if stage.dim == 1 else path[:, 1]
-                ax.plot(path[:, 0], y, color=st["color"], linestyle=st["linestyle"], linewidth=1.8)
-                ax.plot([path[-1, 0]], [y[-1]], marker=st["marker"], color=st["color"],
-                        markeredgecolor=style.edge, linestyle="", markersize=8)
+                trails.append(np.column_stack([path[:, 0], y]))
+            ax.add_collection(LineCollection(trails, colors=st["color"], linestyles=st["linestyle"], linewidths=1.8))
+            ends = np.array([trail[-1] for trail in trails])
+            ax.plot(ends[:, 0], ends[:, 1], marker=st["marker"], color=st["color"], markeredgecolor=style.edge,
+                    linestyle="", markersize=8)
             handles.append(Line2D([], [], markersize=7, markeredgecolor=style.edge,
                                   label=label + divergence_note(tracks, r), **st))
         legend = fig.legend(handles=handles, loc="center left", bbox_to_anchor=(0.71, 0.5),

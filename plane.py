@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 import runner
-from stage import Grid, Stage, one_line, plotted
+from stage import Grid, Stage, lower_median, one_line, plotted
 
 SNAPSHOT_BYTES = 256 * 2**20  # full parameter vectors kept for the principal directions ...
 SNAPSHOTS = 1000              # ... at most at this many epochs (of all trajectories together)
@@ -172,7 +172,8 @@ def stage_for(scene, plane_run: PlaneRun, mesh: int = GRID_POINTS, progress: Cal
     (x0, x1), (y0, y1) = domain
     xs, ys = np.meshgrid(np.linspace(x0, x1, mesh), np.linspace(y0, y1, mesh))
     with progress("landscape", xs.size) as advance:
-        zs = _loss_on_plane(model, plane, np.stack([xs.ravel(), ys.ravel()]), advance).reshape(xs.shape)
+        zs = model.loss_on_plane(plane.centre, plane.directions, np.stack([xs.ravel(), ys.ravel()]),
+                                 progress=advance).reshape(xs.shape)
     values = run.values[np.isfinite(run.values)]
     finite = zs[np.isfinite(zs)]
     everything = np.concatenate([finite, values])
@@ -200,8 +201,8 @@ def stage_for(scene, plane_run: PlaneRun, mesh: int = GRID_POINTS, progress: Cal
 
 def _accuracy_note(accuracy: np.ndarray) -> str:
     """ · test 97.2%" for a racer (the median over its starts), or nothing."""
-    finite = np.sort(accuracy[np.isfinite(accuracy)])
-    return f" · test {finite[(len(finite) - 1) // 2]:.1%}" if len(finite) else ""
+    middle = lower_median(accuracy)
+    return "" if middle is None else f" · test {middle:.1%}"
 
 
 def _domain(coords: np.ndarray) -> tuple:
@@ -220,15 +221,3 @@ def _domain(coords: np.ndarray) -> tuple:
     lo[short], hi[short] = lo[short] - grow / 2, hi[short] + grow / 2
     return tuple((float(a), float(b)) for a, b in zip(lo, hi))
 
-
-def _loss_on_plane(model, plane: Plane, ab: np.ndarray, advance) -> np.ndarray:
-    if callable(getattr(model, "loss_on_plane", None)):
-        return model.loss_on_plane(plane.centre, plane.directions, ab, progress=advance)
-    values = np.empty(ab.shape[1])
-    for k in range(0, ab.shape[1], 64):
-        theta = plane.centre[:, None] + plane.directions.T @ ab[:, k:k + 64]
-        with np.errstate(all="ignore"):
-            values[k:k + 64] = model.f(theta)
-        if advance:
-            advance(theta.shape[1])
-    return values

@@ -73,6 +73,14 @@ class Stage:
         return plotted(values, self.zlim, self.log_z)
 
 
+def lower_median(values) -> float | None:
+    """The median of the finite values, the lower of the middle two when they are even in
+    number (so that it is a value one of them has); None if none is finite."""
+    values = np.asarray(values, dtype=float)
+    finite = np.sort(values[np.isfinite(values)])
+    return float(finite[(len(finite) - 1) // 2]) if len(finite) else None
+
+
 def plotted(values, zlim, log_z: bool):
     """Values as plotted: clipped to the z-limits, and log10 for a log-scaled surface."""
     clipped = np.clip(values, *zlim)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import errno
 import io
 import os
 import secrets
@@ -32,6 +31,8 @@ from typing import NamedTuple
 
 import numpy as np
 from PIL import Image
+
+import links
 
 FIRST_FRAME_HOLD_MS = 1000  # long enough to see where the racers start
 LAST_FRAME_HOLD_MS = 2000
@@ -219,13 +220,9 @@ def _why_not_a_folder(paths: list[Path]) -> str | None:
     """Why one of `paths` cannot be a folder to write into: a file, or a dangling or
     looping symbolic link (which `exists()` calls missing, and mkdir finds in the way)."""
     for path in paths:
-        if path.is_symlink() and not path.exists():
-            try:
-                os.stat(path)
-            except OSError as error:
-                if error.errno == errno.ELOOP:
-                    return f"{path} is a loop of symbolic links"
-            return f"{path} is a symbolic link to {os.readlink(path)}, which does not exist"
+        broken = links.broken_link(path)
+        if broken is not None:
+            return f"{path} is {broken}"
         if path.exists() and not path.is_dir():
             return f"{path} is a file, not a directory"
     return None

@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import difflib
-import errno
 import importlib.util
 import itertools
 import os
@@ -17,6 +16,8 @@ import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+
+import links
 
 from ._scene import Scene
 
@@ -110,15 +111,17 @@ def resolve(name_or_path: str | os.PathLike) -> Path:
 def _why_missing(path: Path, text: str) -> str:
     """What a scene path that does not lead to a file is: a loop of links, a dangling link,
     a folder that is not there, or nothing at all."""
+    broken = links.broken_link(path)
+    if broken == links.LOOP:
+        return f"scene path is {broken}: {text}"
+    if broken is not None:
+        return f"scene file not found: {text} is {broken}"
     try:
         os.stat(path)
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            return f"scene path is a loop of symbolic links: {text}"
-        if error.errno == errno.EACCES:
-            return f"scene file cannot be reached (permission denied on a folder of it): {text}"
-    if path.is_symlink():
-        return f"scene file not found: {text} is a symbolic link to {os.readlink(path)}, which does not exist"
+    except PermissionError:
+        return f"scene file cannot be reached (permission denied on a folder of it): {text}"
+    except OSError:
+        pass
     return f"scene file not found: {text}"
 
 

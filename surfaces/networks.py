@@ -75,6 +75,27 @@ class Model:
     def __call__(self, theta):
         return self.f(theta)
 
+    def loss_of(self, theta, progress=None) -> np.ndarray:
+        """`f` at many parameter vectors (dim, K), CHUNK at a time, without gradients."""
+        theta = np.asarray(theta, dtype=float).reshape(self.dim, -1)
+        out = np.empty(theta.shape[1])
+        for k in range(0, theta.shape[1], CHUNK):
+            with np.errstate(all="ignore"):
+                out[k:k + CHUNK] = self.f(theta[:, k:k + CHUNK])
+            if progress is not None:
+                progress(min(CHUNK, theta.shape[1] - k))
+        return out
+
+    def loss_on_plane(self, centre, directions, ab, progress=None) -> np.ndarray:
+        """The loss at ``centre + a * directions[0] + b * directions[1]`` for each column
+        (a, b) of ab (2, K): a plane's grid, CHUNK points at a time (a model may know a
+        quicker way: `Network.loss_on_plane`)."""
+        ab = np.asarray(ab, dtype=float).reshape(2, -1)
+        out = np.empty(ab.shape[1])
+        for k in range(0, ab.shape[1], CHUNK):
+            out[k:k + CHUNK] = self.loss_of(centre[:, None] + np.asarray(directions).T @ ab[:, k:k + CHUNK], progress)
+        return out
+
 
 @dataclass(frozen=True, eq=False)
 class Network(Model):
@@ -137,18 +158,6 @@ class Network(Model):
         for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
             parts += [(rng.standard_normal((n_in, n_out)) * np.sqrt(2.0 / n_in)).ravel(), np.zeros(n_out)]
         return np.concatenate(parts)
-
-    def loss_of(self, theta, progress=None) -> np.ndarray:
-        """`f` at many parameter vectors (dim, K), CHUNK at a time, without gradients."""
-        theta = np.asarray(theta, dtype=float).reshape(self.dim, -1)
-        out = np.empty(theta.shape[1])
-        for k in range(0, theta.shape[1], CHUNK):
-            with np.errstate(all="ignore"):
-                out[k:k + CHUNK] = self.f(theta[:, k:k + CHUNK])
-            if progress is not None:
-                progress(min(CHUNK, theta.shape[1] - k))
-        return out
-
 
     def loss_on_plane(self, centre, directions, ab, progress=None) -> np.ndarray:
         """The training loss at ``centre + a * directions[0] + b * directions[1]`` for each

@@ -404,7 +404,7 @@ def test_a_grid_of_many_starts_costs_what_it_shows(monkeypatch):
 
     import frames
 
-    monkeypatch.setattr(frames, "MANY_POINTS", 9_000)
+    monkeypatch.setattr(lines, "MANY_POINTS", 9_000)
     scene = scenes.Scene("himmelblau", start=scenes.grid((-4, 4), (-4, 4), 30),
                          optimizers=[SGD(lr=0.01), Adam(lr=0.05)], epochs=40, show_epoch=scenes.every(10))
     movie = animate.render(scene, size=(320, 180), view="contour", jobs=1, poster=True)
