@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import html
 import math
 import os
 import warnings
@@ -35,6 +34,7 @@ import runner
 import scenes
 import validation
 import writer
+from markup import attribute_text
 from stage import Reel, Stage, lower_median, one_line, reel_for, stage_for
 from style import Style, key_colors, racer_styles, size_for
 
@@ -406,7 +406,9 @@ class Animation:
             else:
                 page = self.page(style).decode("utf-8")
                 controls = INLINE_CONTROLS * (2 if self.scene.variants is not None else 1)
-                self._inline = (f'<iframe srcdoc="{html.escape(page, quote=True)}" title="{_escape(self.stage.title)}" '
+                # sandboxed: the player runs, without the notebook's origin (its cookies, its kernel)
+                self._inline = (f'<iframe srcdoc="{attribute_text(page)}" title="{attribute_text(self.stage.title)}" '
+                                'sandbox="allow-scripts" '
                                 f'style="width:100%;max-width:{style.width + 16}px;height:{style.height + controls}px;'
                                 f'border:0" loading="lazy"></iframe>')
         return self._inline
@@ -417,8 +419,6 @@ class Animation:
             frames = pool.render_frames(self.stage, self.reel, style, self.jobs, list(self.indices))
             inline = Animation(self.run, self.stage, self.reel, style, self.fps, self.indices, frames)
         data = base64.b64encode(inline.to_bytes("gif")).decode("ascii")
-        return f'<img src="data:image/gif;base64,{data}" alt="{_escape(self.stage.title)}" style="max-width:100%">'
+        alt = attribute_text(self.stage.title)
+        return f'<img src="data:image/gif;base64,{data}" alt="{alt}" style="max-width:100%">'
 
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")

@@ -14,7 +14,6 @@ static picture serves them all, and only the legend's labels are drawn per varia
 from __future__ import annotations
 
 import base64
-import html
 import io
 import json
 import math
@@ -33,6 +32,7 @@ import monotext
 import runner
 import writer
 from frames import NEWEST_WIDER, FrameDrawer, compact
+from markup import attribute_text, fill, script_json, script_text
 from optimizers.base import format_value
 from picture import BADGE_SIZE
 from stage import Reel, Stage, one_line, reel_for
@@ -314,12 +314,11 @@ def _compact(source: str) -> str:
 
 def _html(data: dict, title: str, style: Style) -> bytes:
     template = (WEB / "player.html").read_text(encoding="utf-8")
-    script = _compact((WEB / "player.js").read_text(encoding="utf-8"))
-    css = _compact((WEB / "player.css").read_text(encoding="utf-8"))
-    payload = json.dumps(data, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
-    page = (template.replace("{{title}}", html.escape(title))
-            .replace("{{theme}}", style.theme)
-            .replace("{{css}}", css)
-            .replace("{{data}}", payload)
-            .replace("{{script}}", script.replace("</", "<\\/")))
-    return page.encode("utf-8")
+    values = {
+        "title": attribute_text(title),
+        "theme": attribute_text(style.theme),
+        "css": script_text(_compact((WEB / "player.css").read_text(encoding="utf-8"))),
+        "data": script_json(data),
+        "script": script_text(_compact((WEB / "player.js").read_text(encoding="utf-8"))),
+    }
+    return fill(template, values).encode("utf-8")

@@ -322,3 +322,60 @@ def test_what_a_page_cannot_do_is_one_line(cli, tmp_path, args, message):
     done = cli("saddle", "--epochs", "40", "--size", "320x180", "--out", out, *args)
     assert done.returncode == 1 and done.stderr.startswith(f"animate.py: error: {message}")
     assert done.stderr.count("\n") == 1 and not out.exists() and list(tmp_path.iterdir()) == []
+
+
+# -- strings are data ------------------------------------------------------------------------
+HOSTILE_TITLE = 'Lesson 3" onload=alert(document.domain) x {{data}} {{script}} </title><script>alert(2)</script>'
+HOSTILE_LABELS = ("<!--<script>", "</script><script>alert(3)</script>", "{{css}} & <b>bold</b>")
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """A scene whose title and labels hold markup, script and the template's placeholders."""
+    from optimizers import SGD, Adam, RMSprop
+    from scenes import Scene
+
+    scene = Scene(surface="saddle", start=(20.75, 0.5), epochs=40, title=HOSTILE_TITLE,
+                  optimizers=dict(zip(HOSTILE_LABELS, (SGD(lr=0.005), Adam(lr=0.005), RMSprop(lr=0.005)))))
+    movie = animate.render(scene, size=(320, 180), jobs=1, poster=True)
+    folder = tmp_path_factory.mktemp("hostile")
+    page = folder / "page.html"
+    movie.save(page)
+    notebook = folder / "notebook.html"  # what Jupyter does with the output: puts it in its own page
+    notebook.write_text(f"<!DOCTYPE html><html><body><h1>notebook</h1>{movie._repr_html_()}</body></html>",
+                        encoding="utf-8")
+    return page, notebook
+
+
+def test_a_title_and_labels_are_text_in_the_page(hostile):
+    text = hostile[0].read_text(encoding="utf-8")
+    head, body = text.split("</head>", 1)
+    assert head.count("<title>") == 1 and head.count("<script") == 0  # the title did not open an element
+    assert body.count("<script") == 2  # the data and the player, no more
+    data = page_data(hostile[0])
+    assert data["title"] == HOSTILE_TITLE and data["runs"][0]["labels"] == list(HOSTILE_LABELS)
+
+
+@pytest.mark.parametrize("which", ["page", "notebook"])
+def test_no_script_of_a_scene_runs_in_the_page_or_the_notebook(browser, hostile, which):
+    """Opened in Chromium, neither the page nor the notebook's inline output fires a
+    dialog, and the player runs, showing the labels as written."""
+    context = browser.new_context(viewport=VIEWPORT)
+    dialogs = []
+    page = context.new_page()
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto((hostile[0] if which == "page" else hostile[1]).as_uri())
+    frame = page if which == "page" else page.frame_locator("iframe")
+    if which == "notebook":
+        assert page.get_attribute("iframe", "sandbox") == "allow-scripts"  # no same origin: not the notebook's
+        player = page.frames[1]
+    else:
+        player = page.main_frame
+    player.wait_for_function("document.body.dataset.ready", timeout=15_000)
+    assert player.evaluate("document.body.dataset.ready") == "true"
+    labels = [frame.locator(f"#legend .entry >> nth={r}").get_attribute("aria-label") for r in range(3)]
+    assert labels == [f"{label}: show or hide" for label in HOSTILE_LABELS]
+    assert player.evaluate("document.title") == HOSTILE_TITLE
+    page.wait_for_timeout(300)
+    assert dialogs == []
+    context.close()
