@@ -8,23 +8,20 @@ one process); then, for a few renders, the estimate against the time taken.
 """
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import optimotion
+from optimotion import estimate, scenes
+from optimotion.animation import style_for
+from optimotion.draw.frames import FrameDrawer
+from optimotion.draw.stage import reel_for, stage_for
+from optimotion.output import encoders
+from optimotion.simulation import runner
 
-import animate  # noqa: E402
-import estimate  # noqa: E402
-import runner  # noqa: E402
-import scenes  # noqa: E402
-import writer  # noqa: E402
-from animation import style_for  # noqa: E402
-from frames import FrameDrawer  # noqa: E402
-from stage import reel_for, stage_for  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def seconds(work) -> float:
@@ -63,7 +60,7 @@ def main() -> None:
     print(f"a frame of saddle: {small * 1e3:.0f} ms at 480x270, {large * 1e3:.0f} ms at 1920x1080; "
           f"of a 1,600-start grid at 480x270: {crowded * 1e3:.0f} ms ({points:,} points)")
     frames = [np.zeros((540, 960, 3), np.uint8) + k for k in range(20)]
-    per_encoded = seconds(lambda: writer.encode(frames, "gif", 10)) / (20 * 960 * 540)
+    per_encoded = seconds(lambda: encoders.encode(frames, "gif", 10)) / (20 * 960 * 540)
     print("measured (the constants in estimate.py):")
     print(f"  UPDATE_SECONDS  {update:.2e}   (estimate.py: {estimate.UPDATE_SECONDS:.2e})")
     print(f"  FRAME_SECONDS   {base:.2e}   (estimate.py: {estimate.FRAME_SECONDS:.2e})")
@@ -76,7 +73,7 @@ def main() -> None:
     for scene, options in cases:
         loaded = scenes.load(scene) if isinstance(scene, str) else scene
         started = time.perf_counter()
-        animate.render(loaded, jobs=2, notice=lambda text: None, **options).to_bytes("gif")
+        optimotion.render(loaded, jobs=2, notice=lambda text: None, **options).to_bytes("gif")
         took = time.perf_counter() - started
         style = style_for(size=options.get("size"))
         guess = sum(estimate.render_seconds(loaded, style, 2, loaded.frame_count,

@@ -1,11 +1,11 @@
-"""Time `python animate.py digits_mlp` phase by phase, and its training against a plain loop.
+"""Time `animate digits_mlp` phase by phase, and its training against a plain loop.
 
 Prints the wall time of the whole command (median of `--rounds` runs, the 30 s budget
 beside it), then one in-process run's phases: loading the digits (scikit-learn), the
 simulation (autograd, three racers in lockstep), the plane (principal directions and
 projection), the landscape (the loss on the plane's grid, one batched evaluation), drawing
 the frames and encoding the GIF. The simulation is compared, as a ratio in the same run,
-with a baseline: seed 000's method, the three optimizers trained one after another with
+with a baseline: the Gradient Descent Variants notebook's method, the three optimizers trained one after another with
 hand-written numpy backpropagation (written here for the comparison).
 
     python bench/bench_digits.py [--rounds 3]
@@ -22,17 +22,16 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from optimotion import scenes
+from optimotion.animation import style_for
+from optimotion.draw import pool
+from optimotion.draw.stage import reel_for
+from optimotion.draw.style import key_colors, racer_styles
+from optimotion.output import encoders
+from optimotion.simulation import plane
+from optimotion.surfaces.networks import digits
 
-import plane  # noqa: E402
-import pool  # noqa: E402
-import scenes  # noqa: E402
-import writer  # noqa: E402
-from animation import style_for  # noqa: E402
-from stage import reel_for  # noqa: E402
-from style import key_colors, racer_styles  # noqa: E402
-from surfaces.networks import digits  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 BUDGET = 30.0
 
@@ -49,7 +48,8 @@ def command_seconds(rounds: int) -> list[float]:
 
 
 def baseline_training(scene) -> float:
-    """Seed 000's way: each optimizer in turn, gradients by hand-written backpropagation."""
+    """The Gradient Descent Variants notebook's way: each optimizer in turn, gradients by
+    hand-written backpropagation."""
     data = digits()
     x, onehot = data.x_train, np.eye(10)[data.y_train]
     started = time.perf_counter()
@@ -104,9 +104,9 @@ def phases() -> dict[str, float]:
     times[f"draw {len(frames)} frames (2 processes)"] = time.perf_counter() - started
     started = time.perf_counter()
     colors = key_colors(style, [st["color"] for st in racer_styles(stage.kinds, style.theme)])
-    writer.encode(frames, "gif", 10.0, colors)
+    encoders.encode(frames, "gif", 10.0, colors)
     times["encode the GIF"] = time.perf_counter() - started
-    times["baseline: seed 000's loop, one racer after another"] = baseline_training(scene)
+    times["baseline: the Gradient Descent Variants notebook's loop, one racer after another"] = baseline_training(scene)
     return times
 
 
@@ -115,13 +115,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     wall = command_seconds(args.rounds)
-    print(f"python animate.py digits_mlp: {statistics.median(wall):.2f} s (median of {args.rounds}; "
+    print(f"animate digits_mlp: {statistics.median(wall):.2f} s (median of {args.rounds}; "
           f"budget {BUDGET:.0f} s, ratio {statistics.median(wall) / BUDGET:.2f})")
     times = phases()
     for phase, seconds in times.items():
         print(f"  {phase:<52} {seconds:6.2f} s")
     ours = times["simulate (autograd, lockstep)"]
-    base = times["baseline: seed 000's loop, one racer after another"]
+    base = times["baseline: the Gradient Descent Variants notebook's loop, one racer after another"]
     print(f"simulation against the baseline: {ours / base:.2f}x")
 
 

@@ -1,6 +1,6 @@
 """Rendering cost follows frames, not epochs: 62 frames of a 4,000- vs a 1,000,000-epoch run.
 
-Both runs are the saddle scene (same start and optimizers); the long one uses seed 004's
+Both runs are the saddle scene (same start and optimizers); the long one uses the Optimizers notebook's
 frame rule stretched by 250, so both have the same 62 frames. Simulation is not timed
 (it grows with epochs by nature); rendering is timed, best of `--rounds`, alternately.
 
@@ -9,17 +9,13 @@ frame rule stretched by 250, so both have the same 62 frames. Simulation is not 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-import pool  # noqa: E402
-import scenes  # noqa: E402
-from runner import simulate  # noqa: E402
-from stage import reel_for, stage_for  # noqa: E402
-from style import Style  # noqa: E402
+from optimotion import scenes
+from optimotion.draw import pool
+from optimotion.draw.stage import reel_for, stage_for
+from optimotion.draw.style import Style
+from optimotion.simulation.runner import simulate
 
 
 def stretched(factor: int):

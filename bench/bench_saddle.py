@@ -1,4 +1,4 @@
-"""Time `python animate.py saddle --size 711x400` against seed 004's pipeline.
+"""Time `animate saddle --size 711x400` against the Optimizers notebook's pipeline.
 
 The two run alternately in one process tree, `--rounds` times each, so machine noise hits
 both alike; the figures are medians and their ratios.

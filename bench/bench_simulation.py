@@ -9,17 +9,13 @@ ratio of 1,000 trajectories to 3.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from optimizers import SGD, Adam, RMSprop  # noqa: E402
-from runner import simulate  # noqa: E402
-from scenes import Scene  # noqa: E402
+from optimotion.optimizers import SGD, Adam, RMSprop
+from optimotion.scenes import Scene
+from optimotion.simulation.runner import simulate
 
 SURFACES = {"saddle": ((15.0, 25.0), (-1.0, 1.0)), "ackley": ((-2.5, 2.5), (-2.5, 2.5))}
 

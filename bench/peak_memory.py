@@ -2,8 +2,8 @@
 
 Samples the resident memory of the command and all its children every 20 ms:
 
-    python bench/peak_memory.py python animate.py saddle --size 2048x2048 -q --out /tmp/s.gif
-    python bench/peak_memory.py python animate.py bench/many_starts.py --out /tmp/grid.gif
+    python bench/peak_memory.py animate saddle --size 2048x2048 -q --out /tmp/s.gif
+    python bench/peak_memory.py animate bench/many_starts.py --out /tmp/grid.gif
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Make docs/gallery.md and its stills: the last frame of every built-in scene.
 
 Each still is rendered at 480x270 and quantized to a small palette (well under 60 KB), so
-the committed images stay small; the GIFs themselves are made by `python animate.py all`
+the committed images stay small; the GIFs themselves are made by `animate all`
 into output/, which git ignores.
 
     python docs/make_gallery.py            # all scenes
@@ -15,13 +15,12 @@ import sys
 import time
 from pathlib import Path
 
+from PIL import Image
+
+import optimotion
+from optimotion import scenes
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from PIL import Image  # noqa: E402
-
-import animate  # noqa: E402
-import scenes  # noqa: E402
 
 DOCS = ROOT / "docs"
 STILLS = DOCS / "gallery"
@@ -32,7 +31,7 @@ MAX_BYTES = 60_000
 
 def still(name: str) -> bytes:
     """The scene's last frame at SIZE, as a palette PNG."""
-    frame = animate.render(name, size=SIZE, poster=True).frames[-1]
+    frame = optimotion.render(name, size=SIZE, poster=True).frames[-1]
     image = Image.fromarray(frame).quantize(colors=COLORS, method=Image.Quantize.MEDIANCUT,
                                             dither=Image.Dither.NONE)
     out = io.BytesIO()
@@ -45,9 +44,9 @@ def gallery_markdown() -> str:
         "# Gallery",
         "",
         "Every built-in scene: its lesson, a still of its last frame (click it for the scene",
-        "file) and the command that makes the GIF. `python animate.py all` renders them all into",
+        "file) and the command that makes the GIF. `animate all` renders them all into",
         "`output/` (skipping those already up to date; `--force` renders everything, `-j N` sets",
-        "how many at once). `python animate.py --list` prints the same groups.",
+        "how many at once). `animate --list` prints the same groups.",
         "",
         "The stills are made by `python docs/make_gallery.py`, which also writes this page.",
         "",
@@ -63,7 +62,7 @@ def gallery_markdown() -> str:
                 f"[![{item.name}](gallery/{item.name}.png)](../scenes/{item.name}.py)",
                 "",
                 "```sh",
-                f"python animate.py {item.name}      # writes output/{item.name}.gif",
+                f"animate {item.name}      # writes output/{item.name}.gif",
                 "```",
                 "",
             ]

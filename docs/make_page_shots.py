@@ -1,6 +1,6 @@
 """Make docs/page-*.png: the saddle's web page in a browser at three moments.
 
-Renders `python animate.py saddle --format html` into a temporary folder, opens it in
+Renders `animate saddle --format html` into a temporary folder, opens it in
 headless chromium (playwright, pointed at the system's chromium as the tests do) and takes
 a screenshot at each moment: the race under way, SGD leaving the view (its hover note
 showing), and the end with SGD hidden by a click on its legend entry.
@@ -12,16 +12,14 @@ from __future__ import annotations
 import argparse
 import io
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
+from PIL import Image
+
+import optimotion
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from PIL import Image  # noqa: E402
-
-import animate  # noqa: E402
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -35,7 +33,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         path = Path(folder) / "saddle.html"
-        saved = animate.render("saddle", poster=True).save(path)
+        saved = optimotion.render("saddle", poster=True).save(path)
         print(f"{path.name}: {saved.bytes:,} bytes")
         browser = playwright.chromium.launch(executable_path=args.chromium, args=ARGS)
         page = browser.new_page(viewport={"width": 976, "height": 610})

@@ -1,6 +1,6 @@
 """Before/after stills of the saddle's last frame, at 711x400, for docs/.
 
-Before: seed 004's pipeline (../shared/bench/seed004_reference.py). After: this project,
+Before: the Optimizers notebook's pipeline (../shared/bench/seed004_reference.py). After: this project,
 light and dark theme. Also refreshes docs/saddle.gif, the README's animation.
 
     python docs/make_stills.py [--shared ../shared]

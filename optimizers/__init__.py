@@ -1,6 +1,6 @@
 """Optimizers as pure functions over explicit state, with torch.optim's semantics.
 
-    from optimizers import Adam
+    from optimotion.optimizers import Adam
     opt = Adam(lr=0.02)
     state = opt.init(x)
     updates, state = opt.update(grad(x), state, x)
@@ -9,6 +9,11 @@
 See ``optimizers.base`` for the interface and ``optimizers.schedules`` for learning-rate
 schedules.  ``ALL`` maps each class name to its class (``by_name`` looks one up).
 """
+
+if __name__ != "optimotion.optimizers":  # this folder of a clone imported as a package of its own
+    from optimotion.errors import old_import
+
+    raise ImportError(old_import("optimizers"), name="optimizers")
 
 from . import schedules
 from .adam import Adam, Adamax, AdamW, NAdam, RAdam

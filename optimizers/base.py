@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-import validation
+from optimotion import validation
 
 Schedule = Callable[[int], float]
 """A learning-rate schedule: 0-based step index -> learning rate."""

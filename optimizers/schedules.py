@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import validation
+from optimotion import validation
 
 from .base import format_value
 

@@ -1,7 +1,7 @@
 """Find a scene by name or path and load its `SCENE`.
 
 Loading a scene runs its Python code, as `make` runs a Makefile's commands. A bare name
-resolves only inside this folder; anything with a path separator, `..` or a `.py` suffix
+resolves only among the built-in scenes (this folder); anything with a path separator, `..` or a `.py` suffix
 is a path and must point to an existing `.py` file.
 """
 from __future__ import annotations
@@ -9,36 +9,29 @@ from __future__ import annotations
 import ast
 import contextlib
 import difflib
+import importlib.abc
+import importlib.machinery
+import importlib.resources
 import importlib.util
 import itertools
 import os
 import sys
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import links
+from optimotion import links
+from optimotion.errors import OLD_PACKAGES, SceneError, UnknownScene, old_import
 
 from ._scene import Scene
 
-SCENES_DIR = Path(__file__).resolve().parent
+#: The built-in scene files: the package's own data (a folder in any ordinary install).
+SCENES_DIR = Path(str(importlib.resources.files("optimotion.scenes")))
 #: The order of the groups in `--list` and in docs/gallery.md: the order of a course.
 GROUPS = ("Getting started", "Learning rate", "Momentum", "Adaptive steps", "Noisy gradients",
           "Where you start", "Valleys, saddles and pits", "Real networks")
 _counter = itertools.count()
-
-
-class SceneError(Exception):
-    """A scene that cannot be found or loaded; the message is one line for the user.
-
-    `original` is the exception the scene file raised, if it raised one.
-    """
-
-    original: BaseException | None = None
-
-
-class UnknownScene(SceneError):
-    """A scene name that is not in scenes/."""
 
 
 @dataclass(frozen=True)
@@ -104,8 +97,7 @@ def resolve(name_or_path: str | os.PathLike) -> Path:
     close = [name for name in known if name.lower() == text.lower()] or \
         difflib.get_close_matches(text.lower(), known, n=3, cutoff=0.5)
     hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-    raise UnknownScene(f"unknown scene {text!r}.{hint} Known scenes: {', '.join(known)}"
-                       " (python animate.py --list describes them)")
+    raise UnknownScene(f"unknown scene {text!r}.{hint} Known scenes: {', '.join(known)}")
 
 
 def _why_missing(path: Path, text: str) -> str:
@@ -128,42 +120,70 @@ def _why_missing(path: Path, text: str) -> str:
 def load(name_or_path: str | os.PathLike) -> Scene:
     """Run the scene file and return its SCENE; SceneError (one line) on any failure."""
     path = resolve(name_or_path)
-    module_name = f"_scene_{path.stem}_{next(_counter)}"
+    module_name = f"_optimotion_scene_{next(_counter)}"  # registered while it runs: dataclasses look it up
     spec = importlib.util.spec_from_file_location(module_name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
-    # A scene may import a helper module beside it, as `python scene.py` could.
-    beside = str(path.parent)
-    sys.path.insert(0, beside)
-    loaded = set(sys.modules)
     try:
-        spec.loader.exec_module(module)
+        with _helpers_beside(path.parent):
+            spec.loader.exec_module(module)
     except SyntaxError as error:
         raise SceneError(f"{path}:{error.lineno}: syntax error: {error.msg}") from None
     except BaseException as error:  # a scene file is user code: report any failure as one line
         if isinstance(error, SystemExit):
             raise SceneError(f"{path}: the scene called exit({error.code})") from None
         if not isinstance(error, Exception):
-            raise  # Ctrl-C, or SIGTERM as the CLI raises it: a stop, not the scene's fault
+            raise  # Ctrl-C, or a stop signal: a stop, not the scene's fault
         line = _line_in(path, error)
         where = f"{path}:{line}" if line else str(path)
-        message = " ".join(str(error).split())
-        failure = SceneError(f"{where}: {error.__class__.__name__}: {message}")
+        if isinstance(error, ImportError) and error.name in OLD_PACKAGES:
+            failure = SceneError(f"{where}: {old_import(error.name)}")
+        else:
+            failure = SceneError(f"{where}: {error.__class__.__name__}: {' '.join(str(error).split())}")
         failure.original = error
         raise failure from None
     finally:
         sys.modules.pop(module_name, None)
-        with contextlib.suppress(ValueError):
-            sys.path.remove(beside)
-        for name in set(sys.modules) - loaded:  # its helpers leave with it (the caller's modules stay)
-            if Path(getattr(sys.modules[name], "__file__", None) or "/").resolve().parent == path.parent:
-                del sys.modules[name]
     scene = getattr(module, "SCENE", None)
     if scene is None:
         raise SceneError(f"{path}: defines no SCENE (expected SCENE = Scene(...))")
     if not isinstance(scene, Scene):
-        raise SceneError(f"{path}: SCENE must be a scenes.Scene, got {type(scene).__name__}")
+        raise SceneError(f"{path}: SCENE must be an optimotion.Scene, got {type(scene).__name__}")
     return scene
+
+
+class _Beside(importlib.abc.MetaPathFinder):
+    """Finds a top-level module in one folder, after everything else has looked: a scene's
+    helper module beside it, as `python scene.py` would find it (but never in place of a
+    module of the same name on sys.path). Remembers what it found."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.found = str(folder), []
+
+    def find_spec(self, name, path=None, target=None):
+        if path is not None:
+            return None  # a submodule: its package knows where it is
+        spec = importlib.machinery.PathFinder.find_spec(name, [self.folder])
+        if spec is not None:
+            self.found.append(name)
+        return spec
+
+
+@contextlib.contextmanager
+def _helpers_beside(folder: Path) -> Iterator[None]:
+    """While a scene runs, `import helper` also finds helper.py beside it; afterwards
+    the helpers it loaded leave `sys.modules` with the finder."""
+    finder = _Beside(folder)
+    sys.meta_path.append(finder)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(ValueError):
+            sys.meta_path.remove(finder)
+        for name in finder.found:
+            module = sys.modules.get(name)
+            if module is not None and Path(getattr(module, "__file__", None) or "/").parent == Path(finder.folder):
+                del sys.modules[name]
 
 
 def _line_in(path: Path, error: BaseException) -> int | None:

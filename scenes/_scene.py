@@ -9,10 +9,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-import surfaces
-import validation
-from optimizers import Optimizer
-from optimizers.base import format_value
+from optimotion import surfaces, validation
+from optimotion.optimizers import Optimizer
+from optimotion.optimizers.base import format_value
 
 #: Upper bound on epochs unless a scene or the CLI (`--max-epochs`) lifts it: the run keeps
 #: every position in memory (16 bytes per epoch and trajectory in 2-D).
@@ -22,7 +21,7 @@ MAX_VARIANTS = 12  # every variant is simulated ahead of time and carried in the
 
 
 def show_epoch(epoch: int) -> bool:
-    """Seed 004's frame rule: dense early, sparse late (62 frames for 4,000 epochs).
+    """The Optimizers notebook's frame rule: dense early, sparse late (62 frames for 4,000 epochs).
 
     Every 2nd epoch below 25, every 5th below 50, every 15th up to 100, every 45th up
     to 500, every 50th up to 1,000, then every 250th.
@@ -153,7 +152,7 @@ class Scene:
     `noise` adds seeded Gaussian noise (standard deviation `noise`, generator `seed`) to
     every gradient; `clip_norm` rescales any gradient longer than it.
     `bounds` ((xmin, xmax), (ymin, ymax)) -- ((xmin, xmax),) in 1-D -- clamps every
-    position into that box after each step (projected descent, as seed 002 clips to
+    position into that box after each step (projected descent, as the Advanced Optimizers chapter clips to
     [-3, 3]); the optimizers' states are left as they are.
     """
     surface: surfaces.Surface | str

@@ -1,13 +1,12 @@
 """Ackley from (2, 2): every optimizer settles in the nearest pit, adaptive or not.
 
-Seed 002's comparison: 200 steps at lr 0.05, kept in [−3, 3]².
+The Advanced Optimizers chapter's comparison: 200 steps at lr 0.05, kept in [−3, 3]².
 """
-from optimizers import Adagrad, Adam, Momentum, RMSprop
-from scenes import Scene, even_motion
+from optimotion import Adagrad, Adam, Momentum, RMSprop, Scene, even_motion
 
 GROUP = "Valleys, saddles and pits"
 
-# Seed 002's comparison: 200 steps at lr 0.05 from (2, 2), every point clipped to the box
+# The Advanced Optimizers chapter's comparison: 200 steps at lr 0.05 from (2, 2), every point clipped to the box
 # [-3, 3]^2 (`bounds`). The seed differentiated x^2 + sin^2(1.5 x) + ... by hand instead
 # of Ackley; here autograd gives Ackley's true gradient, which holds all four in the pit
 # next to the start. Its early stop at f < 0.01 is never reached, so it is left out.

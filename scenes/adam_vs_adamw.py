@@ -1,9 +1,8 @@
 """AdamW adds a pull of lr·λ·θ toward 0 to each Adam step, whatever the gradient.
 
-Seed 002's exercise: (θ − 3)² from θ = 0, lr 0.3, λ = 0.01, 60 steps.
+The Advanced Optimizers chapter's exercise: (θ − 3)² from θ = 0, lr 0.3, λ = 0.01, 60 steps.
 """
-from optimizers import Adam, AdamW
-from scenes import Scene, every
+from optimotion import Adam, AdamW, Scene, every
 
 GROUP = "Adaptive steps"
 

@@ -1,13 +1,12 @@
 """Full-batch GD glides; mini-batch and single-sample SGD zig-zag along their own batch's gradient.
 
-Seed 003's line fit y = w·x + b on its data set, from (w, b) = (0, 0).
+The Gradient Descent notebook's line fit y = w·x + b on its data set, from (w, b) = (0, 0).
 """
-from optimizers import SGD
-from scenes import Racer, Scene
+from optimotion import SGD, Racer, Scene
 
 GROUP = "Noisy gradients"
 
-# Seed 003's three variants from (w, b) = (0, 0) with its learning rates. One epoch here
+# The Gradient Descent notebook's three variants from (w, b) = (0, 0) with its learning rates. One epoch here
 # is one step: the seed ran 100 full-batch steps, 100 mini-batch steps (10 passes of 10
 # batches of 10) and 1,000 single-sample steps; all three run 1,000 steps here.
 SCENE = Scene(

@@ -1,10 +1,9 @@
 """On a round bowl SGD glides in, momentum overshoots and swings back, Adam bends off the line.
 
-Seed 003's comparison on x² + y², 30 steps, Adam at lr 0.5, started off the diagonal at (5, 2):
+The Gradient Descent notebook's comparison on x² + y², 30 steps, Adam at lr 0.5, started off the diagonal at (5, 2):
 Adam steps every coordinate alike, so it leaves the straight line that SGD and momentum follow.
 """
-from optimizers import SGD, Adam, Momentum
-from scenes import Scene, every
+from optimotion import SGD, Adam, Momentum, Scene, every
 
 GROUP = "Getting started"
 

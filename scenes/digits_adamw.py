@@ -1,7 +1,6 @@
 """Weight decay on a real network: Adam against AdamW's decoupled decay on the digits MLP."""
-from optimizers import Adam, AdamW
-from scenes import Scene
-from surfaces import DIGITS_MLP
+from optimotion import Adam, AdamW, Scene
+from optimotion.surfaces import DIGITS_MLP
 
 GROUP = "Real networks"
 

@@ -1,7 +1,6 @@
 """Convex: logistic regression on the digits, where SGD, momentum and Adam all reach one minimum."""
-from optimizers import SGD, Adam, Momentum
-from scenes import Scene
-from surfaces import DIGITS_LOGISTIC
+from optimotion import SGD, Adam, Momentum, Scene
+from optimotion.surfaces import DIGITS_LOGISTIC
 
 GROUP = "Real networks"
 

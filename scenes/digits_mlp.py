@@ -1,7 +1,6 @@
-"""A real network: seed 000's digits MLP trained by SGD, momentum and Adam, on the plane of its race."""
-from optimizers import SGD, Adam, Momentum
-from scenes import Scene
-from surfaces import DIGITS_MLP
+"""A real network: SGD, momentum and Adam train an MLP on the digits, drawn on the plane of the race."""
+from optimotion import SGD, Adam, Momentum, Scene
+from optimotion.surfaces import DIGITS_MLP
 
 GROUP = "Real networks"
 

@@ -2,8 +2,7 @@
 
 49 starts on a 7 × 7 grid, all stepped in one batched simulation.
 """
-from optimizers import SGD
-from scenes import Scene, even_motion, grid
+from optimotion import SGD, Scene, even_motion, grid
 
 GROUP = "Where you start"
 

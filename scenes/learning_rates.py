@@ -1,14 +1,12 @@
 """Learning rate: 0.01 crawls, 0.1 glides, 0.5 lands in one step, 0.9 overshoots back and forth.
 
-Seed 003's comparison: GD on f(x) = x² + 5 from x = 8, 30 steps.
+The Gradient Descent notebook's comparison: GD on f(x) = x² + 5 from x = 8, 30 steps.
 """
-from optimizers import SGD
-from scenes import Scene, every
-from surfaces import Surface
+from optimotion import SGD, Scene, Surface, every
 
 
 def lifted_parabola(xy):
-    """f(x) = x^2 + 5: seed 003's first curve; minimum 5 at 0."""
+    """f(x) = x^2 + 5: the Gradient Descent notebook's first curve; minimum 5 at 0."""
     x, = xy
     return x**2 + 5
 

@@ -1,9 +1,8 @@
 """GD settles in whichever valley it starts in; only one of them is the global minimum.
 
-Seed 003's x⁴ − 5x³ + 4x² + 3x from x = −1, 0, 2 and 4, lr 0.01, 100 steps.
+The Gradient Descent notebook's x⁴ − 5x³ + 4x² + 3x from x = −1, 0, 2 and 4, lr 0.01, 100 steps.
 """
-from optimizers import SGD
-from scenes import Scene, every
+from optimotion import SGD, Scene, every
 
 GROUP = "Where you start"
 

@@ -1,13 +1,12 @@
 """The closer momentum's β is to 1, the further θ overshoots and the longer it swings.
 
-Seed 002's exercise: (θ − 3)² from θ = 0, lr 0.3, 60 steps.
+The Advanced Optimizers chapter's exercise: (θ − 3)² from θ = 0, lr 0.3, 60 steps.
 """
-from optimizers import EMAMomentum
-from scenes import Scene, every
+from optimotion import EMAMomentum, Scene, every
 
 GROUP = "Momentum"
 
-# Seed 002's exercise: lr 0.3 from θ = 0, 60 steps, v = β v + (1 − β) g; θ −= lr v.
+# The Advanced Optimizers chapter's exercise: lr 0.3 from θ = 0, 60 steps, v = β v + (1 − β) g; θ −= lr v.
 SCENE = Scene(
     surface="parabola_1d",
     start=0.0,

@@ -2,8 +2,7 @@
 
 Seeded Gaussian noise on every gradient (σ = 0, 5, 20), so the picture is reproducible.
 """
-from optimizers import SGD
-from scenes import Racer, Scene
+from optimotion import SGD, Racer, Scene
 
 GROUP = "Noisy gradients"
 

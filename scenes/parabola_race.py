@@ -1,13 +1,12 @@
 """On (θ − 3)² every optimizer converges; they differ in speed and overshoot.
 
-Seed 002's 1-D comparison: 60 steps from θ = 0.
+The Advanced Optimizers chapter's 1-D comparison: 60 steps from θ = 0.
 """
-from optimizers import Adagrad, Adam, EMAMomentum, RMSprop
-from scenes import Scene, every
+from optimotion import Adagrad, Adam, EMAMomentum, RMSprop, Scene, every
 
 GROUP = "Adaptive steps"
 
-# Seed 002's 1-D comparison, 60 steps from θ = 0. Its momentum is the moving average
+# The Advanced Optimizers chapter's 1-D comparison, 60 steps from θ = 0. Its momentum is the moving average
 # v = 0.9 v + 0.1 g (EMAMomentum), its Adagrad and RMSprop use eps = 1e-8.
 SCENE = Scene(
     surface="parabola_1d",

@@ -1,13 +1,12 @@
 """Rosenbrock from (−1.5, 0.5): momentum reaches (1, 1); Adam at lr 0.01 still crawls the valley.
 
-Seed 001's comparison: 3,000 steps; final losses 0.018139, 0.000000, 0.022272, 1.120996.
+The Optimizers-for-networks chapter's comparison: 3,000 steps; final losses 0.018139, 0.000000, 0.022272, 1.120996.
 """
-from optimizers import SGD, Adam, Momentum, RMSprop
-from scenes import Scene
+from optimotion import SGD, Adam, Momentum, RMSprop, Scene
 
 GROUP = "Valleys, saddles and pits"
 
-# Seed 001 printed the final losses 0.018139, 0.000000, 0.022272 and 1.120996
+# The Optimizers-for-networks chapter printed the final losses 0.018139, 0.000000, 0.022272 and 1.120996
 # (tests/test_gallery.py checks them through the runner).
 SCENE = Scene(
     surface="rosenbrock",

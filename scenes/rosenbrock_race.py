@@ -1,13 +1,12 @@
 """Rosenbrock from (−1, 1): momentum and Adam reach (1, 1); GD and RMSprop trail along the valley.
 
-Seed 000's comparison: 5,000 steps.
+The Gradient Descent Variants notebook's comparison: 5,000 steps.
 """
-from optimizers import SGD, Adam, Momentum, RMSprop
-from scenes import Scene
+from optimotion import SGD, Adam, Momentum, RMSprop, Scene
 
 GROUP = "Valleys, saddles and pits"
 
-# Seed 000's comparison: its RMSProp averages squared gradients with beta = 0.9
+# The Gradient Descent Variants notebook's comparison: its RMSProp averages squared gradients with beta = 0.9
 # (torch's alpha), its momentum is torch's `v = 0.9 v + g; x -= lr v`.
 SCENE = Scene(
     surface="rosenbrock",

@@ -1,6 +1,5 @@
 """Saddle race: SGD, Adam and RMSprop leave the ridge of z = x² − y²."""
-from optimizers import SGD, Adam, RMSprop
-from scenes import Scene
+from optimotion import SGD, Adam, RMSprop, Scene
 
 GROUP = "Getting started"
 

@@ -1,13 +1,12 @@
 """Sparse gradients: Adagrad's steps shrink for good; RMSprop forgets and jumps at each rare one.
 
-Seed 002's exercise: lr 0.5, alpha = 0.9, 200 steps of one sample each.
+The Advanced Optimizers chapter's exercise: lr 0.5, alpha = 0.9, 200 steps of one sample each.
 """
-from optimizers import Adagrad, RMSprop
-from scenes import Racer, Scene, every
+from optimotion import Adagrad, Racer, RMSprop, Scene, every
 
 GROUP = "Adaptive steps"
 
-# Seed 002's exercise: lr 0.5, rho 0.9, eps 1e-8, 200 steps, a gradient that is 0 most of
+# The Advanced Optimizers chapter's exercise: lr 0.5, rho 0.9, eps 1e-8, 200 steps, a gradient that is 0 most of
 # the time. Here the sparsity is real: one sample per step from a data set whose x is 5
 # in 13 of 100 samples and 0 otherwise, so the gradient in w is 0 on most steps.
 SCENE = Scene(

@@ -1,10 +1,10 @@
 """Warm-up + cosine: an lr that diverges from a cold start converges when eased in and annealed out.
 
-Seed 000's exercise: 100 steps of linear warm-up, then cosine decay; momentum on Rosenbrock.
+The Gradient Descent Variants notebook's exercise: 100 steps of linear warm-up, then cosine decay;
+momentum on Rosenbrock.
 """
-from optimizers import Momentum
-from optimizers.schedules import warmup_cosine
-from scenes import Scene
+from optimotion import Momentum, Scene
+from optimotion.optimizers.schedules import warmup_cosine
 
 GROUP = "Learning rate"
 

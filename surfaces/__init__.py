@@ -10,6 +10,11 @@
 Every surface is also a module constant (``surfaces.SADDLE``, ...).
 """
 
+if __name__ != "optimotion.surfaces":  # this folder of a clone imported as a package of its own
+    from optimotion.errors import old_import
+
+    raise ImportError(old_import("surfaces"), name="surfaces")
+
 import difflib
 
 from .base import Surface, UnknownSurface

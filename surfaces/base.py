@@ -22,7 +22,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import validation
+from optimotion import validation
 
 __all__ = ["Surface", "UnknownSurface"]
 

@@ -1,7 +1,7 @@
 """Data-driven surfaces: the loss of a model over its parameters, on a seeded data set.
 
 ``LINE_FIT`` is the mean-squared error of the line ``y = w * x + b`` over ``(w, b)``, on
-seed 003's data set: 100 points ``x ~ N(0, 1)``, ``y = 2x + 3 + N(0, 0.5^2)`` noise, drawn
+the Gradient Descent notebook's data set: 100 points ``x ~ N(0, 1)``, ``y = 2x + 3 + N(0, 0.5^2)`` noise, drawn
 from ``numpy.random.RandomState(42)`` as that notebook draws them.
 
 ``f`` is the loss on *all* the data, so the surface plots, and its minimum is the
@@ -95,7 +95,7 @@ def line_fit(name: str, x, y, domain, *, zlim=None, view=(30, -60), description=
 
 
 def seed003_data(n: int = 100, seed: int = 42) -> tuple[np.ndarray, np.ndarray]:
-    """Seed 003's data set: ``x ~ N(0, 1)``, ``y = 2x + 3 + 0.5 N(0, 1)``, from
+    """The Gradient Descent notebook's data set: ``x ~ N(0, 1)``, ``y = 2x + 3 + 0.5 N(0, 1)``, from
     ``RandomState(seed)``: first the n x's, then the n noise values."""
     rng = np.random.RandomState(seed)
     x = rng.randn(n)
@@ -103,7 +103,7 @@ def seed003_data(n: int = 100, seed: int = 42) -> tuple[np.ndarray, np.ndarray]:
 
 
 def sparse_data(n: int = 100, seed: int = 42, rate: float = 0.1, value: float = 5.0):
-    """A rare feature (seed 002's sparse signal: 5 on 10% of draws, else 0, from
+    """A rare feature (the Advanced Optimizers chapter's sparse signal: 5 on 10% of draws, else 0, from
     ``RandomState(42).rand``): ``x = 5`` where ``rand() < 0.1``, else 0, and
     ``y = 2x + 3 + 0.5 N(0, 1)``. A single sample's gradient in ``w`` is ``2 r x``: zero
     whenever the sample's x is."""

@@ -3,7 +3,7 @@
 A `Network` is a loss over a parameter vector of `dim` numbers (every weight and bias of
 the model, flattened), not over a plotting domain: a scene races optimizers on it as on
 any surface, and the picture draws the race on the plane of its trajectories
-(`plane.py`). The data is scikit-learn's handwritten digits as seed 000 prepares them:
+(`plane.py`). The data is scikit-learn's handwritten digits as the Gradient Descent Variants notebook prepares them:
 the 64 pixel features standardised over all 1,797 images (`StandardScaler`), then an
 80/20 split with `random_state=42` (1,437 training and 360 test images).
 
@@ -24,7 +24,7 @@ from typing import NamedTuple
 import autograd.numpy as anp
 import numpy as np
 
-import validation
+from optimotion import validation
 
 __all__ = ["Model", "Network", "Digits", "digits", "DIGITS_MLP", "DIGITS_LOGISTIC"]
 
@@ -43,7 +43,8 @@ class Digits(NamedTuple):
 
 @functools.cache
 def digits() -> Digits:
-    """Seed 000's data: `load_digits`, standardised over all images, 80/20 split (seed 42).
+    """The digits as the Gradient Descent Variants notebook prepares them: `load_digits`,
+    standardised over all images, 80/20 split (seed 42).
 
     (scikit-learn is imported here, on first use: importing `surfaces` stays quick.)
     """
@@ -101,7 +102,7 @@ class Model:
 class Network(Model):
     """A classifier with layer sizes ``sizes`` (input, hidden..., classes) on the digits.
 
-    ``Network("digits_mlp", (64, 64, 10))`` is seed 000's MLP (4,810 parameters);
+    ``Network("digits_mlp", (64, 64, 10))`` is the Gradient Descent Variants notebook's MLP (4,810 parameters);
     ``(64, 10)`` is multinomial logistic regression (650). ``l2`` adds
     ``l2 / 2 * sum(theta ** 2)`` to the loss (0: none), which makes logistic regression
     strictly convex, with one minimum.
@@ -151,7 +152,7 @@ class Network(Model):
                                        == data.y_test, axis=-1) for k in range(0, theta.shape[1], CHUNK)])
 
     def initial(self, seed: int = 0) -> np.ndarray:
-        """He-initialised parameters (seed 000's init): each W ~ N(0, 2 / n_in), b = 0,
+        """He-initialised parameters (the Gradient Descent Variants notebook's init): each W ~ N(0, 2 / n_in), b = 0,
         drawn layer by layer from ``numpy.random.default_rng(seed)``."""
         rng = np.random.default_rng(validation.integer("seed", seed, 0))
         parts = []
@@ -236,7 +237,7 @@ def mean_cross_entropy(z, y):
 
 DIGITS_MLP = Network(
     "digits_mlp", (64, 64, 10),
-    description="Seed 000's MLP on scikit-learn's digits: 64 -> 64 ReLU -> 10, softmax cross-entropy.")
+    description="An MLP on scikit-learn's digits: 64 -> 64 ReLU -> 10, softmax cross-entropy.")
 
 DIGITS_LOGISTIC = Network(
     "digits_logistic", (64, 10), l2=0.01,

@@ -9,13 +9,13 @@ from .base import Surface
 # ----- 1-D curves (seeds 002 and 003) -----
 
 def parabola_1d(xy):
-    """J(theta) = (theta - 3)^2: the 1-D quadratic of seed 002; minimum 0 at 3."""
+    """J(theta) = (theta - 3)^2: the 1-D quadratic of the Advanced Optimizers chapter; minimum 0 at 3."""
     theta, = xy
     return (theta - 3) ** 2
 
 
 def quartic_1d(xy):
-    """x^4 - 5x^3 + 4x^2 + 3x: seed 003's non-convex curve, two valleys."""
+    """x^4 - 5x^3 + 4x^2 + 3x: the Gradient Descent notebook's non-convex curve, two valleys."""
     x, = xy
     return x**4 - 5 * x**3 + 4 * x**2 + 3 * x
 
@@ -23,7 +23,7 @@ def quartic_1d(xy):
 # ----- bowls and valleys -----
 
 def bowl(xy):
-    """z = x^2 + y^2: the round bowl of seed 003."""
+    """z = x^2 + y^2: the round bowl of the Gradient Descent notebook."""
     x, y = xy
     return x**2 + y**2
 
@@ -49,7 +49,7 @@ def long_valley(xy):
 # ----- saddles -----
 
 def saddle(xy):
-    """z = x^2 - y^2: a saddle at the origin, no minimum (seed 004)."""
+    """z = x^2 - y^2: a saddle at the origin, no minimum (the Optimizers notebook)."""
     x, y = xy
     return x**2 - y**2
 

@@ -31,15 +31,15 @@ class Finished(NamedTuple):
 
 @pytest.fixture
 def cli(monkeypatch):
-    """Run `python animate.py ARGS` in this process (animate.main), in folder `cwd`."""
-    import animate
+    """Run `animate ARGS` in this process (cli.main), in folder `cwd`."""
+    from optimotion import cli
 
     def run(*args, cwd=ROOT):
         monkeypatch.chdir(cwd)
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
-                code = animate.main([str(arg) for arg in args])
+                code = cli.main([str(arg) for arg in args])
             except SystemExit as exit:  # argparse's --help and usage errors
                 code = exit.code
         return Finished(code, out.getvalue(), err.getvalue())
@@ -73,15 +73,15 @@ def page_data(page) -> dict:
 
 def reel_of(run, stage):
     """A run's Reel, as a render makes it."""
-    from stage import reel_for
+    from optimotion.draw.stage import reel_for
 
     return reel_for(stage, run.tracks, run.scene.frame_epochs_for(run.positions))
 
 
 def drawer(run, style):
     """A FrameDrawer for a run, as a render makes it."""
-    from frames import FrameDrawer
-    from stage import stage_for
+    from optimotion.draw.frames import FrameDrawer
+    from optimotion.draw.stage import stage_for
 
     stage = stage_for(run.scene, style.mesh)
     return FrameDrawer(stage, style, reel_of(run, stage))

@@ -21,7 +21,7 @@ def test_renders_a_scene_and_reports_path_frames_bytes_seconds(cli, tmp_path):
 
 def test_default_output_goes_to_output_slash_scene_gif(cli, tmp_path):
     scene = tmp_path / "tiny.py"
-    scene.write_text('"""Tiny."""\nfrom optimizers import SGD\nfrom scenes import Scene, every\n'
+    scene.write_text('"""Tiny."""\nfrom optimotion.optimizers import SGD\nfrom optimotion.scenes import Scene, every\n'
                      'SCENE = Scene("bowl", start=(1, 1), optimizers=[SGD(lr=0.1)], epochs=4, show_epoch=every(2))\n')
     result = cli(scene, "--size", "200x120", "--quiet", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -57,7 +57,7 @@ def test_help_explains_the_options(cli):
 def _one_line_error(result, code, pattern):
     assert result.returncode == code, (result.returncode, result.stderr)
     assert "Traceback" not in result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.startswith("animate.py: error:")]
+    lines = [line for line in result.stderr.splitlines() if line.startswith("animate: error:")]
     assert len(lines) == 1 and re.search(pattern, lines[0]), result.stderr
 
 
@@ -75,8 +75,8 @@ def test_no_scene_given_is_a_usage_error(cli):
 
 
 def test_bad_options_are_usage_errors(cli):
-    for args, pattern in [(("--size", "0x0"), r"between 16 and"), (("--size", "abc"), r"WIDTHxHEIGHT"),
-                          (("--fps", "-2"), r"positive number"), (("--epochs", "0"), r"positive integer"),
+    for args, pattern in [(("--size", "0x0"), r"each side 16 to 4096"), (("--size", "abc"), r"WIDTHxHEIGHT"),
+                          (("--fps", "-2"), r"0.01 to 120 frames per second"), (("--epochs", "0"), r"positive integer"),
                           (("--epochs", "ten"), r"positive integer")]:
         _one_line_error(cli("saddle", *args), 2, pattern)
 
@@ -91,7 +91,7 @@ def test_output_that_is_a_directory(cli, tmp_path):
 
 def test_broken_scene_file_names_file_and_line(cli, tmp_path):
     scene = tmp_path / "broken.py"
-    scene.write_text("from optimizers import Adam\n\nSCENE = Adam(lr=-1)\n")
+    scene.write_text("from optimotion.optimizers import Adam\n\nSCENE = Adam(lr=-1)\n")
     _one_line_error(cli(scene), 1, r"broken\.py:3: ValueError: .*lr")
 
 

@@ -7,12 +7,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import animate
-import animation
-import scenes
-import writer
-from optimizers import SGD, Adam
-from scenes import Scene, every
+import optimotion
+from optimotion import animation, scenes
+from optimotion.optimizers import SGD, Adam
+from optimotion.output import encoders
+from optimotion.scenes import Scene, every
 
 SCENE = Scene("rosenbrock", start=(-1.5, 2.0), optimizers=[SGD(lr=1e-3), Adam(lr=0.05)], epochs=120,
               show_epoch=every(6))  # 21 frames: epochs 0, 6, ..., 120
@@ -22,7 +21,7 @@ SIZE = (320, 180)
 def render(tmp_path, name, scene=SCENE, max_bytes=None, size=SIZE, jobs=1, **options):
     """Render through the library (in this process unless `jobs` says otherwise) and save
     to tmp_path/name: what was written."""
-    return animate.render(scene, size=size, jobs=jobs, **options).save(tmp_path / name, max_bytes=max_bytes)
+    return optimotion.render(scene, size=size, jobs=jobs, **options).save(tmp_path / name, max_bytes=max_bytes)
 
 
 @pytest.mark.parametrize("fmt", ["gif", "webp"])
@@ -65,24 +64,24 @@ def test_png_is_a_poster_and_an_overview(tmp_path):
 
 def test_poster_is_the_last_frame_of_the_animation(tmp_path):
     poster = render(tmp_path, "poster.png").path
-    frames = animate.render(SCENE, size=SIZE, jobs=1).frames
+    frames = optimotion.render(SCENE, size=SIZE, jobs=1).frames
     assert np.array_equal(np.asarray(Image.open(poster).convert("RGB")), frames[-1])
 
 
 def test_same_scene_same_bytes_in_every_format_for_any_jobs(tmp_path):
-    first = animate.render(SCENE, size=SIZE, jobs=1)
-    second = animate.render(SCENE, size=SIZE, jobs=2)
+    first = optimotion.render(SCENE, size=SIZE, jobs=1)
+    second = optimotion.render(SCENE, size=SIZE, jobs=2)
     for fmt in ("gif", "webp", "mp4"):  # (the page's bytes: tests/test_page.py)
         assert first.save(tmp_path / f"a.{fmt}").path.read_bytes() == second.to_bytes(fmt), fmt
 
 
 def test_max_bytes_trims_until_it_fits_and_says_so(tmp_path):
-    movie = animate.render(SCENE, size=(480, 270), jobs=1)
+    movie = optimotion.render(SCENE, size=(480, 270), jobs=1)
     natural = movie.save(tmp_path / "natural.gif").bytes
     limit = int(natural * 0.7)
     result = movie.save(tmp_path / "fit.gif", max_bytes=limit)
     assert result.bytes <= limit
-    assert result.notes and re.search(r"to fit max_bytes=.*(kept 1 frame in 2|shrank to)", result.notes[0])
+    assert result.notes and re.search(r"to fit in [\d,]+ bytes: .*(kept 1 frame in 2|shrank to)", result.notes[0])
 
 
 def test_max_bytes_that_cannot_be_met_is_an_error(tmp_path):
@@ -117,13 +116,13 @@ def test_schedule_and_noise_scenes_render_and_repeat_byte_for_byte(tmp_path, nam
 
 def test_max_bytes_shrinks_the_picture_before_it_drops_below_30_frames(tmp_path):
     scene = SCENE.with_options(epochs=4000, show_epoch=scenes.show_epoch)  # 63 frames
-    movie = animate.render(scene, size=(400, 226), jobs=1)  # 0.8 of it is still over 160 pixels a side
+    movie = optimotion.render(scene, size=(400, 226), jobs=1)  # 0.8 of it is still over 160 pixels a side
     natural = movie.save(tmp_path / "natural.gif")
     assert natural.frames == 63
     result = movie.save(tmp_path / "fit.gif", max_bytes=int(natural.bytes * 0.6))
     assert result.bytes <= natural.bytes * 0.6
     assert result.frames == 32  # halved once, then smaller: not a slide show
-    assert re.fullmatch(r"to fit max_bytes=[\d,]+: kept 1 frame in 2 at 5 fps, shrank to \d+x\d+", result.notes[0])
+    assert re.fullmatch(r"to fit in [\d,]+ bytes: kept 1 frame in 2 at 5 fps, shrank to \d+x\d+", result.notes[0])
 
 
 def _gif_durations(data: bytes) -> list[int]:
@@ -139,11 +138,11 @@ def test_gif_delays_keep_the_rate_on_average_and_never_fall_under_what_browsers_
     frames = [np.zeros((8, 32, 3), np.uint8) for _ in range(25)]
     for k, frame in enumerate(frames):
         frame[:, k] = 255  # a line that moves: every frame differs (Pillow merges equal ones)
-    middle = _gif_durations(writer.encode_gif(frames, 15))[1:-1]
+    middle = _gif_durations(encoders.encode_gif(frames, 15))[1:-1]
     assert set(middle) == {60, 70} and abs(sum(middle) / len(middle) - 1000 / 15) < 2  # not 60 throughout
-    fast = _gif_durations(writer.encode_gif(frames, 60))
+    fast = _gif_durations(encoders.encode_gif(frames, 60))
     assert min(fast) == 20 and fast[0] == 1000 and fast[-1] == 2000
-    movie = animate.render(SCENE, size=(64, 36), jobs=1, fps=60)
+    movie = optimotion.render(SCENE, size=(64, 36), jobs=1, fps=60)
     saved = movie.save(tmp_path / "fast.gif")
     assert saved.notes == ("a GIF plays at most 50 frames per second (browsers slow shorter frames down to 10): "
                            "this one plays at 50, not 60",)
@@ -151,4 +150,4 @@ def test_gif_delays_keep_the_rate_on_average_and_never_fall_under_what_browsers_
 
 def test_more_frames_per_second_than_a_screen_shows_are_refused():
     with pytest.raises(animation.OptionError, match="fps must be 0.01 to 120 frames per second"):
-        animate.render(SCENE, size=(64, 36), fps=100_000)
+        optimotion.render(SCENE, size=(64, 36), fps=100_000)

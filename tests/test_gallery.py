@@ -1,10 +1,11 @@
 """The gallery: each seed scene reproduces its notebook, through runner.simulate.
 
-Where a seed printed numbers (seed 001's final losses; seed 003's final x, its batch-GD
-fit) they are checked digit for digit. Elsewhere the seed's loop is restated here with
-the derivative written out, as the notebook wrote it, and the runner (autograd
-gradients, torch.optim rules) must follow it step for step. Then the mini-batch runner,
-`bounds`, and `python animate.py all`.
+Where a seed printed numbers (the Optimizers-for-networks chapter's final losses; the
+Gradient Descent notebook's final x, its batch-GD fit) they are checked digit for digit.
+Elsewhere the seed's loop is restated here with the derivative written out, as the
+notebook wrote it, and the runner (autograd gradients, torch.optim rules) must follow it
+step for step. Then the mini-batch runner,
+`bounds`, and `animate all`.
 """
 import os
 import subprocess
@@ -16,13 +17,10 @@ import pytest
 from autograd import grad
 from PIL import Image
 
-import animate
-import batch
-import scenes
-import surfaces
-from optimizers import SGD
-from runner import NEVER, simulate
-from scenes import Racer, Scene
+from optimotion import batch, cli, scenes, surfaces
+from optimotion.optimizers import SGD
+from optimotion.scenes import Racer, Scene
+from optimotion.simulation.runner import NEVER, simulate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +33,7 @@ def path_of(run, racer, start=0):
     return run.positions[:, racer, start]
 
 
-# ----- seed 000 and 001: Rosenbrock -----
+# ----- the Gradient Descent Variants notebook and 001: Rosenbrock -----
 
 def rosenbrock_gradient(p):
     x, y = p
@@ -56,14 +54,14 @@ def gd(lr):
     return lambda p, g, s, t: p - lr * g
 
 
-def momentum(lr, beta):  # seed 000: v = beta v + g; p -= lr v
+def momentum(lr, beta):  # the Gradient Descent Variants notebook: v = beta v + g; p -= lr v
     def rule(p, g, s, t):
         s["v"] = beta * s.get("v", 0.0) + g
         return p - lr * s["v"]
     return rule
 
 
-def ema_momentum(lr, beta):  # seed 002: v = beta v + (1 - beta) g; p -= lr v
+def ema_momentum(lr, beta):  # the Advanced Optimizers chapter: v = beta v + (1 - beta) g; p -= lr v
     def rule(p, g, s, t):
         s["v"] = beta * s.get("v", 0.0) + (1 - beta) * g
         return p - lr * s["v"]
@@ -96,7 +94,7 @@ def adam(lr, b1=0.9, b2=0.999, eps=1e-8, decay=0.0):
 def test_rosenbrock_adam_crawls_prints_seed_001s_final_losses():
     run = run_scene("rosenbrock_adam_crawls")
     assert run.epochs == 3000 and tuple(run.scene.starts[0]) == (-1.5, 0.5)
-    printed = ["0.018139", "0.000000", "0.022272", "1.120996"]  # seed 001's table
+    printed = ["0.018139", "0.000000", "0.022272", "1.120996"]  # the Optimizers-for-networks chapter's table
     assert [f"{run.values[-1, r, 0]:.6f}" for r in range(4)] == printed
 
 
@@ -116,7 +114,7 @@ def test_rosenbrock_race_momentum_and_adam_arrive_gd_trails():
     assert final["SGD(lr=0.001)"] > 1e-3 and final["RMSprop(lr=0.005, alpha=0.9)"] > 1e-3
 
 
-# ----- seed 002 -----
+# ----- the Advanced Optimizers chapter -----
 
 def parabola_gradient(theta):
     return 2.0 * (theta - 3.0)
@@ -177,14 +175,14 @@ def test_sparse_gradients_really_are_sparse_in_w():
     assert rms_w[100:].max() > 5 * w_steps[len(w_steps) // 2:].max()  # ... RMSprop's do not
 
 
-# ----- seed 003 -----
+# ----- the Gradient Descent notebook -----
 
 def test_learning_rates_prints_seed_003s_final_x():
     run = run_scene("learning_rates")
     assert run.epochs == 30
     titles = [f"{run.positions[30, r, 0, 0]:.4f}" for r in range(4)]
     assert titles == ["4.3639", "0.0099", "0.0000", "0.0099"]  # 8 (1 - 2 lr)^30
-    short = run_scene("learning_rates", epochs=20)  # seed 003's first run: lr 0.1, 20 steps
+    short = run_scene("learning_rates", epochs=20)  # the Gradient Descent notebook's first run: lr 0.1, 20 steps
     assert f"{short.positions[20, 1, 0, 0]:.6f}" == "0.092234"
     assert f"{short.values[20, 1, 0]:.6f}" == "5.008507"
 
@@ -231,7 +229,7 @@ def test_batch_size_zigzag_full_batch_is_seed_003s_batch_gd():
     run = run_scene("batch_size_zigzag", epochs=100)
     data = surfaces.LINE_FIT
     w = b = 0.0
-    for _ in range(100):  # seed 003's batch GD: 100 steps at lr 0.1 on all the data
+    for _ in range(100):  # the Gradient Descent notebook's batch GD: 100 steps at lr 0.1 on all the data
         error = w * data.x + b - data.y
         w, b = w - 0.1 * 2 * np.mean(error * data.x), b - 0.1 * 2 * np.mean(error)
     np.testing.assert_allclose(run.positions[100, 0, 0], (w, b), rtol=1e-12)
@@ -325,18 +323,18 @@ def test_every_scene_has_a_group_and_a_one_line_lesson():
 def test_gallery_page_shows_every_scene_with_a_small_still():
     page = (ROOT / "docs" / "gallery.md").read_text(encoding="utf-8")
     for name in scenes.names():
-        assert f"python animate.py {name} " in page and scenes.info(name).description in page, name
+        assert f"animate {name} " in page and scenes.info(name).description in page, name
         still = ROOT / "docs" / "gallery" / f"{name}.png"
         assert still.exists() and still.stat().st_size < 60_000, name
         with Image.open(still) as image:
             assert image.size == (480, 270)
 
 
-# ----- python animate.py all -----
+# ----- animate all -----
 
 TINY = '''"""A tiny scene."""
-from optimizers import SGD
-from scenes import Scene, every
+from optimotion.optimizers import SGD
+from optimotion.scenes import Scene, every
 GROUP = "Test"
 SCENE = Scene("bowl", start=(1.0, 1.0), optimizers=[SGD(lr=0.1)], epochs=6, show_epoch=every(2))
 '''
@@ -352,7 +350,7 @@ def test_all_renders_each_scene_reports_failures_and_skips_up_to_date(tmp_path, 
     monkeypatch.setattr(scenes._loader, "SCENES_DIR", scene_dir)
     monkeypatch.chdir(tmp_path)
 
-    assert animate.main(["all", "--size", "96x54", "-j", "2"]) == 1
+    assert cli.main(["all", "--size", "96x54", "-j", "2"]) == 1
     out, err = capsys.readouterr()
     assert sorted(line.split(":")[0] for line in out.splitlines()[:-1]) == ["output/also_good.gif", "output/good.gif"]
     assert "output/good.gif: 4 frames" in out
@@ -367,24 +365,24 @@ def test_all_renders_each_scene_reports_failures_and_skips_up_to_date(tmp_path, 
 
     (scene_dir / "broken.py").unlink()
     (scene_dir / "dies.py").unlink()
-    assert animate.main(["all", "--size", "96x54"]) == 0
+    assert cli.main(["all", "--size", "96x54"]) == 0
     out, _ = capsys.readouterr()
     assert "output/good.gif: up to date" in out and out.splitlines()[-1].startswith("all: 2 scenes, 0 written, 2 up")
 
     os.utime(scene_dir / "good.py")  # an edited scene is rendered again, the other is not
-    assert animate.main(["all", "--size", "96x54", "-q"]) == 0
+    assert cli.main(["all", "--size", "96x54", "-q"]) == 0
     assert capsys.readouterr().out == ""
     output = tmp_path / "output"
     assert (output / "good.gif").stat().st_mtime_ns > (output / "also_good.gif").stat().st_mtime_ns
 
-    assert animate.main(["all", "--size", "96x54", "--force"]) == 0
+    assert cli.main(["all", "--size", "96x54", "--force"]) == 0
     assert "2 written" in capsys.readouterr().out
 
 
 def test_all_refuses_out_and_force_needs_all(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    assert animate.main(["all", "--out", "x.gif"]) == 2
-    assert animate.main(["saddle", "--force"]) == 2
+    assert cli.main(["all", "--out", "x.gif"]) == 2
+    assert cli.main(["saddle", "--force"]) == 2
     assert "--force only applies" in capsys.readouterr().err
 
 
@@ -397,7 +395,7 @@ def test_up_to_date_means_newer_than_the_scene_and_the_sources(tmp_path):
     newest = max(p.stat().st_mtime_ns for p in batch.source_files())
     os.utime(out, ns=(newest - 1, newest - 1))
     assert not batch.is_up_to_date(out, scene_file)
-    own = ROOT / f"my_scene_{os.getpid()}.py"  # a user's own scene, saved beside animate.py as the README says
+    own = ROOT / f"my_scene_{os.getpid()}.py"  # a user's own scene, saved in the clone
     own.write_text(TINY)
     try:
         scenes.load(str(own))
@@ -405,8 +403,8 @@ def test_up_to_date_means_newer_than_the_scene_and_the_sources(tmp_path):
         sources = {p.relative_to(ROOT).as_posix() for p in batch.source_files()}
     finally:
         own.unlink()
-    assert {"runner.py", "animate.py", "monotext.py", "surfaces/data.py", "scenes/_scene.py",
-            "optimizers/adam.py"} <= sources
+    assert {"src/optimotion/simulation/runner.py", "src/optimotion/animation.py", "src/optimotion/draw/monotext.py",
+            "surfaces/data.py", "scenes/_scene.py", "optimizers/adam.py"} <= sources
     assert own.name not in sources  # touching your own scene does not re-render the gallery
     assert "scenes/saddle.py" not in sources  # another scene's edit does not re-render this one
     assert not any(path.startswith(("tests/", ".venv/")) for path in sources)

@@ -5,11 +5,11 @@ import itertools
 import pytest
 from matplotlib.transforms import Bbox
 
-import scenes
 from conftest import drawer
-from monotext import MonoText
-from runner import simulate
-from style import PRESETS, Style
+from optimotion import scenes
+from optimotion.draw.monotext import MonoText
+from optimotion.draw.style import PRESETS, Style
+from optimotion.simulation.runner import simulate
 
 RUNS = {}
 

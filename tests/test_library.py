@@ -1,4 +1,4 @@
-"""The library's front door: `animate.render(...)` in memory, `save` by suffix, CSV, and a
+"""The library's front door: `optimotion.render(...)` in memory, `save` by suffix, CSV, and a
 caller's world left as it was (matplotlib, signals, umask, priority, start method)."""
 import base64
 import csv
@@ -18,25 +18,24 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import animate
-import animation
-import scenes
+import optimotion
 from conftest import ROOT, page_data
-from optimizers import SGD, Adam
-from scenes import Scene, every
-from surfaces import Surface
+from optimotion import animation, cli, scenes
+from optimotion.optimizers import SGD, Adam
+from optimotion.scenes import Scene, every
+from optimotion.surfaces import Surface
 
 TINY = dict(epochs=40, size=(160, 90), jobs=1)  # the tests of processes say jobs=2
 
 
 @pytest.fixture(scope="module")
 def saddle():
-    return animate.render("saddle", **TINY)
+    return optimotion.render("saddle", **TINY)
 
 
 def test_render_gives_the_run_and_every_frame_in_memory(saddle):
     scene = scenes.load("saddle").with_options(epochs=40)
-    assert isinstance(saddle, animate.Animation)
+    assert isinstance(saddle, optimotion.Animation)
     assert saddle.frame_epochs == scene.frame_epochs and len(saddle.frames) == len(scene.frame_epochs)
     assert all(frame.shape == (90, 160, 3) and frame.dtype == np.uint8 for frame in saddle.frames)
     assert saddle.run.positions.shape == (41, 3, 1, 2) and saddle.run.values.shape == (41, 3, 1)
@@ -46,7 +45,7 @@ def test_render_gives_the_run_and_every_frame_in_memory(saddle):
 def test_a_scene_a_name_and_a_path_render_alike(saddle):
     path = ROOT / "scenes" / "saddle.py"
     for subject in (scenes.load("saddle"), str(path), path):
-        again = animate.render(subject, **TINY)
+        again = optimotion.render(subject, **TINY)
         assert all(np.array_equal(a, b) for a, b in zip(again.frames, saddle.frames))
 
 
@@ -77,7 +76,7 @@ def test_save_refuses_an_unknown_or_contradicted_format_and_writes_nothing(saddl
 def test_csv_holds_every_epoch_and_sgd_follows_the_closed_form_on_the_saddle(tmp_path):
     """z = x² − y²: SGD's step is x ← x − 2·lr·x, y ← y + 2·lr·y, so from (20.75, 0.5)
     x_t = 20.75 (1 − 2 lr)^t and y_t = 0.5 (1 + 2 lr)^t."""
-    movie = animate.render("saddle", epochs=500, size=(160, 90), poster=True)
+    movie = optimotion.render("saddle", epochs=500, size=(160, 90), poster=True)
     with open(movie.save(tmp_path / "saddle.csv").path, newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 501 * 3
@@ -94,7 +93,7 @@ def test_csv_holds_every_epoch_and_sgd_follows_the_closed_form_on_the_saddle(tmp
 def test_csv_of_a_1d_scene_has_x_only_and_one_row_per_start(tmp_path):
     scene = Scene("parabola_1d", start=[1.5, -2.0], optimizers=[SGD(lr=0.1), Adam(lr=0.1)], epochs=5,
                   show_epoch=every(5))
-    text = animate.render(scene, size=(160, 90)).to_bytes("csv").decode()
+    text = optimotion.render(scene, size=(160, 90)).to_bytes("csv").decode()
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["epoch", "racer", "start", "x", "z"] and len(rows) == 1 + 6 * 2 * 2
     assert rows[1][:4] == ["0", "SGD(lr=0.1)", "0", "1.5"] and rows[2][:4] == ["0", "SGD(lr=0.1)", "1", "-2.0"]
@@ -115,22 +114,22 @@ def test_csv_of_a_1d_scene_has_x_only_and_one_row_per_start(tmp_path):
 ])
 def test_every_option_rule_is_the_librarys_and_says_which_option(options, message):
     with pytest.raises(ValueError, match=message):
-        animate.render("saddle", **options)
+        optimotion.render("saddle", **options)
 
 
 def test_frames_that_would_not_fit_in_memory_are_refused_before_any_work():
     scene = Scene("bowl", start=(1, 1), optimizers=[SGD(lr=0.1)], epochs=100, show_epoch=every(1))  # 101 frames
     with pytest.raises(animation.OptionError, match=r"^101 frames of 4096x4096 would take 6\.5 GiB of memory, "
                        r"over the limit of 4 GiB: show fewer epochs .* or use a smaller size$"):
-        animate.render(scene, size=(4096, 4096))
+        optimotion.render(scene, size=(4096, 4096))
     # saddle's 63 frames at 4096x4096 peaked at 5.3 GB: refused; its 22 frames of 60 epochs peaked at 2,531 MB
     assert animation.memory_peak(63, animation.style_for(size=(4096, 4096)), 2) > 4 * 2**30
     assert abs(animation.memory_peak(22, animation.style_for(size=(4096, 4096)), 2) / 2**20 - 2531) < 0.05 * 2531
-    assert animate.render(scene, size=(4096, 4096), poster=True).frames[-1].shape == (4096, 4096, 3)
+    assert optimotion.render(scene, size=(4096, 4096), poster=True).frames[-1].shape == (4096, 4096, 3)
 
 
 def test_the_style_itself_refuses_what_render_refuses():
-    import style
+    from optimotion.draw import style
 
     for bad in (dict(dpi=0), dict(width=100000), dict(height=3), dict(orbit=1e9)):
         with pytest.raises(ValueError):
@@ -139,8 +138,8 @@ def test_the_style_itself_refuses_what_render_refuses():
 
 def test_too_many_epochs_names_the_keyword_that_lifts_the_limit():
     with pytest.raises(ValueError, match=r"over the limit of 2,000,000 .*lift it with max_epochs$"):
-        animate.render("saddle", epochs=3_000_000)
-    assert animate.render("saddle", epochs=3, max_epochs=3, size=(160, 90)).run.epochs == 3
+        optimotion.render("saddle", epochs=3_000_000)
+    assert optimotion.render("saddle", epochs=3, max_epochs=3, size=(160, 90)).run.epochs == 3
 
 
 def test_rendering_leaves_rcparams_signal_handlers_umask_and_start_method_alone(tmp_path):
@@ -149,8 +148,8 @@ def test_rendering_leaves_rcparams_signal_handlers_umask_and_start_method_alone(
     umask = os.umask(0o022)
     os.umask(umask)
     method = multiprocessing.get_start_method(allow_none=True)
-    animate.render("saddle", **{**TINY, "jobs": 2}).save(tmp_path / "s.gif")
-    assert animate.main(["saddle", "--epochs", "4", "--size", "160x90", "-q", "--out", str(tmp_path / "t.gif")]) == 0
+    optimotion.render("saddle", **{**TINY, "jobs": 2}).save(tmp_path / "s.gif")
+    assert cli.main(["saddle", "--epochs", "4", "--size", "160x90", "-q", "--out", str(tmp_path / "t.gif")]) == 0
     assert dict(matplotlib.rcParams) == before
     assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers
     assert os.umask(umask) == umask
@@ -167,11 +166,10 @@ ISOLATION = textwrap.dedent('''
     signal.signal(signal.SIGINT, mine)
     signal.signal(signal.SIGTERM, mine)
     os.umask(0o027)
-    sys.path.insert(0, sys.argv[1])
-    import animate
+    import optimotion
     after_import = (matplotlib.get_backend(), signal.getsignal(signal.SIGINT) is mine)
     modules = set(sys.modules)
-    movie = animate.render("saddle", epochs=30, size=(160, 90), jobs=2)
+    movie = optimotion.render("saddle", epochs=30, size=(160, 90), jobs=2)
     saved = movie.save(os.path.join(sys.argv[2], "s.gif"))
     print(json.dumps({
         "backend": [after_import[0], matplotlib.get_backend()],
@@ -179,7 +177,7 @@ ISOLATION = textwrap.dedent('''
         "handlers": [after_import[1], signal.getsignal(signal.SIGINT) is mine,
                      signal.getsignal(signal.SIGTERM) is mine],
         "umask": os.umask(0), "nice": os.nice(0),
-        "scene modules": sorted(m for m in set(sys.modules) - modules if m.startswith("_scene_")),
+        "scene modules": sorted(m for m in set(sys.modules) - modules if m.startswith("_optimotion_scene")),
         "mode": oct(os.stat(saved.path).st_mode & 0o777),
     }))
 ''')
@@ -210,18 +208,18 @@ def test_spawn_with_two_jobs_gives_the_bytes_of_one_job(tmp_path):
     surface = Surface(name="ripple", f=lambda xy: _ripple(xy), domain=((-2, 2), (-2, 2)), zlim=(-1, 9))
     scene = Scene(surface, start=(1.8, 1.5), optimizers=[SGD(lr=0.05), Adam(lr=0.1)], epochs=60,
                   show_epoch=every(4))
-    one = animate.render(scene, size=(160, 90), jobs=1).to_bytes("gif")
+    one = optimotion.render(scene, size=(160, 90), jobs=1).to_bytes("gif")
     previous = multiprocessing.get_start_method(allow_none=True)
     multiprocessing.set_start_method("spawn", force=True)
     try:
-        two = animate.render(scene, size=(160, 90), jobs=2)
+        two = optimotion.render(scene, size=(160, 90), jobs=2)
     finally:
         multiprocessing.set_start_method(previous, force=True)
     assert len(two.frames) == 16 and two.to_bytes("gif") == one
 
 
 def test_jobs_are_capped_at_what_helps():
-    import pool
+    from optimotion.draw import pool
 
     assert pool.useful_jobs(64, frames=1000) <= (os.cpu_count() or 1)
     assert pool.useful_jobs(8, frames=10) == 1  # too few frames to repay a second process
@@ -233,7 +231,7 @@ def test_the_inline_display_is_the_player_at_most_640_wide(saddle):
     assert html.startswith('<iframe srcdoc="') and 'title="Escaping a saddle' in html
     data = page_data(html)
     assert (data["width"], data["height"]) == (160, 90) and data["runs"][0]["frames"] == saddle.frame_epochs
-    big = animate.render("saddle", epochs=40, size=(1280, 720), jobs=1, poster=True)
+    big = optimotion.render("saddle", epochs=40, size=(1280, 720), jobs=1, poster=True)
     data = page_data(big._repr_html_())
     assert (data["width"], data["height"]) == (640, 360) and data["runs"][0]["frames"][-1] == 40
     with Image.open(io.BytesIO(base64.b64decode(data["background"].split(",")[1]))) as picture:
@@ -242,7 +240,7 @@ def test_the_inline_display_is_the_player_at_most_640_wide(saddle):
 
 def test_an_orbiting_view_shows_inline_as_its_gif():
     """The page draws the 3-D view once: an orbit is a GIF inline, and an error as a page."""
-    turning = animate.render("saddle", orbit=30, **TINY)
+    turning = optimotion.render("saddle", orbit=30, **TINY)
     html = turning._repr_html_()
     assert html.startswith('<img src="data:image/gif;base64,')
     with Image.open(io.BytesIO(base64.b64decode(html.split("base64,")[1].split('"')[0]))) as gif:

@@ -4,17 +4,18 @@ import math
 import autograd.numpy as anp
 import pytest
 
-import animate
-import runner
-import scenes
-from optimizers import SGD, Adam
-from scenes import Scene
-from surfaces import Surface
+import optimotion
+from optimotion import scenes
+from optimotion.optimizers import SGD, Adam
+from optimotion.scenes import Scene
+from optimotion.simulation import runner
+from optimotion.surfaces import Surface
 
 
 def render(f):
     surface = Surface(name="mine", f=f, domain=((-1, 1), (-1, 1)), zlim=(0, 4))
-    return animate.render(Scene(surface, start=(0.5, 0.5), optimizers=[SGD(lr=0.1)], epochs=3), size=(64, 36), jobs=1)
+    scene = Scene(surface, start=(0.5, 0.5), optimizers=[SGD(lr=0.1)], epochs=3)
+    return optimotion.render(scene, size=(64, 36), jobs=1)
 
 
 def _math_exp(xy):
@@ -51,14 +52,14 @@ def test_a_name_in_the_wrong_case_is_found_as_a_suggestion(cli):
 
 
 def test_a_scene_imports_a_helper_module_beside_it(tmp_path):
-    (tmp_path / "my_helpers.py").write_text("from optimizers import SGD\nRACERS = [SGD(lr=0.1)]\n")
-    (tmp_path / "scene.py").write_text("from my_helpers import RACERS\nfrom scenes import Scene\n"
+    (tmp_path / "my_helpers.py").write_text("from optimotion.optimizers import SGD\nRACERS = [SGD(lr=0.1)]\n")
+    (tmp_path / "scene.py").write_text("from my_helpers import RACERS\nfrom optimotion.scenes import Scene\n"
                                        "SCENE = Scene('bowl', start=(1.0, 1.0), optimizers=RACERS, epochs=3)\n")
     import sys
 
-    before = list(sys.path)
+    before = list(sys.path), list(sys.meta_path)
     assert scenes.load(tmp_path / "scene.py").racers[0].optimizer == SGD(lr=0.1)
-    assert sys.path == before  # the folder was on the path only while the scene loaded
+    assert (sys.path, sys.meta_path) == before  # found while the scene loaded, and only then
     assert "my_helpers" not in sys.modules
 
 
@@ -73,7 +74,7 @@ def test_a_surface_without_a_gradient_is_refused_but_a_start_at_a_minimum_is_not
     with pytest.raises(runner.SurfaceError, match=message):
         render(_steps)
     bowl = Surface(name="bowl_here", f=lambda xy: xy[0] ** 2 + xy[1] ** 2, domain=((-1, 1), (-1, 1)), zlim=(0, 2))
-    movie = animate.render(Scene(bowl, start=(0.0, 0.0), optimizers=[SGD(lr=0.1)], epochs=3), size=(64, 36), jobs=1)
+    movie = optimotion.render(Scene(bowl, start=(0.0, 0.0), optimizers=[SGD(lr=0.1)], epochs=3), size=(64, 36), jobs=1)
     assert movie.run.values.tolist() == [[[0.0]]] * 4  # it starts where it ends: nothing to say
 
 
@@ -83,18 +84,17 @@ def _cone(xy):
 
 
 def test_a_tip_without_a_gradient_is_not_called_a_divergence(cli, tmp_path):
-    from frames import FrameDrawer
+    from optimotion.draw.frames import FrameDrawer
 
     surface = Surface(name="cone", f=_cone, domain=((-1, 1), (-1, 1)), zlim=(0, 2))
     scene = Scene(surface, start=(0.5, 0.0), optimizers=[SGD(lr=0.5)], epochs=6)  # one step lands on the tip
-    movie = animate.render(scene, size=(480, 270), jobs=1)
+    movie = optimotion.render(scene, size=(480, 270), jobs=1)
     assert movie.run.no_gradient.tolist() == [[True]] and movie.run.diverged_at.tolist() == [[2]]
     assert movie.run.values[:2, 0, 0].tolist() == [0.5, 0.0]
     assert FrameDrawer(movie.stage, movie.style, movie.reel).live_content(0, 6) == ("note", "no gradient at epoch 1")
     assert movie.diverged == 1 and movie.without_gradient == 1
     scene_file = tmp_path / "cone.py"
-    scene_file.write_text("import autograd.numpy as anp\nfrom optimizers import SGD\nfrom scenes import Scene\n"
-                          "from surfaces import Surface\n"
+    scene_file.write_text("import autograd.numpy as anp\nfrom optimotion import SGD, Scene, Surface\n"
                           "S = Surface(name='cone', f=lambda xy: anp.sqrt(xy[0]**2 + xy[1]**2), domain=((-1, 1), "
                           "(-1, 1)), zlim=(0, 2))\nSCENE = Scene(S, start=(0.5, 0.0), optimizers=[SGD(lr=0.5)], "
                           "epochs=6)\n")
@@ -119,32 +119,34 @@ def test_an_output_folder_that_is_a_dangling_link_says_so(cli, tmp_path):
     (tmp_path / "out").symlink_to(tmp_path / "nowhere")
     done = cli("saddle", "--size", "64x36", "--epochs", "5", "--out", tmp_path / "out" / "x.gif")
     assert done.returncode != 0 and done.stdout == ""
-    assert done.stderr == (f"animate.py: error: cannot write to {tmp_path / 'out'}: {tmp_path / 'out'} is a symbolic "
+    assert done.stderr == (f"animate: error: cannot write to {tmp_path / 'out'}: {tmp_path / 'out'} is a symbolic "
                         f"link to {tmp_path / 'nowhere'}, which does not exist\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"] and not (tmp_path / "nowhere").exists()
 
 
 def test_how_ffmpeg_ended_in_words():
-    import writer
+    from optimotion.output import encoders
 
-    assert writer._ended(-25) == "killed by SIGXFSZ (the file size limit, ulimit -f)"
-    assert writer._ended(-9) == "killed by SIGKILL (out of memory, or kill -9)"
-    assert writer._ended(1) == "exit status 1"
+    assert encoders._ended(-25) == "killed by SIGXFSZ (the file size limit, ulimit -f)"
+    assert encoders._ended(-9) == "killed by SIGKILL (out of memory, or kill -9)"
+    assert encoders._ended(1) == "exit status 1"
 
 
 def test_a_negative_number_after_an_option_is_its_value(cli, tmp_path):
-    parser = animate.build_parser()
-    assert animate.negative_values_joined(parser, ["saddle", "--orbit", "-1e2", "-q", "--fps", "-inf"]) == [
+    from optimotion.cli import build_parser
+
+    parser = build_parser()
+    assert parser.values_joined(["saddle", "--orbit", "-1e2", "-q", "--fps", "-inf"]) == [
         "saddle", "--orbit=-1e2", "-q", "--fps=-inf"]
     done = cli("saddle", "--fps", "-1e3")
-    assert done.returncode == 2 and "argument --fps: expected a positive number, got '-1e3'" in done.stderr
-    assert parser.parse_args(animate.negative_values_joined(parser, ["saddle", "--orbit", "-1e2"])).orbit == -100
+    assert done.returncode == 2 and "argument --fps: expected 0.01 to 120 frames per second, got '-1e3'" in done.stderr
+    assert parser.parse_args(parser.values_joined(["saddle", "--orbit", "-1e2"])).orbit == -100
 
 
 def test_all_runs_at_most_as_many_scenes_as_processors():
     import os
 
-    import batch
+    from optimotion import batch
 
     assert batch.scene_jobs(64) == (os.cpu_count() or 1) and batch.scene_jobs(1) == 1
     assert batch.scene_jobs(None) == (os.cpu_count() or 1)

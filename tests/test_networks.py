@@ -8,15 +8,12 @@ import autograd
 import numpy as np
 import pytest
 
-import animation
-import plane
-import runner
-import scenes
-import surfaces
-from optimizers import SGD, Adam, AdamW, Momentum
-from scenes import Scene, Variants, even_motion
-from surfaces import DIGITS_LOGISTIC, DIGITS_MLP
-from surfaces.networks import digits
+from optimotion import animation, scenes, surfaces
+from optimotion.optimizers import SGD, Adam, AdamW, Momentum
+from optimotion.scenes import Scene, Variants, even_motion
+from optimotion.simulation import plane, runner
+from optimotion.surfaces import DIGITS_LOGISTIC, DIGITS_MLP
+from optimotion.surfaces.networks import digits
 
 pytestmark = pytest.mark.xdist_group("networks")  # one worker loads scikit-learn and the digits
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -198,7 +195,7 @@ def test_the_picture_says_loss_accuracy_and_distance(movie):
         accuracy = np.mean(np.argmax(numpy_forward(last[r], data.x_test), axis=1) == data.y_test)
         assert label.endswith(f" · test {accuracy:.1%}"), label
         assert movie.test_accuracy[r, 0] == accuracy
-    from frames import FrameDrawer, compact
+    from optimotion.draw.frames import FrameDrawer, compact
 
     drawer = FrameDrawer(stage, movie.style, movie.reel)
     for r in range(3):

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 from autograd import elementwise_grad
 
-import optimizers
-from optimizers import (
+from optimotion import optimizers
+from optimotion.optimizers import (
     ALL,
     SGD,
     Adadelta,
@@ -158,7 +158,7 @@ def test_goldens_cover_every_torch_option():
         schedules.__all__)
 
 
-# -- the seed notebook's table (seed 001) ------------------------------------------------
+# -- the seed notebook's table (the Optimizers-for-networks chapter) ------------------------------------------------
 
 def _seed_rosenbrock(p):
     x, y = p

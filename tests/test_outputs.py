@@ -15,7 +15,7 @@ import threading
 import pytest
 from PIL import Image
 
-import writer
+from optimotion.output import encoders, files
 
 TINY = ["saddle", "--epochs", "10", "--size", "64x36", "--jobs", "1"]
 root_only = pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="mknod needs root")
@@ -45,7 +45,7 @@ def test_a_full_device_says_no_space_and_stays_a_device(cli, tmp_path):
     full = tmp_path / "full"
     os.mknod(full, stat.S_IFCHR | 0o666, os.makedev(1, 7))
     done = cli(*TINY, "--out", full)
-    assert done.returncode == 1 and done.stderr == f"animate.py: error: cannot write {full}: No space left on device\n"
+    assert done.returncode == 1 and done.stderr == f"animate: error: cannot write {full}: No space left on device\n"
     assert stat.S_ISCHR(os.stat(full).st_mode)
     untouched(tmp_path, ["full"])
 
@@ -86,7 +86,7 @@ def test_a_read_only_file_is_not_replaced(cli, tmp_path):
     path.write_bytes(b"old")
     path.chmod(0o444)
     done = cli(*TINY, "--out", path)
-    assert done.returncode == 1 and done.stderr.startswith(f"animate.py: error: {path} is read-only, so it is not")
+    assert done.returncode == 1 and done.stderr.startswith(f"animate: error: {path} is read-only, so it is not")
     assert path.read_bytes() == b"old" and done.stderr.count("\n") == 1
     untouched(tmp_path, ["keep.gif"])
 
@@ -128,9 +128,9 @@ def test_a_png_whose_overview_cannot_be_written_keeps_the_earlier_poster(cli, tm
 def test_a_failed_write_removes_the_folders_it_made(tmp_path, monkeypatch):
     def full_disk(*args):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(writer.os, "replace", full_disk)
+    monkeypatch.setattr(encoders.os, "replace", full_disk)
     with pytest.raises(OSError, match="No space"):
-        writer.write_bytes(b"GIF89a;", tmp_path / "a" / "b" / "scene.gif")
+        files.write_bytes(b"GIF89a;", tmp_path / "a" / "b" / "scene.gif")
     untouched(tmp_path, [])
 
 
@@ -147,12 +147,12 @@ class Failing(io.TextIOWrapper):
 
 
 def run_with(stdout=None, stderr=None, *args):
-    """animate.main(args) with these streams; (exit code, what stderr got if it is ours)."""
-    import animate
+    """cli.main(args) with these streams; (exit code, what stderr got if it is ours)."""
+    from optimotion import cli
 
     with contextlib.redirect_stdout(stdout or io.StringIO()), contextlib.redirect_stderr(stderr):
         try:
-            return animate.main([str(arg) for arg in args])
+            return cli.main([str(arg) for arg in args])
         except SystemExit as exit:  # argparse's usage errors
             return exit.code
 

@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import animate
+import optimotion
 from conftest import page_data
-from frames import compact
+from optimotion.draw.frames import compact
 
 pytestmark = pytest.mark.xdist_group("browser")  # one browser for all these tests
 
@@ -51,7 +51,7 @@ def browser():
 @pytest.fixture(scope="module")
 def saddle(tmp_path_factory):
     """The saddle's animation and its page on disk."""
-    movie = animate.render("saddle", size=SIZE, jobs=1)
+    movie = optimotion.render("saddle", size=SIZE, jobs=1)
     folder = tmp_path_factory.mktemp("page")
     path = folder / "saddle.html"
     movie.save(path)
@@ -65,7 +65,7 @@ def saddle_gif(saddle) -> bytes:
 
 @pytest.fixture(scope="module")
 def try_it(tmp_path_factory):
-    movie = animate.render("try_adam_lr", size=(320, 180), jobs=1, poster=True)
+    movie = optimotion.render("try_adam_lr", size=(320, 180), jobs=1, poster=True)
     path = tmp_path_factory.mktemp("page") / "try.html"
     movie.save(path)
     return movie, path
@@ -320,7 +320,7 @@ def test_the_command_line_writes_a_page_by_format_or_suffix(cli, tmp_path):
 def test_what_a_page_cannot_do_is_one_line(cli, tmp_path, args, message):
     out = tmp_path / "s.html"
     done = cli("saddle", "--epochs", "40", "--size", "320x180", "--out", out, *args)
-    assert done.returncode == 1 and done.stderr.startswith(f"animate.py: error: {message}")
+    assert done.returncode == 1 and done.stderr.startswith(f"animate: error: {message}")
     assert done.stderr.count("\n") == 1 and not out.exists() and list(tmp_path.iterdir()) == []
 
 
@@ -332,12 +332,12 @@ HOSTILE_LABELS = ("<!--<script>", "</script><script>alert(3)</script>", "{{css}}
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     """A scene whose title and labels hold markup, script and the template's placeholders."""
-    from optimizers import SGD, Adam, RMSprop
-    from scenes import Scene
+    from optimotion.optimizers import SGD, Adam, RMSprop
+    from optimotion.scenes import Scene
 
     scene = Scene(surface="saddle", start=(20.75, 0.5), epochs=40, title=HOSTILE_TITLE,
                   optimizers=dict(zip(HOSTILE_LABELS, (SGD(lr=0.005), Adam(lr=0.005), RMSprop(lr=0.005)))))
-    movie = animate.render(scene, size=(320, 180), jobs=1, poster=True)
+    movie = optimotion.render(scene, size=(320, 180), jobs=1, poster=True)
     folder = tmp_path_factory.mktemp("hostile")
     page = folder / "page.html"
     movie.save(page)

@@ -20,12 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-import animate
-import optimizers
-import surfaces
-from optimizers import schedules
-from runner import NEVER, SurfaceError, simulate
-from scenes import Racer, Scene, every
+import optimotion
+from optimotion import optimizers, surfaces
+from optimotion.optimizers import schedules
+from optimotion.scenes import Racer, Scene, every
+from optimotion.simulation.runner import NEVER, SurfaceError, simulate
 
 DETERMINISTIC = dict(derandomize=True, database=None, deadline=None,
                      suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -214,7 +213,7 @@ def test_tiny_random_scenes_render_to_a_file_with_the_expected_frames(scene, fmt
     with tempfile.TemporaryDirectory() as folder, warnings.catch_warnings():
         warnings.simplefilter("error")
         out = Path(folder) / f"scene.{fmt}"
-        result = animate.render(scene, size=(width, height), jobs=1).save(out)
+        result = optimotion.render(scene, size=(width, height), jobs=1).save(out)
         with Image.open(out) as image:
             assert image.format == fmt.upper()
             assert image.size == (width, height)

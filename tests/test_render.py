@@ -9,20 +9,19 @@ import pytest
 from matplotlib.lines import Line2D
 from PIL import Image, ImageSequence
 
-import animate
-import lines
-import pool
-import scenes
-import style as looks
-import writer
+import optimotion
 from conftest import drawer, drawn_artists, reel_of
-from frames import compact
-from optimizers import SGD, Adam
-from picture import WIDEST_NUMBER
-from runner import simulate
-from scenes import Scene, every
-from stage import stage_for
-from style import Style
+from optimotion import scenes
+from optimotion.draw import lines, pool
+from optimotion.draw import style as looks
+from optimotion.draw.frames import compact
+from optimotion.draw.picture import WIDEST_NUMBER
+from optimotion.draw.stage import stage_for
+from optimotion.draw.style import Style
+from optimotion.optimizers import SGD, Adam
+from optimotion.output import encoders, files
+from optimotion.scenes import Scene, every
+from optimotion.simulation.runner import simulate
 
 
 @pytest.fixture(scope="module")
@@ -61,19 +60,19 @@ def test_every_racer_is_drawn_in_its_colour(frames):
 
 def test_gif_has_the_frames_loop_and_hold(frames, tmp_path):
     path = tmp_path / "short.gif"
-    size = writer.write_bytes(writer.encode_gif(frames, 10), path)
+    size = files.write_bytes(encoders.encode_gif(frames, 10), path)
     assert size == path.stat().st_size > 0
     with Image.open(path) as gif:
         assert gif.n_frames == 7 and gif.size == (320, 180)
         assert gif.info["loop"] == 0
         durations = [frame.info["duration"] for frame in ImageSequence.Iterator(gif)]
-    assert durations == [writer.FIRST_FRAME_HOLD_MS] + [100] * 5 + [writer.LAST_FRAME_HOLD_MS]
+    assert durations == [encoders.FIRST_FRAME_HOLD_MS] + [100] * 5 + [encoders.LAST_FRAME_HOLD_MS]
     assert list(tmp_path.iterdir()) == [path]
 
 
 def test_gif_pixels_stay_close_to_the_rendered_frames(frames, tmp_path):
     path = tmp_path / "short.gif"
-    writer.write_bytes(writer.encode_gif(frames, 10), path)
+    files.write_bytes(encoders.encode_gif(frames, 10), path)
     with Image.open(path) as gif:
         for index, decoded in enumerate(ImageSequence.Iterator(gif)):
             error = np.abs(np.asarray(decoded.convert("RGB"), dtype=int) - frames[index]).mean()
@@ -128,19 +127,19 @@ def test_a_failed_write_keeps_the_previous_file_and_leaves_no_temporary(frames, 
 
     monkeypatch.setattr(Path, "write_bytes", half_then_fail)
     with pytest.raises(type(failure)):
-        writer.write_bytes(writer.encode_gif(frames, 10), path)
+        files.write_bytes(encoders.encode_gif(frames, 10), path)
     assert path.read_bytes() == b"previous good gif"
     assert os.listdir(tmp_path) == ["scene.gif"]
 
 
 def test_output_that_is_a_directory_is_refused(frames, tmp_path):
-    with pytest.raises(writer.OutputError, match="is a directory"):
-        writer.write_bytes(writer.encode_gif(frames, 10), tmp_path)
+    with pytest.raises(files.OutputError, match="is a directory"):
+        files.write_bytes(encoders.encode_gif(frames, 10), tmp_path)
 
 
 def test_missing_output_directories_are_created(frames, tmp_path):
     path = tmp_path / "a" / "b" / "scene.gif"
-    writer.write_bytes(writer.encode_gif(frames, 10), path)
+    files.write_bytes(encoders.encode_gif(frames, 10), path)
     assert path.exists()
 
 
@@ -179,7 +178,7 @@ def test_monotext_looks_like_matplotlib_text():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from monotext import MonoText
+    from optimotion.draw.monotext import MonoText
 
     def ink(draw):
         fig = Figure(figsize=(3, 0.6), dpi=100)
@@ -228,15 +227,15 @@ def _gif_images(data: bytes) -> tuple[int, list[tuple[bool, int | None]]]:
 
 
 def test_gif_stores_its_palette_once_and_unchanged_pixels_as_one_spare_index(frames):
-    data = writer.encode_gif(frames, fps=10)
+    data = encoders.encode_gif(frames, fps=10)
     table, images = _gif_images(data)
     assert table and len(images) == len(frames)
     assert not any(local for local, _ in images)  # no copy of the palette per frame
-    palette = writer.quantized(frames)[0].getpalette()
+    palette = encoders.quantized(frames)[0].getpalette()
     spare = {index for _, index in images[1:]}
     assert spare == {len(palette) // 3}  # the entry after the fitted colours, no pixel's colour
     with Image.open(io.BytesIO(data)) as gif:
-        for index, (decoded, expected) in enumerate(zip(ImageSequence.Iterator(gif), writer.quantized(frames))):
+        for index, (decoded, expected) in enumerate(zip(ImageSequence.Iterator(gif), encoders.quantized(frames))):
             assert np.array_equal(np.asarray(decoded.convert("RGB")), np.asarray(expected.convert("RGB"))), index
 
 
@@ -259,7 +258,7 @@ def test_a_growing_z_line_keeps_its_old_pixels():
 
 
 def test_live_values_keep_their_column_with_three_significant_digits():
-    from monotext import MonoText
+    from optimotion.draw.monotext import MonoText
 
     scene = Scene("saddle", start=(20.75, 0.5), epochs=4000, optimizers=[SGD(lr=0.0002), Adam(lr=0.002)])
     picture = drawer(simulate(scene), Style(width=480, height=270))  # from 430 to 11.4 and 49.4: both in view
@@ -278,7 +277,7 @@ def test_live_values_show_three_significant_digits(value, shown):
 
 
 def test_crisp_monotext_is_one_bit_ink():
-    from monotext import MonoText
+    from optimotion.draw.monotext import MonoText
 
     image = MonoText(0, 0, "epoch 3,750", transform=None, size=10.5, crisp=True).image(dpi=100)
     assert set(np.unique(image[..., 3])) == {0, 255}
@@ -310,7 +309,7 @@ def test_an_orbit_must_be_a_finite_angle():
 
 
 def test_a_racer_that_leaves_the_view_is_hollow_where_it_was_last_seen_and_says_since_when():
-    from monotext import MonoText
+    from optimotion.draw.monotext import MonoText
 
     scene = Scene("saddle", start=(14.0, 1.0), optimizers=[SGD(lr=0.05), Adam(lr=0.01)], epochs=60,
                   show_epoch=every(10))
@@ -357,7 +356,7 @@ def test_a_racer_at_the_floor_of_a_log_scale_is_not_outside():
 
 @pytest.mark.parametrize("view", ["3d", "both"])
 def test_long_labels_leave_room_for_the_widest_live_value(view):
-    from monotext import MonoText
+    from optimotion.draw.monotext import MonoText
 
     scene = Scene("saddle", start=(20.0, 0.5), epochs=30, show_epoch=every(10),
                   optimizers={"a rather long label for a racer, lr = 0.001": SGD(lr=0.001),
@@ -382,7 +381,7 @@ def test_tick_labels_stay_grey_in_the_gif(tmp_path):
     picture = drawer(simulate(scene), style)
     frames = list(picture.frames(indices=[0, len(scene.frame_epochs) - 1]))
     colors = looks.key_colors(style, [st["color"] for st in picture.styles])
-    with Image.open(io.BytesIO(writer.encode_gif(frames, 10, colors))) as gif:
+    with Image.open(io.BytesIO(encoders.encode_gif(frames, 10, colors))) as gif:
         gif.seek(1)
         decoded = np.asarray(gif.convert("RGB")).astype(int)
     box = picture.picture.ax_z.get_window_extent()
@@ -402,12 +401,12 @@ def test_a_grid_of_many_starts_costs_what_it_shows(monkeypatch):
     of all starts together within MANY_POINTS (a sparser stride, not fewer starts)."""
     from matplotlib.collections import LineCollection
 
-    import frames
+    from optimotion.draw import frames
 
     monkeypatch.setattr(lines, "MANY_POINTS", 9_000)
     scene = scenes.Scene("himmelblau", start=scenes.grid((-4, 4), (-4, 4), 30),
                          optimizers=[SGD(lr=0.01), Adam(lr=0.05)], epochs=40, show_epoch=scenes.every(10))
-    movie = animate.render(scene, size=(320, 180), view="contour", jobs=1, poster=True)
+    movie = optimotion.render(scene, size=(320, 180), view="contour", jobs=1, poster=True)
     drawer = frames.FrameDrawer(movie.stage, movie.style, movie.reel)
     assert drawer.stride == 4  # 40 epochs x 900 starts over 9,000 points
     artists = drawer.artists(len(drawer.frame_epochs) - 1)
@@ -425,18 +424,18 @@ def test_a_grid_of_many_starts_costs_what_it_shows(monkeypatch):
 
 
 def test_a_long_render_says_so_before_it_starts(monkeypatch, cli, tmp_path):
-    import estimate
-    from animation import SlowRenderWarning, style_for
+    from optimotion import estimate
+    from optimotion.animation import SlowRenderWarning, style_for
 
     monkeypatch.setattr(estimate, "LONG_RENDER", 0.0)
     said = []
-    animate.render("saddle", epochs=5, size=(64, 36), jobs=1, poster=True, notice=said.append)
+    optimotion.render("saddle", epochs=5, size=(64, 36), jobs=1, poster=True, notice=said.append)
     assert len(said) == 1 and re.fullmatch(r"this render will take about \d+ s, mostly [\w ,x]+; fewer epochs, "
                                            r"starts or frames, or a smaller size, take less", said[0]), said
     with pytest.warns(SlowRenderWarning, match="this render will take about"):
-        animate.render("saddle", epochs=5, size=(64, 36), jobs=1, poster=True)
+        optimotion.render("saddle", epochs=5, size=(64, 36), jobs=1, poster=True)
     loud = cli("saddle", "--epochs", "5", "--size", "64x36", "--jobs", "1", "--out", tmp_path / "a.gif")
-    assert loud.returncode == 0 and loud.stderr.startswith("animate.py: this render will take about")
+    assert loud.returncode == 0 and loud.stderr.startswith("animate: this render will take about")
     monkeypatch.setattr(estimate, "LONG_RENDER", 30.0)
     grid = scenes.load("himmelblau_basins").with_options(start=scenes.grid((-5, 5), (-5, 5), 100))
     costs = estimate.render_seconds(grid, style_for(size=(4096, 4096)), 2, 63, 0.001)

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from autograd import grad
 
-import surfaces
-from optimizers import SGD, Adam, RMSprop
-from runner import NEVER, SurfaceError, simulate, value_and_gradient
-from scenes import Racer, Scene
+from optimotion import surfaces
+from optimotion.optimizers import SGD, Adam, RMSprop
+from optimotion.scenes import Racer, Scene
+from optimotion.simulation.runner import NEVER, SurfaceError, simulate, value_and_gradient
 
 
 def test_lockstep_batch_equals_each_trajectory_stepped_alone():

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-import scenes
-from optimizers import SGD, Adam
-from scenes import Racer, Scene, SceneError, UnknownScene, every, grid, show_epoch
+from optimotion import scenes
+from optimotion.optimizers import SGD, Adam
+from optimotion.scenes import Racer, Scene, SceneError, UnknownScene, every, grid, show_epoch
 
 
 def test_show_epoch_is_seed_004s_rule():
@@ -37,7 +37,7 @@ def test_the_last_epoch_is_always_the_last_frame():
 
 
 def test_even_motion_frames_split_the_distance_travelled_on_screen_evenly():
-    from runner import simulate
+    from optimotion.simulation.runner import simulate
 
     scene = Scene("bowl", start=(4.0, 3.0), optimizers=[SGD(lr=0.01)], epochs=2000,
                   show_epoch=scenes.even_motion(40))
@@ -126,7 +126,7 @@ def test_a_name_with_a_separator_is_a_path(tmp_path):
 
 def test_loads_a_user_scene_file(tmp_path):
     path = tmp_path / "mine.py"
-    path.write_text('"""Mine."""\nfrom optimizers import SGD\nfrom scenes import Scene\n'
+    path.write_text('"""Mine."""\nfrom optimotion.optimizers import SGD\nfrom optimotion.scenes import Scene\n'
                     'SCENE = Scene("bowl", start=(1, 1), optimizers=[SGD(lr=0.1)], epochs=5)\n')
     assert scenes.load(str(path)).epochs == 5
     assert scenes.info(str(path)).description == "Mine."
@@ -135,9 +135,9 @@ def test_loads_a_user_scene_file(tmp_path):
 @pytest.mark.parametrize("source, message", [
     ("SCENE = (\n", r"mine\.py:1: syntax error"),
     ("x = 1\nraise RuntimeError('boom')\n", r"mine\.py:2: RuntimeError: boom"),
-    ("from optimizers import Adam\nx = 1\nSCENE = Adam(lr=-1)\n", r"mine\.py:3: ValueError: .*lr"),
+    ("from optimotion.optimizers import Adam\nx = 1\nSCENE = Adam(lr=-1)\n", r"mine\.py:3: ValueError: .*lr"),
     ("x = 1\n", r"defines no SCENE"),
-    ("SCENE = 42\n", r"SCENE must be a scenes\.Scene, got int"),
+    ("SCENE = 42\n", r"SCENE must be an optimotion\.Scene, got int"),
     ("import sys\nsys.exit(3)\n", r"called exit\(3\)"),
 ])
 def test_broken_scene_files_give_one_line_naming_the_file(tmp_path, source, message):

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from optimizers import schedules
-from optimizers.schedules import (
+from optimotion.optimizers import schedules
+from optimotion.optimizers.schedules import (
     cosine_annealing_lr,
     exponential_lr,
     linear_lr,

@@ -6,8 +6,8 @@ import numpy as onp
 import pytest
 from autograd import elementwise_grad, grad
 
-import surfaces
-from surfaces import Surface, UnknownSurface
+from optimotion import surfaces
+from optimotion.surfaces import Surface, UnknownSurface
 
 NAMES = surfaces.names()
 EXPECTED = {
@@ -39,7 +39,7 @@ PUBLISHED = {
     "mccormick": (-1.9133, [(-0.54719, -1.54719)]),
     "parabola_1d": (0.0, [(3,)]),
     "quartic_1d": (-9.0, [(3,)]),
-    # not published: the least-squares line through seed 003's data (numpy.polyfit; the
+    # not published: the least-squares line through the Gradient Descent notebook's data (numpy.polyfit; the
     # data set itself is checked in tests/test_gallery.py)
     "line_fit": (0.220908, [(1.928371, 3.003714)]),
     "sparse_line_fit": (0.196529, [(2.058714, 2.961295)]),

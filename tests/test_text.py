@@ -4,10 +4,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-import animate
-import layout
-from optimizers import SGD
-from scenes import Scene
+import optimotion
+from optimotion.draw import layout
+from optimotion.optimizers import SGD
+from optimotion.scenes import Scene
 
 
 def scene(title="", labels=("SGD",), racers=1):
@@ -17,9 +17,9 @@ def scene(title="", labels=("SGD",), racers=1):
 
 
 def test_dollars_are_dollars_not_mathtext(cli, tmp_path):
-    movie = animate.render(scene("Cost: $5 or $10", ("$x$ label",)), size=(320, 180), jobs=1, poster=True)
+    movie = optimotion.render(scene("Cost: $5 or $10", ("$x$ label",)), size=(320, 180), jobs=1, poster=True)
     assert movie.stage.title == "Cost: $5 or $10"
-    from frames import FrameDrawer
+    from optimotion.draw.frames import FrameDrawer
 
     picture = FrameDrawer(movie.stage, movie.style, movie.reel).picture
     drawn = [t for t in picture.fig.texts + picture.ax_legend.texts if "$" in t.get_text()]
@@ -28,18 +28,18 @@ def test_dollars_are_dollars_not_mathtext(cli, tmp_path):
 
 
 def test_a_label_or_title_on_several_lines_is_drawn_on_one():
-    movie = animate.render(scene("two\nlines", ("first\nsecond",)), size=(320, 180), jobs=1, poster=True)
+    movie = optimotion.render(scene("two\nlines", ("first\nsecond",)), size=(320, 180), jobs=1, poster=True)
     assert movie.stage.title == "two lines" and movie.stage.labels == ("first second",)
 
 
 def test_characters_no_font_has_are_refused_in_one_line(cli, tmp_path):
     path = tmp_path / "scene.py"
-    path.write_text('from optimizers import SGD\nfrom scenes import Scene\n'
+    path.write_text('from optimotion.optimizers import SGD\nfrom optimotion.scenes import Scene\n'
                     'SCENE = Scene("bowl", start=(1.0, 1.0), optimizers=[SGD(lr=0.1)], epochs=4,\n'
                     '              title="\\U000F0000 x")\n')
     done = cli(path, "--size", "64x36", "--out", tmp_path / "x.gif")
     assert done.returncode == 1 and done.stderr.count("\n") == 1
-    assert done.stderr.startswith("animate.py: error: the title '\U000F0000 x' has characters that no installed font "
+    assert done.stderr.startswith("animate: error: the title '\U000F0000 x' has characters that no installed font "
                                   "draws (\U000F0000): they would show as boxes")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scene.py"]
 

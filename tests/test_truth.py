@@ -10,20 +10,20 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import animate
-import style as looks
+import optimotion
 from conftest import drawer
-from monotext import MonoText
-from optimizers import SGD, Adam
-from runner import simulate
-from scenes import Scene, every
+from optimotion.draw import style as looks
+from optimotion.draw.monotext import MonoText
+from optimotion.optimizers import SGD, Adam
+from optimotion.scenes import Scene, every
+from optimotion.simulation.runner import simulate
 
 SIZE = (480, 270)
 
 
 @pytest.fixture(scope="module", params=["light", "dark"])
 def saddle(request):
-    return animate.render("saddle", epochs=300, size=SIZE, theme=request.param, jobs=1)
+    return optimotion.render("saddle", epochs=300, size=SIZE, theme=request.param, jobs=1)
 
 
 def _last_frame(data: bytes) -> np.ndarray:
@@ -49,7 +49,7 @@ def test_the_last_frame_shows_the_posters_colours(saddle, fmt, tmp_path):
 def test_every_racer_and_the_gold_star_keep_their_hue_in_the_gif(tmp_path):
     """noisy_sgd's minimum star among the racers' shades: gold stays gold (it came out
     vermilion), each shade stays itself."""
-    movie = animate.render("noisy_sgd", epochs=60, size=SIZE, jobs=1)
+    movie = optimotion.render("noisy_sgd", epochs=60, size=SIZE, jobs=1)
     with Image.open(io.BytesIO(movie.to_bytes("gif"))) as gif:
         first = np.asarray(gif.convert("RGB")).astype(int)  # the racers at the start: the star in view
         gif.seek(gif.n_frames - 1)
@@ -72,14 +72,14 @@ def test_one_optimizer_one_colour_and_marker_in_every_scene_and_shades_for_a_swe
 
 
 def test_the_mp4_is_converted_and_tagged_bt709(tmp_path):
-    path = animate.render("saddle", epochs=40, size=(320, 180)).save(tmp_path / "s.mp4").path
+    path = optimotion.render("saddle", epochs=40, size=(320, 180)).save(tmp_path / "s.mp4").path
     probe = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path)],
                            capture_output=True, text=True).stderr
     assert re.search(r"Video: h264 .*yuv420p\(tv, bt709, progressive\)", probe), probe
 
 
 def test_an_odd_size_mp4_is_padded_and_says_so(tmp_path):
-    saved = animate.render("saddle", epochs=10, size=(321, 181)).save(tmp_path / "odd.mp4")
+    saved = optimotion.render("saddle", epochs=10, size=(321, 181)).save(tmp_path / "odd.mp4")
     assert saved.notes == ("H.264 needs even sides: 321x181 was padded to 322x182 (the edge repeated)",)
 
 

@@ -2,12 +2,12 @@
 import numpy as np
 import pytest
 
-import animate
-import runner
-import scenes
+import optimotion
 from conftest import page_data
-from optimizers import SGD, Adam
-from scenes import Scene, Variants
+from optimotion import scenes
+from optimotion.optimizers import SGD, Adam
+from optimotion.scenes import Scene, Variants
+from optimotion.simulation import runner
 
 
 def scene_with(variants, optimizers=None):
@@ -52,7 +52,7 @@ def test_each_variant_is_the_scene_with_that_value_and_the_scene_as_written_is_t
 
 
 def test_the_page_carries_every_variant_and_the_gif_the_default():
-    movie = animate.render("try_adam_lr", size=(320, 180), jobs=1, poster=True)
+    movie = optimotion.render("try_adam_lr", size=(320, 180), jobs=1, poster=True)
     assert movie.stage.labels == ("SGD(lr=0.1)", "Adam(lr=0.3)")
     data = page_data(movie.to_bytes("html").decode("utf-8"))
     assert data["variants"] == {"name": "Adam lr", "values": ["0.03", "0.1", "0.3", "0.6", "1"], "default": 2}

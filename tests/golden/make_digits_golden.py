@@ -1,4 +1,4 @@
-"""Regenerate tests/golden/digits.npz and digits.json: seed 000's digits MLP trained by
+"""Regenerate tests/golden/digits.npz and digits.json: the Gradient Descent Variants notebook's digits MLP trained by
 torch.optim (needs torch and scikit-learn; the tests need neither torch nor this script).
 
     python3 -m venv /work/torchenv
@@ -6,7 +6,7 @@ torch.optim (needs torch and scikit-learn; the tests need neither torch nor this
     /work/torchenv/bin/python tests/golden/make_digits_golden.py
 
 The set-up, written here from its description, independently of the project's code:
-  data     sklearn's load_digits; StandardScaler fitted on all 1,797 images (as seed 000
+  data     sklearn's load_digits; StandardScaler fitted on all 1,797 images (as the Gradient Descent Variants notebook
            does), then train_test_split(test_size=0.2, random_state=42); training set only.
   model    64 -> 64 ReLU -> 10 logits, as x @ W1 + b1 and h @ W2 + b2 with plain tensors.
   loss     torch.nn.functional.cross_entropy (mean over the 1,437 training images).

@@ -23,8 +23,8 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
-from stage import Reel, Stage
-from style import Style
+from optimotion.draw.stage import Reel, Stage
+from optimotion.draw.style import Style
 
 MIN_FRAMES_PER_JOB = 8         # fewer frames than this per process: starting one costs more
 SMALL_RUN_BYTES = 16 * 2**20   # a run this small is sent with every share, so shares can be small
@@ -70,7 +70,9 @@ def _start_worker(stage: Stage, style: Style) -> None:
     end_with_parent()
     with contextlib.suppress(OSError):
         os.nice(5)  # this worker's only: the simulation in the parent goes first
-    from frames import FrameDrawer  # here: with fork the worker imports matplotlib while the parent simulates
+    from optimotion.draw.frames import (
+        FrameDrawer,  # here: with fork the worker imports matplotlib while the parent simulates
+    )
 
     _drawer = FrameDrawer(stage, style)
     _drawer.picture.background()
@@ -127,7 +129,7 @@ class FramePool:
         """The frames at `indices` (default: all) of the run's `reel`."""
         indices = list(range(len(reel.frame_epochs)) if indices is None else indices)
         if self.executor is None:
-            from frames import FrameDrawer
+            from optimotion.draw.frames import FrameDrawer
 
             return list(FrameDrawer(self.stage, self.style, reel).frames(indices, progress))
         small = sum(array.nbytes for array in reel.tracks if array is not None) <= SMALL_RUN_BYTES

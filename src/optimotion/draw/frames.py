@@ -21,13 +21,13 @@ from matplotlib.lines import Line2D
 from mpl_toolkits.mplot3d.art3d import Line3D, Line3DCollection
 from PIL import Image
 
-import layout
-from lines import EpochLine, crowd_stride, trail_stride
-from monotext import MonoText
-from picture import BADGE_SIZE, Picture
-from runner import NEVER
-from stage import Reel, Stage, lower_median
-from style import Style
+from optimotion.draw import layout
+from optimotion.draw.lines import EpochLine, crowd_stride, trail_stride
+from optimotion.draw.monotext import MonoText
+from optimotion.draw.picture import BADGE_SIZE, Picture
+from optimotion.draw.stage import Reel, Stage, lower_median
+from optimotion.draw.style import Style
+from optimotion.simulation.runner import NEVER
 
 TRAIL_WIDTH = 1.6        # lines of the last racer; each one before it is STACK_WIDTH wider
 STACK_WIDTH = 0.7

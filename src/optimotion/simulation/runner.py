@@ -20,7 +20,8 @@ import numpy as np
 # BaseException and so could swallow a Ctrl-C or SIGTERM arriving there.
 from autograd.core import make_vjp
 
-from scenes import Scene
+from optimotion.errors import SurfaceError
+from optimotion.scenes import Scene
 
 NEVER = -1  # `diverged_at` of a trajectory that stayed finite
 
@@ -33,10 +34,6 @@ class Tracks(NamedTuple):
     diverged_at: np.ndarray
     off_plane: np.ndarray | None = None
     no_gradient: np.ndarray | None = None
-
-
-class SurfaceError(ValueError):
-    """The surface cannot be evaluated at the start: not a scalar, or not finite."""
 
 
 @dataclass(frozen=True)

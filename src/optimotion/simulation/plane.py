@@ -26,18 +26,15 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-import runner
-from stage import Grid, Stage, lower_median, one_line, plotted
+from optimotion.draw.stage import Grid, Stage, lower_median, one_line, plotted
+from optimotion.errors import PlaneError
+from optimotion.simulation import runner
 
 SNAPSHOT_BYTES = 256 * 2**20  # full parameter vectors kept for the principal directions ...
 SNAPSHOTS = 1000              # ... at most at this many epochs (of all trajectories together)
 GRID_POINTS = 36              # a side of the plane's grid (style.mesh: the 3-D mesh and the map share it)
 MARGIN = 0.25                 # the grid reaches this share of the paths' span past them
 LOG_SPAN = 100                # a loss spanning more than this factor is drawn on log scales
-
-
-class PlaneError(ValueError):
-    """The race has no plane: nothing moved."""
 
 
 @dataclass(frozen=True, eq=False)

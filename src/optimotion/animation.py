@@ -19,6 +19,7 @@ import base64
 import contextlib
 import math
 import os
+import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -26,17 +27,14 @@ from pathlib import Path
 
 import numpy as np
 
-import estimate
-import fonts
-import plane
-import pool
-import runner
-import scenes
-import validation
-import writer
-from markup import attribute_text
-from stage import Reel, Stage, lower_median, one_line, reel_for, stage_for
-from style import Style, key_colors, racer_styles, size_for
+from optimotion import estimate, scenes, validation
+from optimotion.draw import fonts, pool
+from optimotion.draw.stage import Reel, Stage, lower_median, one_line, reel_for, stage_for
+from optimotion.draw.style import Style, key_colors, racer_styles, size_for
+from optimotion.errors import FitError, OptionError, OutputError, SceneExit, SlowRenderWarning
+from optimotion.output import encoders, files
+from optimotion.output.markup import attribute_text
+from optimotion.simulation import plane, runner
 
 MAX_FRAME_BYTES = 4 * 2**30  # a render's memory at its peak (the drawn frames are held until encoded) ...
 BASE_BYTES = 220 * 2**20     # ... which is, measured: the code and data,
@@ -49,20 +47,11 @@ MAX_FPS = 120                # what screens show (an MP4 holds its first frame f
 MIN_SIDE = 160
 SMOOTH_FRAMES = 30
 MIN_FRAMES = 8
+#: The formats `max_bytes` applies to: pictures made smaller by fewer frames or pixels, and
+#: the page, which is checked against it.
+MAX_BYTES_FORMATS = ("gif", "webp", "mp4", "html")
 INLINE_WIDTH = 640           # what a notebook shows: the player at most this wide ...
 INLINE_CONTROLS = 72         # ... and this much taller for its controls (twice with variants)
-
-
-class FitError(ValueError):
-    """`max_bytes` cannot be met."""
-
-
-class SlowRenderWarning(UserWarning):
-    """A render that will take long (over `estimate.LONG_RENDER` seconds), said before it starts."""
-
-
-class OptionError(ValueError):
-    """An option of `render` or `save` that breaks its rule; the message is one line."""
 
 
 @dataclass(frozen=True)
@@ -183,6 +172,24 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
     return movie
 
 
+def render_and_save(scene, out, format: str | None = None, max_bytes: int | None = None,
+                    progress: Callable = _no_progress, **options) -> tuple[Saved, Animation, float]:
+    """`render(scene, **options)` then `save(out, format, max_bytes)`, drawing only the last
+    frame where the format needs no more (png, html, csv); what was saved, the animation,
+    and the seconds it all took."""
+    started = time.perf_counter()
+    try:
+        fmt = encoders.format_for(None if hasattr(out, "write") else out, format)
+    except ValueError as error:
+        raise OptionError(str(error), option="format") from None
+    if not hasattr(out, "write"):
+        name = Path(scene).stem if isinstance(scene, (str, os.PathLike)) else "animation"
+        files.output_target(out, example=f"{name}.{fmt}")  # a path that cannot be written says so before the work
+    movie = render(scene, poster=fmt in ("png", "html", "csv"), progress=progress, **options)
+    saved = movie.save(out, format=fmt, max_bytes=max_bytes, progress=progress)
+    return saved, movie, time.perf_counter() - started
+
+
 def check_text(stage: Stage) -> None:
     """A title or label with characters no installed font has is refused (it would be
     drawn as boxes, with a warning per glyph)."""
@@ -192,12 +199,6 @@ def check_text(stage: Stage) -> None:
             raise OptionError(f"the {what} '{text}' has characters that no installed font draws ({absent}): they "
                               "would show as boxes; leave them out, or install a font that has them (Debian: "
                               "fonts-noto-cjk for Chinese, Japanese and Korean, fonts-noto-color-emoji for emoji)")
-
-
-class SceneExit(Exception):
-    """The scene's own code (its surface, a schedule, its frame rule) called sys.exit:
-    in a library call that would end the caller's program, so it is an error instead,
-    with the traceback of the call (which names the file and line)."""
 
 
 @contextlib.contextmanager
@@ -228,7 +229,7 @@ class Animation:
                  indices: tuple[int, ...], frames: list[np.ndarray], jobs: int = 1):
         self.run, self.stage, self.reel, self.style, self.fps = run, stage, reel, style, fps
         self.indices, self.frames, self.jobs = indices, frames, jobs  # `frames` are the reel's at `indices`
-        self._inline = None
+        self._inline = self._inline_gif_bytes = None
 
     @property
     def scene(self) -> scenes.Scene:
@@ -276,32 +277,32 @@ class Animation:
 
     def to_bytes(self, fmt: str = "gif") -> bytes:
         """The file's bytes in `fmt` (gif, mp4, webp, png, csv, html), without writing a file."""
-        fmt = writer.format_for(None, fmt)
+        fmt = encoders.format_for(None, fmt)
         if fmt == "csv":
             if self.plane is not None:
-                return writer.encode_csv([one_line(label) for label in self.run.labels], self.run.positions,
+                return encoders.encode_csv([one_line(label) for label in self.run.labels], self.run.positions,
                                          self.run.values,
                                          names=("pc1", "pc2", "loss"), off_plane=self.run.off_plane)
-            return writer.encode_csv(self.stage.labels, self.run.positions, self.run.values)
+            return encoders.encode_csv(self.stage.labels, self.run.positions, self.run.values)
         if fmt == "html":
             return self.page()
-        return writer.encode(self.frames, fmt, self.fps, self.key_colors(self.style))
+        return encoders.encode(self.frames, fmt, self.fps, self.key_colors(self.style))
 
     def page(self, style: Style | None = None) -> bytes:
         """The self-contained web page that plays this run (see `page.py`), in `style`
         (default: the animation's own)."""
-        import page
+        from optimotion.output import page
 
         style = style or self.style
         if style.orbit and self.stage.dim == 2 and style.view != "contour":
             raise OptionError("orbit: the web page draws the 3-D view once, so it cannot turn; leave out "
-                              "orbit (on the command line: --orbit) for html, or write gif, webp or mp4")
+                              "orbit for html, or write gif, webp, mp4 or png", option="orbit")
         with scene_code():  # a scene with variants is simulated again here
             return page.build(self.scene, self.run, self.stage, style, self.fps, self.reel)
 
     def overview(self) -> np.ndarray:
         """A still of the whole trails on a contour map (the curve in 1-D)."""
-        from overview import overview
+        from optimotion.draw.overview import overview
 
         return overview(self.stage, self.run.tracks, self.style)
 
@@ -310,7 +311,7 @@ class Animation:
         """Write the animation to `path`; the format from `format` or the suffix.
 
         `path` is a file name, or an open binary stream (`sys.stdout.buffer`; give
-        `format`). A file is written by the output rule (`writer.output_target`): a plain
+        `format`). A file is written by the output rule (`files.output_target`): a plain
         file is replaced atomically, keeping its permissions and links; a device, FIFO or
         stream is written in place. png writes the last frame (a poster) and
         PATH-overview.png beside it (both, or neither); html the web page that plays the
@@ -321,15 +322,26 @@ class Animation:
         stream = path if hasattr(path, "write") else None
         path = Path("-") if stream is not None else Path(path)
         try:
-            fmt = writer.format_for(None if stream is not None else path, format)
+            fmt = encoders.format_for(None if stream is not None else path, format)
             max_bytes = validation.optional(validation.integer, "max_bytes", max_bytes, 1)
         except ValueError as error:
             raise OptionError(str(error)) from None
+        if max_bytes is not None and fmt not in MAX_BYTES_FORMATS:
+            raise OptionError(f"max_bytes applies to {', '.join(MAX_BYTES_FORMATS)}, not {fmt}: a {fmt} is not "
+                              "made smaller by dropping frames or pixels", option="max_bytes")
         if stream is None and path.is_dir():
-            raise writer.OutputError(f"output path is a directory: {path}")
+            raise OutputError(f"output path is a directory: {path}")
+        try:
+            return self._save(path, stream, fmt, max_bytes, progress)
+        except OSError as error:
+            if isinstance(error, OutputError):
+                raise
+            raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+
+    def _save(self, path: Path, stream, fmt: str, max_bytes: int | None, progress: Callable) -> Saved:
 
         def write(data: bytes) -> int:
-            return writer.write_stream(data, stream) if stream is not None else writer.write_bytes(data, path)
+            return files.write_stream(data, stream) if stream is not None else files.write_bytes(data, path)
 
         if fmt == "csv":
             return Saved(path, write(self.to_bytes("csv")), 0)
@@ -340,12 +352,12 @@ class Animation:
                                f"(a smaller size, or fewer epochs, makes it lighter)")
             return Saved(path, write(data), len(self.reel.frame_epochs))
         if fmt == "png":
-            poster = writer.encode_png(self.frames[-1])
+            poster = encoders.encode_png(self.frames[-1])
             if stream is not None:
                 return Saved(path, write(poster), 1, notes=("the overview is not written: a stream holds one file",))
-            still = writer.encode_png(self.overview())
+            still = encoders.encode_png(self.overview())
             overview_path = path.with_name(f"{path.stem}-overview{path.suffix}")
-            writer.write_files([(poster, path), (still, overview_path)])  # both, or neither
+            files.write_files([(poster, path), (still, overview_path)])  # both, or neither
             return Saved(path, len(poster), 1, (overview_path,))
         data, frames, notes = self._fit(fmt, max_bytes, progress)
         return Saved(path, write(data), frames, notes=notes)
@@ -357,7 +369,7 @@ class Animation:
         kept_every, shrunk = 1, False
         while True:
             with progress("encode", 1) as advance:
-                data = writer.encode(frames, fmt, fps, colors)
+                data = encoders.encode(frames, fmt, fps, colors)
                 if advance:
                     advance(1)
             if max_bytes is None or len(data) <= max_bytes:
@@ -382,27 +394,32 @@ class Animation:
         notes = ([f"kept 1 frame in {kept_every} at {fps:g} fps"] if kept_every > 1 else []) \
             + ([f"shrank to {style.width}x{style.height}"] if shrunk else [])
         if notes:
-            notes = [f"to fit max_bytes={max_bytes:,}: " + ", ".join(notes)]
-        if fmt in ("gif", "webp") and fps > writer.MAX_GIF_FPS:
-            notes.append(f"a {fmt.upper()} plays at most {writer.MAX_GIF_FPS:g} frames per second (browsers slow "
-                         f"shorter frames down to 10): this one plays at {writer.MAX_GIF_FPS:g}, not {fps:g}")
+            notes = [f"to fit in {max_bytes:,} bytes: " + ", ".join(notes)]
+        if fmt in ("gif", "webp") and fps > encoders.MAX_GIF_FPS:
+            notes.append(f"a {fmt.upper()} plays at most {encoders.MAX_GIF_FPS:g} frames per second (browsers slow "
+                         f"shorter frames down to 10): this one plays at {encoders.MAX_GIF_FPS:g}, not {fps:g}")
         if fmt == "mp4" and (style.width % 2 or style.height % 2):
             notes.append(f"H.264 needs even sides: {style.width}x{style.height} was padded to "
                          f"{style.width + style.width % 2}x{style.height + style.height % 2} (the edge repeated)")
         return data, len(frames), tuple(notes)
 
     # -- Jupyter ------------------------------------------------------------------------
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        """Inline in a notebook: the player (`_repr_html_`), and the GIF for viewers that
+        run no script and show no frame (GitHub's preview, nbviewer), at the same size."""
+        return {"text/html": self._repr_html_(), "image/gif": base64.b64encode(self._inline_gif()).decode("ascii"),
+                "text/plain": repr(self)}
+
     def _repr_html_(self) -> str:
-        """Inline in a notebook: the web page's player in an iframe, at most INLINE_WIDTH
-        pixels wide (a larger animation's picture is drawn again at that width). A 3-D
-        view that orbits cannot be a page: that one shows as its GIF."""
+        """The web page's player in a sandboxed iframe, at most INLINE_WIDTH pixels wide (a
+        larger animation's picture is drawn again at that width). A 3-D view that orbits
+        cannot be a page: that one shows as its GIF."""
         if self._inline is None:
-            style = self.style
-            if style.width > INLINE_WIDTH:
-                scale = INLINE_WIDTH / style.width
-                style = replace(style, width=INLINE_WIDTH, height=max(16, math.floor(style.height * scale)))
+            style = self._inline_style()
             if style.orbit and self.stage.dim == 2 and style.view != "contour":
-                self._inline = self._inline_gif(style)
+                data = base64.b64encode(self._inline_gif()).decode("ascii")
+                self._inline = (f'<img src="data:image/gif;base64,{data}" alt="{attribute_text(self.stage.title)}" '
+                                'style="max-width:100%">')
             else:
                 page = self.page(style).decode("utf-8")
                 controls = INLINE_CONTROLS * (2 if self.scene.variants is not None else 1)
@@ -413,12 +430,20 @@ class Animation:
                                 f'border:0" loading="lazy"></iframe>')
         return self._inline
 
-    def _inline_gif(self, style: Style) -> str:
-        inline = self
-        if style != self.style and len(self.indices) > 1:
-            frames = pool.render_frames(self.stage, self.reel, style, self.jobs, list(self.indices))
-            inline = Animation(self.run, self.stage, self.reel, style, self.fps, self.indices, frames)
-        data = base64.b64encode(inline.to_bytes("gif")).decode("ascii")
-        alt = attribute_text(self.stage.title)
-        return f'<img src="data:image/gif;base64,{data}" alt="{alt}" style="max-width:100%">'
+    def _inline_style(self) -> Style:
+        style = self.style
+        if style.width <= INLINE_WIDTH:
+            return style
+        scale = INLINE_WIDTH / style.width
+        return replace(style, width=INLINE_WIDTH, height=max(16, math.floor(style.height * scale)))
+
+    def _inline_gif(self) -> bytes:
+        """The GIF at the inline size (frames drawn again if that is not this size)."""
+        if self._inline_gif_bytes is None:
+            style, inline = self._inline_style(), self
+            if style != self.style:
+                frames = pool.render_frames(self.stage, self.reel, style, self.jobs, list(self.indices))
+                inline = Animation(self.run, self.stage, self.reel, style, self.fps, self.indices, frames)
+            self._inline_gif_bytes = inline.to_bytes("gif")
+        return self._inline_gif_bytes
 

@@ -145,7 +145,7 @@ def stage_for(scene, mesh: int = 36) -> Stage:
         with np.errstate(all="ignore"):
             zs = np.asarray(surface.f(np.stack([xs, ys])), dtype=float)
         if zs.shape != xs.shape:
-            from runner import SurfaceError
+            from optimotion.simulation.runner import SurfaceError
 
             raise SurfaceError(f"the surface must give one number per point: for a {n}x{n} grid of points it gave "
                                f"shape {zs.shape} (does it sum or stack over all points?)")

@@ -14,8 +14,8 @@ import time
 
 import numpy as np
 
-import runner
-from lines import crowd_stride, trail_stride
+from optimotion.draw.lines import crowd_stride, trail_stride
+from optimotion.simulation import runner
 
 LONG_RENDER = 30.0        # seconds: a render expected to take longer says so before it starts
 STARTUP_SECONDS = 1.5     # the drawing processes and the static picture

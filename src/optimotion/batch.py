@@ -1,4 +1,4 @@
-"""Every built-in scene at once (`python animate.py all`): which are up to date, and
+"""Every built-in scene at once (`animate all`): which are up to date, and
 rendering the others a few at a time, each in a process of its own.
 
 A process per scene, not a pool: a scene that crashes its process (a scene file may
@@ -11,42 +11,28 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import signal
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-import pool
-import scenes
-
-ROOT = Path(__file__).resolve().parent
+from optimotion import errors, report, scenes, stops
+from optimotion.draw import pool
 
 
 class Outcome(NamedTuple):
     name: str
     out: Path
     status: str  # "written", "up to date" or "failed"
-    text: str    # what the render printed, or the one-line error
+    text: str    # what the render reported (lines), or the one-line error
 
 
 def source_files() -> list[Path]:
-    """The program's own source: every module a render imports, less the scene files.
+    """The program's own source: every module of the package that a render runs (not the
+    scene files, which are not modules of the package, nor the tests, docs or benches)."""
+    from optimotion import animation  # noqa: F401  (with the two it imports when it draws: all that a render runs)
+    from optimotion.draw import frames, overview  # noqa: F401
 
-    (Not every .py file in the folder: a user's own scene saved there is not the program.)
-    """
-    import animation  # noqa: F401  (with the two it imports when it draws: all that a render runs)
-    import frames  # noqa: F401
-    import overview  # noqa: F401
-
-    def is_program(path: Path) -> bool:
-        parts = path.relative_to(ROOT).parts
-        if parts[0].startswith(".") or parts[0] in ("tests", "docs", "bench") or "site-packages" in parts:
-            return False  # a virtual environment, or code that a render does not run
-        return parts[0] != "scenes" or path.name.startswith("_")
-
-    loaded = {Path(module.__file__).resolve() for module in list(sys.modules.values())
-              if isinstance(getattr(module, "__file__", None), str)}
-    return sorted(path for path in loaded if ROOT in path.parents and path.suffix == ".py" and is_program(path))
+    return sorted(path for path in report.program_files() if path.suffix == ".py")
 
 
 def is_up_to_date(out: Path, scene_file: Path) -> bool:
@@ -58,25 +44,40 @@ def is_up_to_date(out: Path, scene_file: Path) -> bool:
         return False
 
 
-def _child(task: Callable, sender, *args) -> None:
+def render_scene(scene_file: Path, out: Path, fmt: str, options: dict, max_bytes: int | None) -> tuple[int, str]:
+    """Render one scene to `out`: (exit code, the report's lines, or the one-line error)."""
+    from optimotion.animation import render_and_save
+
+    try:
+        saved, movie, seconds = render_and_save(str(scene_file), out, fmt, max_bytes, **options, notice=_silent)
+        return 0, "\n".join(report.summary(saved, movie, seconds))
+    except errors.Mistake as mistake:
+        return mistake.exit_code, str(mistake)
+    except (KeyboardInterrupt, stops.Terminated) as stop:
+        return stops.stop_code(stops.signal_of(stop)), stops.stopped_by(stops.signal_of(stop))
+    except BaseException as error:  # anything else as one line: the other scenes go on
+        return 1, report.describe_failure(error)
+
+
+def _silent(text: str) -> None:
+    """`all` says what it wrote, no more (a picklable function: children may be spawned)."""
+
+
+def _child(sender, *args) -> None:
     # The parent handles Ctrl-C and a hang-up, and stops us with SIGTERM, which raises
-    # (`stopping`), so that the file being written is cleaned up; a child ends with its parent.
+    # (`_stopping`), so that the file being written is cleaned up; a child ends with its parent.
     for name in ("SIGINT", "SIGHUP", "SIGQUIT"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stopping)
     pool.end_with_parent(gently=True)
-    sender.send(task(*args))
+    sender.send(render_scene(*args))
     sender.close()
-
-
-class Stopped(BaseException):
-    """SIGTERM in a child of `all`: its render stops, cleaning up as it goes."""
 
 
 def _stopping(signum, frame):
     signal.signal(signum, signal.SIG_DFL)  # once: a second SIGTERM ends it at once
-    raise Stopped()
+    raise stops.Terminated(signum)
 
 
 def scene_jobs(jobs: int | None) -> int:
@@ -87,10 +88,10 @@ def scene_jobs(jobs: int | None) -> int:
     return cpus if jobs is None else max(1, min(jobs, cpus))
 
 
-def render_all(folder: Path, fmt: str, task: Callable, task_args: tuple, jobs: int | None = None,
+def render_all(folder: Path, fmt: str, options: dict, max_bytes: int | None = None, jobs: int | None = None,
                force: bool = False) -> Iterator[Outcome]:
-    """Each built-in scene to folder/<scene>.<fmt>, by `task(scene_file, out, fmt, *task_args)`
-    -> (exit code, text) in a child process, `jobs` at a time (default: the CPUs).
+    """Each built-in scene to folder/<scene>.<fmt>, rendered with the keyword `options` of
+    `render` in a child process, `jobs` at a time (default: the CPUs).
 
     Yields an Outcome per scene as it ends. On any exception here (Ctrl-C) the children
     still running are stopped before it propagates.
@@ -110,7 +111,7 @@ def render_all(folder: Path, fmt: str, task: Callable, task_args: tuple, jobs: i
             while todo and len(running) < jobs:
                 name, out, scene_file = todo.pop(0)
                 receiver, sender = context.Pipe(duplex=False)
-                process = context.Process(target=_child, args=(task, sender, scene_file, out, fmt, *task_args))
+                process = context.Process(target=_child, args=(sender, scene_file, out, fmt, options, max_bytes))
                 process.start()
                 sender.close()
                 running[receiver] = (name, out, process)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-import validation
+from optimotion import validation
 
 VIEWS = ("3d", "contour", "both")
 THEMES = ("light", "dark")

@@ -8,13 +8,12 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-import fonts
-import layout
-from lines import trail_stride
-from picture import draw_view
-from runner import NEVER, Tracks
-from stage import Stage
-from style import Style, racer_styles
+from optimotion.draw import fonts, layout
+from optimotion.draw.lines import trail_stride
+from optimotion.draw.picture import draw_view
+from optimotion.draw.stage import Stage
+from optimotion.draw.style import Style, racer_styles
+from optimotion.simulation.runner import NEVER, Tracks
 
 
 def overview(stage: Stage, tracks: Tracks, style: Style = Style()) -> np.ndarray:

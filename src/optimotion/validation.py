@@ -12,19 +12,9 @@ from typing import Any
 
 import numpy as np
 
+from optimotion.errors import LimitError  # noqa: F401  (raised by the checks' callers)
+
 INF = math.inf
-
-
-class LimitError(ValueError):
-    """A value over a safety limit that the caller may lift; `option` names the setting
-    that lifts it (the command line turns it into its flag)."""
-
-    def __init__(self, message: str, option: str):
-        super().__init__(message)
-        self.option = option
-
-    def __reduce__(self):  # pickles with its option (a render in another process)
-        return type(self), (str(self), self.option)
 
 
 def is_real(value: Any) -> bool:

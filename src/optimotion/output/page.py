@@ -14,6 +14,7 @@ static picture serves them all, and only the legend's labels are drawn per varia
 from __future__ import annotations
 
 import base64
+import importlib.resources
 import io
 import json
 import math
@@ -27,18 +28,18 @@ from matplotlib.markers import MarkerStyle
 from mpl_toolkits.mplot3d import proj3d
 from PIL import Image
 
-import layout
-import monotext
-import runner
-import writer
-from frames import NEWEST_WIDER, FrameDrawer, compact
-from markup import attribute_text, fill, script_json, script_text
-from optimizers.base import format_value
-from picture import BADGE_SIZE
-from stage import Reel, Stage, one_line, reel_for
-from style import Style, hex_color, key_colors, rgb
+from optimotion.draw import layout
+from optimotion.draw import monotext
+from optimotion.simulation import runner
+from optimotion.output import encoders, files
+from optimotion.draw.frames import NEWEST_WIDER, FrameDrawer, compact
+from optimotion.output.markup import attribute_text, fill, script_json, script_text
+from optimotion.optimizers.base import format_value
+from optimotion.draw.picture import BADGE_SIZE
+from optimotion.draw.stage import Reel, Stage, one_line, reel_for
+from optimotion.draw.style import Style, hex_color, key_colors, rgb
 
-WEB = Path(__file__).resolve().parent / "web"
+WEB = importlib.resources.files("optimotion.output") / "web"  # the player: the package's data
 SUBPIXELS = 8          # positions are stored in 1/8 pixel
 FAR = 1e5              # a pixel coordinate further out than this is stored as this
 LIVE_PAD = 1           # the live column's padding, as frames.FrameDrawer draws it
@@ -71,7 +72,7 @@ def build(scene, run: runner.Run, stage: Stage, style: Style, fps: float, reel: 
     label_box = _label_box(drawers)
     data = {
         "width": style.width, "height": style.height, "fps": fps, "title": stage.title,
-        "firstHold": writer.FIRST_FRAME_HOLD_MS, "lastHold": writer.LAST_FRAME_HOLD_MS,
+        "firstHold": encoders.FIRST_FRAME_HOLD_MS, "lastHold": encoders.LAST_FRAME_HOLD_MS,
         "paper": _hex(style.paper), "ink": _hex(style.ink), "edge": _hex(style.edge), "dpi": style.dpi,
         "background": _data_uri(_png(background, colors)),
         "racers": _racer_looks(drawers[default]), "stride": drawers[default].stride,
@@ -101,7 +102,7 @@ def _static_picture(drawer: FrameDrawer) -> np.ndarray:
 
 def _png(pixels: np.ndarray, colors) -> bytes:
     """A picture in the GIF's palette (the same colours, and a small file)."""
-    image, = writer.quantized([pixels], colors)
+    image, = encoders.quantized([pixels], colors)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()

@@ -1,4 +1,4 @@
-// The player of a page written by animate.py: it draws the moving parts of the animation
+// The player of a page written by optimotion: it draws the moving parts of the animation
 // (z lines, trails, markers, live values, the epoch counter) over the static picture,
 // from the recorded run in the page's data. Every position is already in pixels, projected
 // by the transforms that draw the GIF, and every text already formatted as the GIF writes

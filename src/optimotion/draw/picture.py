@@ -14,11 +14,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
-import fonts
-import layout
-from monotext import MonoText
-from stage import Stage
-from style import GOLD, SADDLE_MARK, Style, racer_styles
+from optimotion.draw import fonts, layout
+from optimotion.draw.monotext import MonoText
+from optimotion.draw.stage import Stage
+from optimotion.draw.style import GOLD, SADDLE_MARK, Style, racer_styles
 
 WIDEST_NUMBER = "-1.23e-100"  # the widest text a live value takes (see frames.compact)
 LIVE_SIZE = 1.0               # live values and the epoch counter, in the picture's font size ...

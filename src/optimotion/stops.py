@@ -1,0 +1,107 @@
+"""Stop signals turned into exceptions while a command runs, so that clean-up code runs.
+
+Every signal whose default is to end a process, and that a terminal, a shell or a service
+manager sends to say "stop" (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM),
+ends a render the same way: its clean-up runs, one line says so, and the exit code is
+128 + N. SIGPIPE stays as Python sets it (ignored: a closed pipe is an error on the write).
+The handlers are installed only inside `StopSignals` and put back after it.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Callable
+
+#: Seconds the clean-up has after a stop before the process is ended anyway (a library
+#: may swallow the exception: autograd's `wraps` catches BaseException).
+WATCHDOG = 0.5
+
+
+class Terminated(BaseException):
+    """A stop signal other than SIGINT, as an exception (a BaseException, as
+    KeyboardInterrupt is, so that no `except Exception` swallows it). `signum` is the signal."""
+
+    def __init__(self, signum: int = signal.SIGTERM):
+        super().__init__(signum)
+        self.signum = signum
+
+
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1",
+                                                         "SIGUSR2", "SIGALRM") if hasattr(signal, name))
+_STOPPED = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
+if hasattr(signal, "SIGHUP"):
+    _STOPPED[signal.SIGHUP] = "hung up"
+
+
+def stopped_by(signum: int) -> str:
+    """The stop in words: "interrupted", "terminated", "hung up", "stopped by SIGUSR1"."""
+    return _STOPPED.get(signum) or f"stopped by {signal.Signals(signum).name}"
+
+
+def stop_code(signum: int) -> int:
+    return 128 + int(signum)
+
+
+def signal_of(stop: BaseException) -> int:
+    """The signal behind a KeyboardInterrupt or a Terminated."""
+    return getattr(stop, "signum", signal.SIGINT)
+
+
+class StopSignals:
+    """While active, SIGINT raises KeyboardInterrupt and every other STOP_SIGNALS raises
+    Terminated (a signal that was ignored when it started stays ignored, as `nohup` wants).
+
+    Only the first signal raises: a second Ctrl-C during the clean-up would interrupt the
+    clean-up itself. A watchdog ends the process if it still runs WATCHDOG seconds later,
+    saying so through `say` once. Outside the main thread it does nothing.
+    """
+
+    def __init__(self, say: Callable[[str], None], what: str = "nothing was written"):
+        self.say, self.what = say, what
+        self.received = None  # the first stop signal, once one has arrived
+        self._reported = threading.Lock()  # held once the stop has been said
+        self._watchdog = None
+        self._saved = {}
+
+    def __enter__(self) -> StopSignals:
+        if threading.current_thread() is not threading.main_thread():
+            return self  # signal handlers can only be set from the main thread
+        for signum in STOP_SIGNALS:
+            current = signal.getsignal(signum)
+            if current is signal.SIG_IGN or (signum == signal.SIGINT and current is not signal.default_int_handler):
+                continue
+            self._saved[signum] = signal.signal(signum, self._on_signal)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for signum, handler in self._saved.items():
+            signal.signal(signum, handler)
+        self.disarm()
+
+    def disarm(self) -> None:
+        """For code that caught the stop and reports it by itself (`all`)."""
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+
+    def _on_signal(self, signum, frame):
+        if self.received is not None:
+            return  # already stopping: let the clean-up finish (the watchdog has the last word)
+        self.received = signum
+        self._watchdog = threading.Timer(WATCHDOG, self._end, (signum,))
+        self._watchdog.daemon = True
+        self._watchdog.start()
+        raise KeyboardInterrupt() if signum == signal.SIGINT else Terminated(signum)
+
+    def _end(self, signum) -> None:
+        """The watchdog's last resort: stop the child processes, say so, exit."""
+        for child in multiprocessing.active_children():
+            child.terminate()
+        os._exit(self.report(signum))
+
+    def report(self, signum) -> int:
+        """Say once that a signal stopped the command; its exit code."""
+        if self._reported.acquire(blocking=False):
+            self.say(f"{stopped_by(signum)}; {self.what}")
+        return stop_code(signum)
