@@ -1,5 +1,7 @@
 import contextlib
 import io
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +22,32 @@ def pytest_configure(config):
     if "forkserver" in multiprocessing.get_all_start_methods():
         multiprocessing.set_forkserver_preload(["frames", "pool"])
         multiprocessing.set_start_method("forkserver", force=True)
+
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def chromium_path() -> str | None:
+    found = os.environ.get("CHROMIUM") or next(
+        (path for name in ("chromium", "chromium-browser", "google-chrome") if (path := shutil.which(name))), None)
+    if found is None and os.environ.get("CI"):
+        pytest.fail("CI needs Debian's chromium for the browser tests (.ci/run installs it)")
+    return found
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium, driven by playwright: one per test process (the tests that use
+    it are in the xdist group "browser", so they share one)."""
+    path = chromium_path()
+    if path is None:
+        pytest.skip("no chromium on this machine (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 class Finished(NamedTuple):

@@ -7,9 +7,7 @@ installs it.
 import base64
 import io
 import json
-import os
 import re
-import shutil
 import zlib
 
 import numpy as np
@@ -22,30 +20,8 @@ from optimotion.draw.frames import compact
 
 pytestmark = pytest.mark.xdist_group("browser")  # one browser for all these tests
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SIZE = (480, 270)
 VIEWPORT = {"width": 700, "height": 520}
-
-
-def chromium_path() -> str | None:
-    found = os.environ.get("CHROMIUM") or next(
-        (path for name in ("chromium", "chromium-browser", "google-chrome") if (path := shutil.which(name))), None)
-    if found is None and os.environ.get("CI"):
-        pytest.fail("CI needs Debian's chromium for the browser tests (.ci/run installs it)")
-    return found
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = chromium_path()
-    if path is None:
-        pytest.skip("no chromium on this machine (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
