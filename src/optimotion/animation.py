@@ -162,14 +162,27 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
             if raced is None:
                 with progress("simulate", scene.epochs) as advance:
                     run = runner.simulate(scene, progress=advance)
+            variant_runs = simulate_variants(scene, run, progress)
             reel = reel_for(stage, run.tracks, scene.frame_epochs_for(run.positions))
             indices = [len(reel.frame_epochs) - 1] if poster else list(range(len(reel.frame_epochs)))
             with progress("render", len(indices)) as advance:
                 frames = frame_pool.render(reel, indices, progress=advance)
     movie = Animation(run, stage, reel, style, fps, tuple(indices), frames, jobs)
+    movie.variant_runs = variant_runs
     movie.plane = None if raced is None else raced.plane
     movie.test_accuracy = None if raced is None else raced.accuracy
     return movie
+
+
+def simulate_variants(scene: scenes.Scene, run: runner.Run, progress: Callable) -> tuple[runner.Run, ...] | None:
+    """A scene with `variants`: the run of each variant (the scene's own is `run`), for the
+    page's slider; None for a scene without."""
+    if scene.variants is None:
+        return None
+    others = [variant for k, variant in enumerate(scene.variant_scenes()) if k != scene.variant_default]
+    with progress("simulate", sum(variant.epochs for variant in others)) as advance:
+        return tuple(run if k == scene.variant_default else runner.simulate(variant, progress=advance)
+                     for k, variant in enumerate(scene.variant_scenes()))
 
 
 def render_and_save(scene, out, format: str | None = None, max_bytes: int | None = None,
@@ -224,6 +237,7 @@ class Animation:
 
     plane: plane.Plane | None = None
     test_accuracy: np.ndarray | None = None
+    variant_runs: tuple[runner.Run, ...] | None = None
 
     def __init__(self, run: runner.Run, stage: Stage, reel: Reel, style: Style, fps: float,
                  indices: tuple[int, ...], frames: list[np.ndarray], jobs: int = 1):
@@ -297,8 +311,8 @@ class Animation:
         if style.orbit and self.stage.dim == 2 and style.view != "contour":
             raise OptionError("orbit: the web page draws the 3-D view once, so it cannot turn; leave out "
                               "orbit for html, or write gif, webp, mp4 or png", option="orbit")
-        with scene_code():  # a scene with variants is simulated again here
-            return page.build(self.scene, self.run, self.stage, style, self.fps, self.reel)
+        with scene_code():  # a variant's frames are picked by the scene's own rule
+            return page.build(self.scene, self.variant_runs or (self.run,), self.stage, style, self.fps, self.reel)
 
     def overview(self) -> np.ndarray:
         """A still of the whole trails on a contour map (the curve in 1-D)."""

@@ -24,7 +24,7 @@ from PIL import Image
 from optimotion.draw import layout
 from optimotion.draw.lines import EpochLine, crowd_stride, trail_stride
 from optimotion.draw.monotext import MonoText
-from optimotion.draw.picture import BADGE_SIZE, Picture
+from optimotion.draw.picture import BADGE_SIZE, LEGEND_MARKER_X, LIVE_PAD, Picture
 from optimotion.draw.stage import Reel, Stage, lower_median
 from optimotion.draw.style import Style
 from optimotion.simulation.runner import NEVER
@@ -35,6 +35,12 @@ NEWEST_WIDER = 1.0       # the trail's newest step, wider: the way it is going
 MARKER_SIZE = 7.5        # markers of the last racer; each one before it is STACK_SIZE bigger
 STACK_SIZE = 2.0
 CROWD = 50               # starts beyond which markers shrink and trails thin
+COUNTER_AT = (0.97, 0.95)  # the epoch counter's top right, in the z plot's axes
+COUNTER_PAD = 3
+EXIT_MARKER_SIZE = 7     # the triangle where a z line leaves its plot, and its edge
+EXIT_EDGE_WIDTH = 0.6
+HOLLOW_EDGE_WIDTH = 1.6  # the edge of a marker left where its racer was last in view
+LEGEND_HOLLOW_WIDTH = 1.4  # the same in the legend
 SHORTEST_LABEL = 8       # characters a legend label keeps before the live notes take the short form
 
 
@@ -147,9 +153,9 @@ class FrameDrawer:
             self._live_value(r, epoch, self.styles[r])
         # The count right-aligned in a field as wide as it gets: the word stays put.
         counter = f"epoch {epoch:>{len(f'{self.frame_epochs[-1]:,}')},}"
-        picture.ax_z.add_artist(MonoText(0.97, 0.95, counter, transform=picture.ax_z.transAxes, ha="right",
-                                         va="top", size=picture.live_size, weight="bold", color=self.style.ink,
-                                         background=self.style.paper))
+        picture.ax_z.add_artist(MonoText(*COUNTER_AT, counter, transform=picture.ax_z.transAxes, ha="right",
+                                         pad=COUNTER_PAD, va="top", size=picture.live_size, weight="bold",
+                                         color=self.style.ink, background=self.style.paper))
 
     def _add_one_start(self, frame_index: int, epoch: int) -> None:
         """Each racer's z line, z exit, trail and marker, from the scene's one start."""
@@ -220,8 +226,8 @@ class FrameDrawer:
             epochs = exits[(exits >= 0) & (exits <= last) & (above == up)]
             if len(epochs):
                 self._add_line("z", self.picture.ax_z, (epochs, [hi if up else lo] * len(epochs)), linestyle="",
-                               clip_on=False, marker="^" if up else "v", markersize=7, color=st["color"],
-                               markeredgecolor=self.style.edge, markeredgewidth=0.6)
+                               clip_on=False, marker="^" if up else "v", markersize=EXIT_MARKER_SIZE, color=st["color"],
+                               markeredgecolor=self.style.edge, markeredgewidth=EXIT_EDGE_WIDTH)
 
     def _trail_pieces(self, frame_index: int, last: int) -> list[tuple[np.ndarray, bool]]:
         """The trail up to epoch `last` as pieces (epoch indices, whether it is the newest),
@@ -278,7 +284,7 @@ class FrameDrawer:
         the view (the legend says since when)."""
         self._add_line(kind, ax, [np.atleast_1d(c) for c in self._coords(kind, tip, z)],
                        marker=st["marker"], markersize=size, color=st["color"], linestyle="",
-                       **(dict(markerfacecolor=self.style.paper, markeredgewidth=1.6) if hollow
+                       **(dict(markerfacecolor=self.style.paper, markeredgewidth=HOLLOW_EDGE_WIDTH) if hollow
                           else dict(markeredgecolor=self.style.edge)))
 
     # -- the legend's live column ---------------------------------------------------------
@@ -340,9 +346,10 @@ class FrameDrawer:
         if kind == "note":
             self._live_text(y, text, size=self.picture.fs * BADGE_SIZE, color=self.style.paper,
                             background=st["color"])
-            self.picture.ax_legend.add_artist(Line2D([0.11], [y], marker=st["marker"], color=st["color"],
+            self.picture.ax_legend.add_artist(Line2D([LEGEND_MARKER_X], [y], marker=st["marker"], color=st["color"],
                                                      markersize=self.picture.legend_marker_size,
-                                                     markerfacecolor=self.style.paper, markeredgewidth=1.4))
+                                                     markerfacecolor=self.style.paper,
+                                                     markeredgewidth=LEGEND_HOLLOW_WIDTH))
             return
         # Left-aligned in a column as wide as the widest number: "z =" never moves.
         self._live_text(y, f"{self.stage.live_prefix}{text:<{self.widest_number()}}", color=st["color"])
@@ -352,7 +359,7 @@ class FrameDrawer:
         further right (up to the next view) where the longest label would touch it."""
         picture = self.picture
         artist = MonoText(0, y, text, transform=picture.ax_legend.transAxes, ha="right", va="center",
-                          **{"size": picture.live_size, "weight": "bold", "pad": 1, **props})
+                          **{"size": picture.live_size, "weight": "bold", "pad": LIVE_PAD, **props})
         legend_width = picture.ax_legend.get_window_extent().width
         width = artist.extent(self.style.dpi)[0] / legend_width
         room = picture.column_limit - picture.labels_end - layout.GAP

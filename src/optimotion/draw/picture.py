@@ -19,6 +19,9 @@ from optimotion.draw.monotext import MonoText
 from optimotion.draw.stage import Stage
 from optimotion.draw.style import GOLD, SADDLE_MARK, Style, racer_styles
 
+LIVE_PAD = 1            # points around a live number or note (the page pads its copy alike)
+LEGEND_MARKER_X = 0.11  # where a legend row's marker sits, in the legend's width
+
 WIDEST_NUMBER = "-1.23e-100"  # the widest text a live value takes (see frames.compact)
 LIVE_SIZE = 1.0               # live values and the epoch counter, in the picture's font size ...
 MIN_LIVE_POINTS = 8.0         # ... but never smaller (at 100 dpi: digits 8 px tall)
@@ -101,11 +104,11 @@ class Picture:
         return self._live_size
 
     def live_height(self, size: float) -> int:
-        return MonoText(0, 0, "0", transform=None, size=size, weight="bold", pad=1).extent(self.style.dpi)[1]
+        return MonoText(0, 0, "0", transform=None, size=size, weight="bold", pad=LIVE_PAD).extent(self.style.dpi)[1]
 
     def live_width(self, text: str, **props) -> float:
         """The width in pixels of a text of the live column."""
-        props = {"size": self.live_size, "weight": "bold", "pad": 1, **props}
+        props = {"size": self.live_size, "weight": "bold", "pad": LIVE_PAD, **props}
         return MonoText(0, 0, text, transform=None, **props).extent(self.style.dpi)[0]
 
     def _build_z_plot(self):
@@ -132,8 +135,8 @@ class Picture:
             st = self.racer_styles[r]
             y = self.legend_rows[r]
             ax.add_line(Line2D([0.05, 0.17], [y, y], linewidth=2, color=st["color"], linestyle=st["linestyle"]))
-            ax.add_line(Line2D([0.11], [y], marker=st["marker"], markersize=self.legend_marker_size, color=st["color"],
-                               markeredgecolor=self.style.edge))
+            ax.add_line(Line2D([LEGEND_MARKER_X], [y], marker=st["marker"], markersize=self.legend_marker_size,
+                               color=st["color"], markeredgecolor=self.style.edge))
             texts.append(ax.text(layout.LABEL_X, y, label, va="center", fontsize=fs, parse_math=False))
         self.label_texts, self._label_size = texts, fs
         # The live column may use the free space between the legend and a view to its right.

@@ -19,6 +19,7 @@ import io
 import json
 import math
 import zlib
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,31 +33,37 @@ from optimotion.draw import layout
 from optimotion.draw import monotext
 from optimotion.simulation import runner
 from optimotion.output import encoders, files
-from optimotion.draw.frames import NEWEST_WIDER, FrameDrawer, compact
+from optimotion.draw.frames import (
+    COUNTER_AT,
+    COUNTER_PAD,
+    EXIT_EDGE_WIDTH,
+    EXIT_MARKER_SIZE,
+    HOLLOW_EDGE_WIDTH,
+    LEGEND_HOLLOW_WIDTH,
+    NEWEST_WIDER,
+    FrameDrawer,
+    compact,
+)
 from optimotion.output.markup import attribute_text, fill, script_json, script_text
 from optimotion.optimizers.base import format_value
-from optimotion.draw.picture import BADGE_SIZE
+from optimotion.draw.picture import BADGE_SIZE, LEGEND_MARKER_X, LIVE_PAD
 from optimotion.draw.stage import Reel, Stage, one_line, reel_for
 from optimotion.draw.style import Style, hex_color, key_colors, rgb
 
 WEB = importlib.resources.files("optimotion.output") / "web"  # the player: the package's data
 SUBPIXELS = 8          # positions are stored in 1/8 pixel
 FAR = 1e5              # a pixel coordinate further out than this is stored as this
-LIVE_PAD = 1           # the live column's padding, as frames.FrameDrawer draws it
-COUNTER_PAD = 3        # the epoch counter's (MonoText's default)
-COUNTER_AT = (0.97, 0.95)
-LEGEND_HOLLOW_WIDTH = 1.4  # points: the legend marker of a racer that has left the view
 
 
-def build(scene, run: runner.Run, stage: Stage, style: Style, fps: float, reel: Reel | None = None) -> bytes:
-    """The page's bytes for a simulated `scene` (`run`, drawn as `stage` in `style`).
+def build(scene, runs: Sequence[runner.Run], stage: Stage, style: Style, fps: float, reel: Reel | None = None) -> bytes:
+    """The page's bytes for a simulated `scene`: `runs` are its variants' runs (the scene's
+    own alone, without variants), drawn as `stage` in `style`.
 
-    `reel` is the run's (its frame epochs and z fit), as the GIF drew it; without variants
-    the page shows exactly that.
+    `reel` is the scene's own run's (its frame epochs and z fit), as the GIF drew it;
+    without variants the page shows exactly that.
     """
     variants, default = scene.variants, scene.variant_default
-    scenes_runs = [(variant, run if k == default else runner.simulate(variant))
-                   for k, variant in enumerate(scene.variant_scenes())]
+    scenes_runs = list(zip(scene.variant_scenes(), runs))
     stages = [stage if variants is None else replace(stage, labels=tuple(one_line(r.name) for r in variant.racers))
               for variant, _ in scenes_runs]
     reels = [reel if variants is None and reel is not None else
@@ -165,8 +172,8 @@ def _racer_looks(drawer: FrameDrawer) -> list[dict]:
             "dashes": dashes, "cap": {"projecting": "square"}.get(cap, cap),
             "markerSize": _points_to_pixels(drawer.sizes[r], dpi),
             "edgeWidth": _points_to_pixels(rcParams["lines.markeredgewidth"], dpi),
-            "hollowWidth": _points_to_pixels(1.6, dpi),
-            "exitSize": _points_to_pixels(7, dpi), "exitEdge": _points_to_pixels(0.6, dpi),
+            "hollowWidth": _points_to_pixels(HOLLOW_EDGE_WIDTH, dpi),
+            "exitSize": _points_to_pixels(EXIT_MARKER_SIZE, dpi), "exitEdge": _points_to_pixels(EXIT_EDGE_WIDTH, dpi),
         })
     return looks
 
@@ -194,7 +201,7 @@ def _run_data(drawer: FrameDrawer, label_box, colors, with_labels: bool) -> dict
     number_cell, number_line = monotext.cell(picture.live_size, style.dpi)
     note_size = picture.fs * BADGE_SIZE
     note_cell, note_line = monotext.cell(note_size, style.dpi)
-    marker_x, _ = legend.transAxes.transform((0.11, 0))
+    marker_x, _ = legend.transAxes.transform((LEGEND_MARKER_X, 0))
     data = {
         "labels": list(stage.labels),
         "frames": list(drawer.frame_epochs),
