@@ -431,15 +431,13 @@ elif phase == "encode":  # inside Pillow's save of the GIF
         return real_save_all(im, fp, filename)
     Image.SAVE_ALL["GIF"] = slow_save_all
 elif phase == "write":  # the new file written next to the target, not yet renamed over it
-    real_temporary_beside = files.temporary_beside
+    real_replace_staged = files.replace_staged
 
-    @contextlib.contextmanager
-    def slow_temporary_beside(target):
-        with real_temporary_beside(target) as tmp:
-            yield tmp
-            ready()
-            time.sleep(60)
-    files.temporary_beside = slow_temporary_beside
+    def slow_replace_staged(staged):
+        ready()
+        time.sleep(60)
+        return real_replace_staged(staged)
+    files.replace_staged = slow_replace_staged
 sys.argv = ["animate"] + sys.argv[4:]
 sys.exit(cli.main())
 '''
@@ -712,22 +710,43 @@ def _a_finished_pid() -> int:
 
 def test_what_a_killed_run_left_is_removed_by_the_next_one(tmp_path, monkeypatch):
     """kill -9 runs no clean-up: its `.part` beside the target and its MP4 folder in the
-    temporary directory stay, and the next run removes them (only those of ended processes)."""
-    dead, alive = _a_finished_pid(), os.getppid()
-    left = tmp_path / f".animate-{dead}-0a1b2c3d.part"
-    kept = tmp_path / f".animate-{alive}-0a1b2c3d.part"  # a render still running
-    left.write_bytes(b"half a gif")
-    kept.write_bytes(b"half a gif")
-    files.write_bytes(b"GIF89a;", tmp_path / "scene.gif")
-    assert sorted(os.listdir(tmp_path)) == sorted([kept.name, "scene.gif"])
+    temporary directory stay, and the next run removes them. What a live render holds is
+    kept, whatever PID its name has (a render in another PID namespace, a container, names
+    a PID that means nothing here), and so is what was made a moment ago."""
+    dead = _a_finished_pid()
+    left, fresh = tmp_path / f".animate-{dead}-0a1b2c3d.part", tmp_path / f".animate-{dead}-fresh000.part"
+    held = tmp_path / f".animate-{dead}-11111111.part"  # a live render's, named with a PID not ours
     temporary = tmp_path / "tmp"
-    (temporary / f"animate-mp4-{dead}-xyz").mkdir(parents=True)
-    (temporary / f"animate-mp4-{dead}-xyz" / "video.mp4").write_bytes(b"half a video")
-    (temporary / f"animate-mp4-{alive}-abc").mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
-    frames = [np.zeros((16, 16, 3), np.uint8), np.full((16, 16, 3), 255, np.uint8)]
-    assert encoders.encode(frames, "mp4", 10)[4:8] == b"ftyp"
-    assert os.listdir(temporary) == [f"animate-mp4-{alive}-abc"]
+    old_video, live_video = temporary / f"animate-mp4-{dead}-xyz", temporary / f"animate-mp4-{dead}-abc"
+    for part in (left, fresh, held):
+        part.write_bytes(b"half a gif")
+    for folder in (old_video, live_video):
+        folder.mkdir(parents=True)
+        (folder / "video.mp4").write_bytes(b"half a video")
+    for path in (left, held, old_video, live_video):
+        os.utime(path, (time.time() - 60, time.time() - 60))
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(held), str(live_video)], stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline() == b"holding\n"
+        files.write_bytes(b"GIF89a;", tmp_path / "scene.gif")
+        assert sorted(os.listdir(tmp_path)) == sorted([fresh.name, held.name, "scene.gif", "tmp"])
+        monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+        frames = [np.zeros((16, 16, 3), np.uint8), np.full((16, 16, 3), 255, np.uint8)]
+        assert encoders.encode(frames, "mp4", 10)[4:8] == b"ftyp"
+        assert os.listdir(temporary) == [live_video.name]
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+HOLDER = """
+import fcntl, os, sys, time
+held = [os.open(path, os.O_RDONLY) for path in sys.argv[1:]]
+for descriptor in held:
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+print("holding", flush=True)
+time.sleep(60)
+"""
 
 
 EXITING = {

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from optimotion.output.files import remove_leftovers
+from optimotion.output.files import claimed_folder
 
 
 FIRST_FRAME_HOLD_MS = 1000  # long enough to see where the racers start
@@ -278,9 +278,8 @@ def encode(frames: Sequence[np.ndarray], fmt: str, fps: float, key_colors: Seque
     if fmt == "png":
         return encode_png(frames[-1])
     if fmt == "mp4":
-        remove_leftovers(Path(tempfile.gettempdir()), "animate-mp4-")
-        with tempfile.TemporaryDirectory(prefix=f"animate-mp4-{os.getpid()}-") as folder:
-            path = Path(folder) / "video.mp4"
+        with claimed_folder(tempfile.gettempdir(), "animate-mp4-") as folder:
+            path = folder / "video.mp4"
             encode_mp4(frames, fps, path)
             return path.read_bytes()
     raise ValueError(f"unknown picture format {fmt!r}; expected one of {', '.join(PICTURE_FORMATS)}")

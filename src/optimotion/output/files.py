@@ -13,12 +13,22 @@ import os
 import secrets
 import shutil
 import stat
+import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from optimotion import links
 from optimotion.errors import OutputError
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; leftovers of killed runs stay
+    fcntl = None
+
+FOLDER_TRIES = 5   # a folder made again, at most, when another process's failed write removes it
+LEFTOVER_AGE = 10  # seconds: a temporary file younger than this is never taken for a leftover
 
 
 # Paths that name an open stream of this process, not a file: written in place.
@@ -79,64 +89,139 @@ def write_bytes(data: bytes, target: str | os.PathLike) -> int:
 def write_files(items: Sequence[tuple[bytes, str | os.PathLike]]) -> None:
     """Write several outputs as one: every file is ready beside its target before any is
     replaced, so a failure (a full disk, an interruption, one path that can't be written)
-    leaves every earlier file as it was, no temporary file, and no folder made for it."""
+    leaves every earlier file as it was, no temporary file, and no folder made for it.
+
+    Safe between processes: two writes of one new folder both succeed, and the folders one
+    of them made are removed only if empty; two writes of the same pair of files (a PNG's
+    poster and overview) replace them one pair after the other, never one file of each.
+    """
     targets = [output_target(path) for _, path in items]
     made: list[Path] = []
-    staged: list[tuple[Path, Target]] = []
     try:
-        for (data, _), target in zip(items, targets):
-            if target.in_place:
-                continue
-            made += _make_folders(target.path.parent)
-            with temporary_beside(target.path) as tmp:
-                tmp.write_bytes(data)
-                if target.mode is not None:
-                    os.chmod(tmp, target.mode)
-                    if os.geteuid() == 0 and target.owner != (os.geteuid(), os.getegid()):
-                        os.chown(tmp, *target.owner)
-                staged.append((tmp, target))
-        for (data, _), target in zip(items, targets):
-            if target.in_place:
-                _write_in_place(data, target.path)
-        for tmp, target in staged:
-            os.replace(tmp, target.path)
-        staged = []
+        with contextlib.ExitStack() as claims:
+            staged = []
+            for (data, _), target in zip(items, targets):
+                if not target.in_place:
+                    tmp, folders = _stage(data, target, claims)
+                    made += folders
+                    staged.append((tmp, target.path))
+            for (data, _), target in zip(items, targets):
+                if target.in_place:
+                    _write_in_place(data, target.path)
+            replace_staged(staged)
     except BaseException:
-        for tmp, _ in staged:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
         for folder in reversed(made):
             with contextlib.suppress(OSError):
-                folder.rmdir()
+                folder.rmdir()  # only if empty: another process may be writing into it
         raise
 
 
-def remove_leftovers(folder: Path, prefix: str, suffix: str = "") -> None:
-    """Remove `PREFIX<pid>-...SUFFIX` files or folders in `folder` whose process is gone:
-    what an earlier run could not clean up because it was killed (kill -9 runs no code)."""
+def _stage(data: bytes, target: Target, claims: contextlib.ExitStack) -> tuple[Path, list[Path]]:
+    """`data` in a new temporary file beside `target`, on disk, with the target's mode and
+    owner, claimed by this process until `claims` closes; the folders made for it. A folder
+    that another process removes meanwhile (its own failed write) is made again."""
+    made: list[Path] = []
+    for attempt in range(FOLDER_TRIES):
+        made += _make_folders(target.path.parent)
+        try:
+            tmp = claims.enter_context(temporary_beside(target.path))
+            break
+        except OutputError:
+            if target.path.parent.is_dir() or attempt == FOLDER_TRIES - 1:
+                raise
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    if target.mode is not None:
+        os.chmod(tmp, target.mode)
+        if os.geteuid() == 0 and target.owner != (os.geteuid(), os.getegid()):
+            os.chown(tmp, *target.owner)
+    return tmp, made
+
+
+def replace_staged(staged: Sequence[tuple[Path, Path]]) -> None:
+    """Rename each staged file over its target; several at once under a lock on their
+    folders, so that another process's pair is never interleaved with this one."""
+    with _folders_locked(sorted({target.parent for _, target in staged}) if len(staged) > 1 else []):
+        for tmp, target in staged:
+            os.replace(tmp, target)
+
+
+@contextlib.contextmanager
+def _folders_locked(folders: Sequence[Path]) -> Iterator[None]:
+    """An exclusive lock on each folder (flock: released by the kernel when the process
+    ends, however it ends), taken in one order by every process, so none waits forever."""
+    with contextlib.ExitStack() as held:
+        if fcntl is not None:
+            for folder in folders:
+                descriptor = os.open(folder, os.O_RDONLY)
+                held.callback(os.close, descriptor)
+                fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+
+
+def _claim(path: Path) -> int:
+    """An open descriptor of `path` holding an exclusive lock: while it is open, the path is
+    in use (see `remove_leftovers`); the kernel lets go when this process ends."""
+    descriptor = os.open(path, os.O_RDONLY)
+    if fcntl is not None:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return descriptor
+
+
+def _claimed_by_someone(path: Path) -> bool:
+    """Whether a live process (any, in any PID namespace on this machine) claims `path`."""
     try:
-        names = [entry.name for entry in os.scandir(folder)
-                 if entry.name.startswith(prefix) and entry.name.endswith(suffix)]
+        descriptor = os.open(path, os.O_RDONLY)
+    except OSError:
+        return True  # gone already, or not ours to judge
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(descriptor)
+    return False
+
+
+def remove_leftovers(folder: Path, prefix: str, suffix: str = "") -> None:
+    """Remove `PREFIX<pid>-...SUFFIX` files or folders in `folder` that no process claims:
+    what an earlier run could not clean up because it was killed (kill -9 runs no code).
+
+    A file in use is claimed by a lock its writer holds (`_claim`), which tells a live
+    writer from a dead one in any PID namespace; one made in the last LEFTOVER_AGE seconds
+    may not be claimed yet, and is left. Without flock (Windows), nothing is removed.
+    """
+    if fcntl is None:
+        return
+    try:
+        entries = [entry for entry in os.scandir(folder) if entry.name.startswith(prefix)
+                   and entry.name.endswith(suffix)]
     except OSError:
         return
-    for name in names:
-        pid = name[len(prefix):].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
-            path = folder / name
-            with contextlib.suppress(OSError):
-                shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+    now = time.time()
+    for entry in entries:
+        path = folder / entry.name
+        with contextlib.suppress(OSError):
+            if now - entry.stat(follow_symlinks=False).st_mtime < LEFTOVER_AGE or entry.is_symlink():
+                continue
+            if not _claimed_by_someone(path):
+                shutil.rmtree(path) if entry.is_dir(follow_symlinks=False) else path.unlink()
 
 
-def _running(pid: int) -> bool:
-    if os.name == "nt":  # os.kill(pid, 0) would end the process there
-        return True
+@contextlib.contextmanager
+def claimed_folder(parent: str | os.PathLike, prefix: str) -> Iterator[Path]:
+    """A new temporary folder `PREFIX<pid>-XXXXXXXX` in `parent`, claimed while the block
+    runs and removed after it; unclaimed leftovers of killed runs are removed first."""
+    remove_leftovers(Path(parent), prefix)
+    folder = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
+    descriptor = _claim(folder)
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # it exists, as another user's
-        return True
-    return True
+        yield folder
+    finally:
+        os.close(descriptor)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def write_stream(data: bytes, stream) -> int:
@@ -160,21 +245,28 @@ def _write_in_place(data: bytes, path: Path) -> None:
 
 
 def _make_folders(folder: Path) -> list[Path]:
-    """Create `folder` and its missing parents; the ones made, outermost first."""
+    """Create `folder` and its missing parents; the ones this call made, outermost first."""
     missing = []
     while not folder.exists() and folder != folder.parent:
         missing.append(folder)
         folder = folder.parent
+    made = []
     try:
-        for made in reversed(missing):
-            made.mkdir()
+        for path in reversed(missing):
+            try:
+                path.mkdir()
+                made.append(path)
+            except FileExistsError:
+                if not path.is_dir():
+                    raise
+                # another process made it at the same moment: it is theirs to remove
     except OSError as error:
         reason = _why_not_a_folder([folder, *missing[::-1]]) or error.strerror or error
-        for made in missing:
+        for path in reversed(made):
             with contextlib.suppress(OSError):
-                made.rmdir()
+                path.rmdir()
         raise OutputError(f"cannot write to {missing[0] if missing else folder}: {reason}") from None
-    return missing[::-1]
+    return made
 
 
 def _why_not_a_folder(paths: list[Path]) -> str | None:
@@ -191,37 +283,39 @@ def _why_not_a_folder(paths: list[Path]) -> str | None:
 
 @contextlib.contextmanager
 def temporary_beside(target: str | os.PathLike) -> Iterator[Path]:
-    """A new temporary file beside `target`, on disk (fsynced) when the block succeeds,
-    for the caller to rename over `target`; removed on any failure or interruption, so
-    `target`, if it existed, is left byte for byte as it was. The new file gets mode 0644
-    less the umask, applied by the kernel when the file is made (the umask itself is
-    never changed).
+    """A new temporary file beside `target`, claimed by this process while the block runs,
+    for the caller to fill and rename over `target`; removed on any failure or
+    interruption, so `target`, if it existed, is left byte for byte as it was. The new
+    file gets mode 0644 less the umask, applied by the kernel when the file is made (the
+    umask itself is never changed).
     """
     target = Path(target)
     try:
-        tmp = _new_file_beside(target)
+        tmp, descriptor = _new_file_beside(target)
     except OSError as error:
         raise OutputError(f"cannot write to {target.parent}: {error.strerror or error}") from None
     try:
         yield tmp
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    finally:
+        os.close(descriptor)
 
 
-def _new_file_beside(target: Path) -> Path:
+def _new_file_beside(target: Path) -> tuple[Path, int]:
     """An empty new file in target's folder, `.animate-PID-XXXXXXXX.part` (short: a name
-    near the file system's limit still has room), mode 0644 less the umask. Parts left
-    there by a process that no longer runs (kill -9, a power cut) are removed first."""
+    near the file system's limit still has room), mode 0644 less the umask, and the
+    descriptor that claims it. Parts left there by killed runs are removed first."""
     remove_leftovers(target.parent, ".animate-", ".part")
     for _ in range(100):
         tmp = target.with_name(f".animate-{os.getpid()}-{secrets.token_hex(4)}.part")
         try:
-            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
-            return tmp
+            descriptor = os.open(tmp, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:
             continue
+        if fcntl is not None:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return tmp, descriptor
     raise FileExistsError(f"no free temporary name beside {target}")
