@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 import optimotion
-from conftest import ROOT
 from optimotion.output import files
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX processes, signals and flock")
