@@ -6,7 +6,7 @@ Set up first with `pip install -e .` (the README's first command does it).
 import sys
 
 try:
-    from optimotion.cli import main
+    from optimotion.cli import console
 except ModuleNotFoundError as missing:
     if missing.name != "optimotion":
         raise
@@ -14,4 +14,4 @@ except ModuleNotFoundError as missing:
              "`pip install -e .` (or the README's first command), then try again")
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

@@ -61,9 +61,9 @@ class Optimizer:
             value = lr(step - 1)
             if isinstance(value, np.ndarray) and value.ndim == 0:
                 value = value.item()
-            if not _is_real(value) or math.isnan(value) or value < 0:  # +inf: a run that diverges
+            if not _is_real(value) or not math.isfinite(value) or value < 0:
                 raise ValueError(f"{type(self).__name__}: the lr schedule gave {value!r} for update "
-                                 f"{step}; a schedule must give numbers >= 0")
+                                 f"{step}; a schedule must give finite numbers >= 0, as lr must")
             return float(value)
         return lr
 

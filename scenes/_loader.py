@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from optimotion import links
+from optimotion import links, stops
 from optimotion.errors import OLD_PACKAGES, SceneError, UnknownScene, old_import
 
 from ._scene import Scene
@@ -125,7 +125,7 @@ def load(name_or_path: str | os.PathLike) -> Scene:
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     try:
-        with _helpers_beside(path.parent):
+        with _helpers_beside(path.parent), stops.handlers_kept():
             spec.loader.exec_module(module)
     except SyntaxError as error:
         raise SceneError(f"{path}:{error.lineno}: syntax error: {error.msg}") from None

@@ -18,6 +18,7 @@ from optimotion.optimizers.base import format_value
 MAX_EPOCHS = 2_000_000
 MAX_RACERS = 12   # racers a legend shows apart (colours, markers, rows)
 MAX_VARIANTS = 12  # every variant is simulated ahead of time and carried in the page
+MODEL_BYTES = 4 * 2**30  # what racing a model may take (its gradients over every trajectory at once)
 
 
 def show_epoch(epoch: int) -> bool:
@@ -29,6 +30,15 @@ def show_epoch(epoch: int) -> bool:
     return ((epoch < 25 and epoch % 2 == 0) or (epoch < 50 and epoch % 5 == 0)
             or (epoch <= 100 and epoch % 15 == 0) or (epoch <= 500 and epoch % 45 == 0)
             or (epoch <= 1000 and epoch % 50 == 0) or epoch % 250 == 0)
+
+
+def _show_epoch_picks(epochs: int) -> list[int]:
+    """`show_epoch`'s epochs up to `epochs`: past 1,000, every 250th, by arithmetic."""
+    early = [epoch for epoch in range(min(epochs, 1000) + 1) if show_epoch(epoch)]
+    return early + list(range(1250, epochs + 1, 250))
+
+
+show_epoch.picks = _show_epoch_picks
 
 
 class EvenMotion:
@@ -76,6 +86,7 @@ def every(n: int) -> Callable[[int], bool]:
         return epoch % n == 0
 
     rule.__name__ = f"every({n})"
+    rule.picks = lambda epochs: list(range(0, epochs + 1, n))
     return rule
 
 
@@ -245,7 +256,18 @@ class Scene:
         take a while); empty for a rule that follows the run."""
         if self.follows_the_run:
             return []
-        return [epoch for epoch in range(self.epochs + 1) if self.show_epoch(epoch)]
+        rule = self.show_epoch
+        if hasattr(rule, "picks"):  # a rule that knows its epochs by arithmetic: no call per epoch
+            return rule.picks(self.epochs)
+        picked = []
+        for epoch in range(self.epochs + 1):
+            shown = rule(epoch)
+            if not isinstance(shown, (bool, np.bool_, int, np.integer)):
+                raise ValueError(f"show_epoch must give True or False for an epoch, got {shown!r:.60} for epoch "
+                                 f"{epoch}")
+            if shown:
+                picked.append(epoch)
+        return picked
 
     @functools.cached_property
     def frame_epochs(self) -> list[int]:
@@ -259,7 +281,7 @@ class Scene:
     @property
     def frame_count(self) -> int:
         """How many frames, known before the run."""
-        return self.show_epoch.frames if self.follows_the_run else len(self.frame_epochs)
+        return min(self.show_epoch.frames, self.epochs + 1) if self.follows_the_run else len(self.frame_epochs)
 
     def frame_epochs_for(self, positions: np.ndarray) -> list[int]:
         """The frame epochs of a run with these recorded positions."""
@@ -297,7 +319,15 @@ def _as_racers(optimizers) -> tuple[Racer, ...]:
 
 def _check_model_scene(scene: Scene) -> None:
     """What a race over a model's parameters cannot have: a plotting box drawn before the run."""
-    name = scene.surface.name
+    name, model = scene.surface.name, scene.surface
+    if model.dim < 2:
+        raise ValueError(f"model {name!r} has {model.dim} parameter: a race over a model is drawn on the plane of "
+                         "its paths, which takes 2 or more; write a one-parameter loss as a 1-D Surface")
+    needs = model.memory_bytes(len(scene.racers) * len(scene.starts))
+    if needs > MODEL_BYTES:
+        raise ValueError(f"model {name!r} ({model.dim:,} parameters) would take {needs / 2**30:.1f} GiB of memory "
+                         f"to race {len(scene.racers) * len(scene.starts)} trajectories at once, over the limit of "
+                         f"{MODEL_BYTES / 2**30:.0f} GiB: fewer or smaller layers, or fewer racers or starts")
     if scene.bounds is not None:
         raise ValueError(f"bounds: model {name!r} has {scene.surface.dim:,} parameters and no box to clamp them to; "
                          "leave out bounds")

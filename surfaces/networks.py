@@ -31,6 +31,7 @@ __all__ = ["Model", "Network", "Digits", "digits", "DIGITS_MLP", "DIGITS_LOGISTI
 #: Parameter vectors evaluated per batch of `loss_of`: bounds the memory of a grid's
 #: evaluation (each holds a (samples, width) activation per vector).
 CHUNK = 48
+TRAINING_SAMPLES = 1437  # the digits' training split: 80% of 1,797 (known without loading them)
 PLANE_CHUNK = 8  # points of a plane's grid per batch: their activations stay in the cache
 
 
@@ -75,6 +76,12 @@ class Model:
 
     def __call__(self, theta):
         return self.f(theta)
+
+    def memory_bytes(self, trajectories: int) -> int:
+        """About what racing `trajectories` at once takes: their parameters, gradients and
+        optimizer states, and what autograd keeps to differentiate `f` (a model may know
+        better: `Network.memory_bytes`)."""
+        return 8 * self.dim * trajectories * 8
 
     def loss_of(self, theta, progress=None) -> np.ndarray:
         """`f` at many parameter vectors (dim, K), CHUNK at a time, without gradients."""
@@ -130,6 +137,12 @@ class Network(Model):
     @property
     def n_samples(self) -> int:
         return len(digits().y_train)
+
+    def memory_bytes(self, trajectories: int) -> int:
+        """As `Model.memory_bytes`, and the activations autograd keeps: about four arrays of
+        (training samples, units) per hidden layer and trajectory."""
+        activations = TRAINING_SAMPLES * sum(self.sizes[1:]) * 4
+        return 8 * trajectories * (activations + 8 * self.dim)
 
     def f(self, theta):
         """The mean cross-entropy on the training set: (dim,) -> scalar, (dim, K) -> (K,)."""

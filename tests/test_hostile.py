@@ -96,3 +96,99 @@ def test_two_writes_of_one_pair_never_leave_one_file_of_each(tmp_path, monkeypat
         writer.join()
     assert (poster.read_bytes(), overview.read_bytes()) in ((b"AA", b"AAA"), (b"BB", b"BBB"))
     assert sorted(os.listdir(tmp_path)) == ["p-overview.png", "p.png"]
+
+
+# -- 5. a scene's threads, signal handlers and top level never decide the tool's life -----------
+THREADED_SCENE = '''"""Starts a thread that never ends."""
+import threading, time
+from optimotion import SGD, Scene
+threading.Thread(target=time.sleep, args=(3600,), name="scene's own").start()
+SCENE = Scene("bowl", start=(1.0, 2.0), optimizers=[SGD(lr=0.1)], epochs=5)
+'''
+DEAF_SCENE = '''"""Ignores the signals that say stop, then takes its time."""
+import signal, time
+import autograd.numpy as np
+from optimotion import SGD, Scene, Surface
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+def slow(xy):
+    time.sleep(0.01)
+    x, y = xy
+    return x**2 + y**2
+
+SCENE = Scene(Surface(name="slow", f=slow, domain=((-2, 2), (-2, 2)), zlim=(0, 8)), start=(1.0, 1.0),
+              optimizers=[SGD(lr=0.01)], epochs=100_000)
+'''
+SCRIPT_WITHOUT_GUARD = '''
+import sys, threading, time
+with open(sys.argv[1], "a") as log:
+    print("top level", file=log)
+threading.Thread(target=time.sleep, args=(30,), daemon=True).start()  # so the library spawns
+import multiprocessing, optimotion
+movie = optimotion.render("saddle", epochs=300, size=(160, 90), jobs=2)
+print(len(movie.frames), multiprocessing.get_start_method(allow_none=True))
+'''
+
+
+@posix_only
+def test_a_thread_the_scene_starts_does_not_keep_the_command_running(tmp_path):
+    (tmp_path / "threaded.py").write_text(THREADED_SCENE)
+    started = time.monotonic()
+    done = animate_process("threaded.py", *SMALL, cwd=tmp_path, timeout=60)
+    assert done.returncode == 0 and time.monotonic() - started < 30, done.stderr
+    assert done.stderr == b"" and (tmp_path / "output" / "threaded.gif").exists()
+
+
+@posix_only
+def test_all_ends_although_a_scene_leaves_a_thread_running(tmp_path):
+    scene_dir = tmp_path / "scenes"
+    scene_dir.mkdir()
+    (scene_dir / "threaded.py").write_text(THREADED_SCENE)
+    (scene_dir / "plain.py").write_text(THREADED_SCENE.replace("threading.Thread", "(lambda **k: None) or "
+                                                               "threading.Thread").replace(".start()", ""))
+    wrapper = tmp_path / "all.py"
+    wrapper.write_text(ALL)
+    done = subprocess.run([sys.executable, str(wrapper), str(scene_dir), "all", "--size", "96x54", "-j", "2"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "all: 2 scenes, 2 written, 0 up to date, 0 failed" in done.stdout
+
+
+ALL = '''
+import sys
+from pathlib import Path
+from optimotion.scenes import _loader
+_loader.SCENES_DIR = Path(sys.argv[1])
+from optimotion import cli
+sys.argv = ["animate"] + sys.argv[2:]
+cli.console()
+'''
+
+
+@posix_only
+def test_a_scene_that_ignores_the_stop_signals_still_stops(tmp_path):
+    import signal
+
+    (tmp_path / "deaf.py").write_text(DEAF_SCENE)
+    process = subprocess.Popen([sys.executable, "-m", "optimotion", "deaf.py", "--size", "96x54", "-q"], cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)  # loaded, and simulating
+    process.send_signal(signal.SIGTERM)
+    try:
+        _, err = process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+    assert process.returncode == 143 and err == "animate: terminated; nothing was written\n"
+
+
+@posix_only
+def test_a_script_without_a_main_guard_runs_its_top_level_once(tmp_path):
+    (tmp_path / "script.py").write_text(SCRIPT_WITHOUT_GUARD)
+    log = tmp_path / "log.txt"
+    done = subprocess.run([sys.executable, "script.py", str(log)], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert log.read_text() == "top level\n"  # not once more per drawing process
+    assert done.stdout == "33 None\n"  # and the start method left unchosen, as the script left it

@@ -67,7 +67,7 @@ def test_the_wheel_holds_one_package_and_its_command(wheel):
         names = archive.namelist()
         entry_points = archive.read(next(n for n in names if n.endswith(".dist-info/entry_points.txt"))).decode()
     assert {name.split("/")[0] for name in names} == {"optimotion", wheel.name.split("-py3")[0] + ".dist-info"}
-    assert "animate = optimotion.cli:main" in entry_points
+    assert "animate = optimotion.cli:console" in entry_points
     for part in ("optimotion/output/web/player.js", "optimotion/scenes/saddle.py", "optimotion/optimizers/adam.py",
                  "optimotion/surfaces/networks.py", "optimotion/sphinxext.py", "optimotion/__main__.py"):
         assert part in names

@@ -211,7 +211,8 @@ INVALID = {
     "schedule raises": ("def lr(k):\n    return 0.1 / (5 - k)  # boom\n" + _scene(optimizers="[SGD(lr=lr)]"),
                         r"error: ZeroDivisionError: float division by zero \(.*bad\.py:{boom}\)$"),
     "schedule gives lr < 0": (_scene(optimizers="[SGD(lr=lambda k: 0.1 if k < 4 else -0.1)]"),
-                              r"SGD: the lr schedule gave -0\.1 for update 5; a schedule must give numbers >= 0$"),
+                              r"SGD: the lr schedule gave -0\.1 for update 5; a schedule must give finite numbers "
+                              r">= 0, as lr must$"),
     "schedule gives a string": (_scene(optimizers="[SGD(lr=lambda k: 'fast')]"), r"the lr schedule gave 'fast'"),
     "show_epoch raises": ("def show(epoch):\n    return epoch % 0 == 0  # boom\n" + _scene(show_epoch="show"),
                           r"error: ZeroDivisionError: integer modulo by zero \(.*bad\.py:{boom}\)$"),

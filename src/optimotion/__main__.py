@@ -1,6 +1,4 @@
 """`python -m optimotion`: the command line."""
-import sys
+from optimotion.cli import console
 
-from optimotion.cli import main
-
-sys.exit(main())
+console()

@@ -20,6 +20,7 @@ import contextlib
 import math
 import os
 import time
+import unicodedata
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -27,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from optimotion import estimate, scenes, validation
+from optimotion import estimate, scenes, stops, validation
 from optimotion.draw import fonts, pool
 from optimotion.draw.stage import Reel, Stage, lower_median, one_line, reel_for, stage_for
 from optimotion.draw.style import Style, key_colors, racer_styles, size_for
@@ -39,7 +40,8 @@ from optimotion.simulation import plane, runner
 MAX_FRAME_BYTES = 4 * 2**30  # a render's memory at its peak (the drawn frames are held until encoded) ...
 BASE_BYTES = 220 * 2**20     # ... which is, measured: the code and data,
 FRAME_PIXEL_BYTES = 3.3      # the frames (RGB), per pixel of each,
-JOB_PIXEL_BYTES = 36         # and each drawing process's canvases and the frames it sends, per pixel
+JOB_PIXEL_BYTES = 36         # and each drawing process's canvases and the frames it sends, per pixel,
+TRACK_BYTES = 200            # and per epoch of each trajectory: the run, its copies and what is drawn of it
 MIN_FPS = 0.01               # a GIF frame lasts at most 655.35 s
 MAX_FPS = 120                # what screens show (an MP4 holds its first frame for fps frames)
 # max_bytes: every 2nd frame while SMOOTH_FRAMES are left, then smaller pictures down to
@@ -78,20 +80,29 @@ def style_for(size=None, preset=None, theme="light", view="3d", orbit=0.0, dpi=1
     return Style(width=width, height=height, dpi=dpi, theme=theme, view=view, orbit=orbit)
 
 
-def memory_peak(frames: int, style: Style, jobs: int) -> int:
+def memory_peak(frames: int, style: Style, jobs: int, tracked: int = 0) -> int:
     """The bytes a render holds at its peak, from peaks measured on renders of 1024x1024 to
-    4096x4096 (all processes together; see the README's Speed and size): the frames, and
-    each drawing process's canvases and the frames on their way back."""
+    4096x4096 and of 250,000 and 1,000,000 starts (all processes together; see
+    docs/speed.md): the frames, each drawing process's canvases and the frames on their way
+    back, and the run's `tracked` epochs of trajectories (epochs + 1, times racers and starts)
+    with what is worked out from them."""
     pixels = style.width * style.height
-    return int(BASE_BYTES + FRAME_PIXEL_BYTES * frames * pixels + JOB_PIXEL_BYTES * max(1, jobs) * pixels)
+    return int(BASE_BYTES + FRAME_PIXEL_BYTES * frames * pixels + JOB_PIXEL_BYTES * max(1, jobs) * pixels
+               + TRACK_BYTES * tracked)
 
 
-def check_memory(frames: int, style: Style, jobs: int = 1) -> None:
-    peak = memory_peak(frames, style, jobs)
-    if peak > MAX_FRAME_BYTES:
-        raise OptionError(f"{frames:,} frames of {style.width}x{style.height} would take {peak / 2**30:.1f} GiB "
-                         f"of memory, over the limit of {MAX_FRAME_BYTES / 2**30:.0f} GiB: show fewer epochs "
-                         "(a show_epoch rule such as every(k), or fewer epochs) or use a smaller size")
+def check_memory(frames: int, style: Style, jobs: int = 1, epochs: int = 0, trajectories: int = 0) -> None:
+    tracked = (epochs + 1) * trajectories if trajectories else 0
+    peak = memory_peak(frames, style, jobs, tracked)
+    if peak <= MAX_FRAME_BYTES:
+        return
+    if TRACK_BYTES * tracked > memory_peak(frames, style, jobs) - BASE_BYTES:  # the run is most of it
+        raise OptionError(f"{epochs:,} epochs of {trajectories:,} trajectories (racers times starts) would take "
+                          f"{peak / 2**30:.1f} GiB of memory, over the limit of {MAX_FRAME_BYTES / 2**30:.0f} GiB: "
+                          "fewer epochs or starts", option="epochs")
+    raise OptionError(f"{frames:,} frames of {style.width}x{style.height} would take {peak / 2**30:.1f} GiB "
+                      f"of memory, over the limit of {MAX_FRAME_BYTES / 2**30:.0f} GiB: show fewer epochs "
+                      "(a show_epoch rule such as every(k), or fewer epochs) or use a smaller size")
 
 
 def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, size=None, preset: str | None = None,
@@ -135,17 +146,20 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
     except ValueError as error:
         raise OptionError(str(error)) from None
     with scene_code():
+        trajectories = len(scene.racers) * len(scene.starts)
+        check_memory(1, style, 1, scene.epochs, trajectories)  # the run alone, before its frames are picked
         count = scene.frame_count  # runs the scene's frame rule: its errors are its own
         if not scene.follows_the_run and not scene.picked_epochs:
             raise OptionError(f"the scene's show_epoch rule selects no epoch from 0 to {scene.epochs:,}")
         if jobs is None:
             jobs = pool.default_jobs(1 if poster else count, style.width * style.height)
-        check_memory(1 if poster else count, style, pool.useful_jobs(jobs, 1 if poster else count))
-        runner.at_start(scene)  # a surface that cannot be drawn says so here, before any work
         frames = 1 if poster else count
-        seconds = estimate.render_seconds(scene, style, jobs, frames, estimate.gradient_seconds(scene),
+        drawing = pool.useful_jobs(jobs, frames)
+        check_memory(frames, style, drawing, scene.epochs, trajectories)
+        runner.at_start(scene)  # a surface that cannot be drawn says so here, before any work
+        seconds = estimate.render_seconds(scene, style, drawing, frames, estimate.gradient_seconds(scene),
                                           passes=plane.passes(scene) if scene.over_model else 1)
-        said = estimate.notice(scene, style, jobs, frames, seconds)
+        said = estimate.notice(scene, style, drawing, frames, seconds)
         if said:
             if notice is None:
                 warnings.warn(said, SlowRenderWarning, stacklevel=2)
@@ -207,6 +221,10 @@ def check_text(stage: Stage) -> None:
     """A title or label with characters no installed font has is refused (it would be
     drawn as boxes, with a warning per glyph)."""
     for what, text in [("title", stage.title), *(("label", label) for label in stage.labels)]:
+        controls = "".join(dict.fromkeys(c for c in text if unicodedata.category(c) == "Cc"))
+        if controls:
+            raise OptionError(f"the {what} {text!r} has control characters ({ascii(controls)[1:-1]}), which are not "
+                              "text a picture can show: leave them out")
         absent = fonts.missing(text)
         if absent:
             raise OptionError(f"the {what} '{text}' has characters that no installed font draws ({absent}): they "
@@ -219,7 +237,8 @@ def scene_code():
     """The boundary where a scene's code runs (a scene's functions are called from inside
     the render): an exit from it is an error, not the end of the program."""
     try:
-        yield
+        with stops.handlers_kept():
+            yield
     except SystemExit as exit:
         raise SceneExit(f"the scene's code called sys.exit({exit.code!r}); raise an exception to stop "
                         "a render").with_traceback(exit.__traceback__) from None

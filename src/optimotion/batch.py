@@ -73,6 +73,7 @@ def _child(sender, *args) -> None:
     pool.end_with_parent(gently=True)
     sender.send(render_scene(*args))
     sender.close()
+    report.flush_and_exit(0)  # now, even if the scene's code left a thread running
 
 
 def _stopping(signum, frame):
@@ -112,7 +113,8 @@ def render_all(folder: Path, fmt: str, options: dict, max_bytes: int | None = No
                 name, out, scene_file = todo.pop(0)
                 receiver, sender = context.Pipe(duplex=False)
                 process = context.Process(target=_child, args=(sender, scene_file, out, fmt, options, max_bytes))
-                process.start()
+                with pool.callers_world_kept(context.get_start_method()):
+                    process.start()
                 sender.close()
                 running[receiver] = (name, out, process)
             for receiver in multiprocessing.connection.wait(list(running)):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -132,6 +133,16 @@ def build_parser() -> Parser:
     parser.add_argument("--force", action="store_true", help="with `all`: render even the up-to-date scenes")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no notices, no summary")
     return parser
+
+
+def console() -> None:
+    """The `animate` command: `main`, then the exit, even if a scene's code left a thread
+    running (the render is done; a thread the scene started does not decide the tool's life)."""
+    code = main()
+    if any(thread.is_alive() and not thread.daemon for thread in threading.enumerate()
+           if thread is not threading.main_thread()):
+        report.flush_and_exit(code)
+    sys.exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -42,6 +42,15 @@ def _drop(stream) -> None:
         os.close(devnull)
 
 
+def flush_and_exit(code: int) -> None:
+    """End this process with `code` now: the standard streams flushed, no thread waited for
+    (a scene's code may have started one that never ends)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
+
+
 def is_standard_output(path: str | os.PathLike | None) -> bool:
     """Whether `path` is "-" or this process's standard output (/dev/stdout, /proc/self/fd/1,
     or the file it is redirected to): a file that goes where the report would."""

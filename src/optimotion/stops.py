@@ -8,11 +8,12 @@ The handlers are installed only inside `StopSignals` and put back after it.
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 #: Seconds the clean-up has after a stop before the process is ended anyway (a library
 #: may swallow the exception: autograd's `wraps` catches BaseException).
@@ -33,6 +34,27 @@ STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SI
 _STOPPED = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
 if hasattr(signal, "SIGHUP"):
     _STOPPED[signal.SIGHUP] = "hung up"
+
+
+@contextlib.contextmanager
+def handlers_kept() -> Iterator[None]:
+    """While a scene's own code runs: the stop signals' handlers are put back as they were
+    before it, whatever it set (a scene file that ignores SIGTERM cannot make the tool
+    unstoppable, nor change its caller's handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    saved = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in saved.items():
+            if handler is not None and signal.getsignal(signum) is not handler:
+                signal.signal(signum, handler)
+
+
+def _silent(args) -> None:
+    """A thread's exception, while the command stops: not said."""
 
 
 def stopped_by(signum: int) -> str:
@@ -64,6 +86,7 @@ class StopSignals:
         self._reported = threading.Lock()  # held once the stop has been said
         self._watchdog = None
         self._saved = {}
+        self._excepthook = None
 
     def __enter__(self) -> StopSignals:
         if threading.current_thread() is not threading.main_thread():
@@ -78,6 +101,8 @@ class StopSignals:
     def __exit__(self, *exc) -> None:
         for signum, handler in self._saved.items():
             signal.signal(signum, handler)
+        if self._excepthook is not None:
+            threading.excepthook = self._excepthook
         self.disarm()
 
     def disarm(self) -> None:
@@ -89,6 +114,9 @@ class StopSignals:
         if self.received is not None:
             return  # already stopping: let the clean-up finish (the watchdog has the last word)
         self.received = signum
+        # Stopping: the one line says so. A helper thread that the stop breaks (a process
+        # pool's queue feeder, writing to a worker just ended) must not add a traceback.
+        self._excepthook, threading.excepthook = threading.excepthook, _silent
         self._watchdog = threading.Timer(WATCHDOG, self._end, (signum,))
         self._watchdog.daemon = True
         self._watchdog.start()

@@ -18,7 +18,8 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+import types
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -58,6 +59,25 @@ def start_method() -> str:
     # progress monitor) a lock they held stays locked forever in the child.
     safe = sys.platform.startswith("linux") and threading.active_count() == 1
     return "fork" if safe else "spawn"
+
+
+@contextlib.contextmanager
+def callers_world_kept(method: str) -> Iterator[None]:
+    """While child processes start by `method`: a new interpreter (spawn, forkserver) is
+    not given the caller's `__main__` to run again (a script without a main guard would
+    run its top level once per process; the children need nothing from it), and the
+    start method, if the caller chose none, is left unchosen (starting a child fixes it)."""
+    chosen = multiprocessing.get_start_method(allow_none=True)
+    main = sys.modules.get("__main__")
+    if method != "fork":
+        sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if method != "fork":
+            sys.modules["__main__"] = main
+        if chosen is None and multiprocessing.get_start_method(allow_none=True) is not None:
+            multiprocessing.set_start_method(None, force=True)
 
 
 _drawer = None  # in a worker process: the scene's frames.FrameDrawer
@@ -112,11 +132,12 @@ class FramePool:
         self.jobs = useful_jobs(jobs, frames)
         self.executor = None
         if self.jobs > 1:
-            context = multiprocessing.get_context(start_method())
-            self.executor = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_start_worker,
-                                                initargs=(stage, style))
-            for _ in range(self.jobs):
-                self.executor.submit(_ready)
+            method = start_method()
+            with callers_world_kept(method):
+                self.executor = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context(method),
+                                                    initializer=_start_worker, initargs=(stage, style))
+                for _ in range(self.jobs):
+                    self.executor.submit(_ready)  # starts the workers, here
 
     def __enter__(self) -> FramePool:
         return self

@@ -131,6 +131,9 @@ def race(scene, progress: Callable = None) -> PlaneRun:
     keep = _kept_epochs(scene)
     with progress("simulate", scene.epochs) as advance, one_blas_thread():
         run = runner.simulate(scene, progress=advance, keep=keep)
+    if np.all((run.diverged_at != runner.NEVER) & (run.diverged_at <= 1)):
+        raise PlaneError("every racer diverged at its first step (the loss overflowed or became NaN), so there is "
+                         "no path to draw a plane through: a smaller learning rate keeps the loss finite")
     snapshots = run.positions  # (kept, racers, starts, dim)
     first = snapshots[:, 0, 0]
     ends = first[np.all(np.isfinite(first), axis=1)]
