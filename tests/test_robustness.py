@@ -234,7 +234,7 @@ def test_an_invalid_value_is_one_line_saying_which_and_why(cli, tmp_path, target
 def test_too_many_frames_for_memory_is_refused_before_any_work(cli, target, good_gif):
     """2,000,000 epochs (the limit) of saddle's frame rule are 8,047 frames: 12 GiB of pixels."""
     assert_one_line(cli("saddle", "--epochs", "2000000", "--out", target), 1,
-                    r"8,047 frames of 960x540 would take 13\.1 GiB of memory, over the limit of 4 GiB: "
+                    r"8,047 frames of 960x540 would take 14\.2 GiB of memory, over the limit of 4 GiB: "
                     r"show fewer epochs .* or use a smaller size$")
     assert_untouched(target, good_gif)
 
