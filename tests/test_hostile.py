@@ -192,3 +192,176 @@ def test_a_script_without_a_main_guard_runs_its_top_level_once(tmp_path):
     assert done.returncode == 0, done.stderr
     assert log.read_text() == "top level\n"  # not once more per drawing process
     assert done.stdout == "33 None\n"  # and the start method left unchosen, as the script left it
+
+
+# -- 6. inputs that reached a library unchecked -----------------------------------------------
+def small(scene, **options):
+    return optimotion.render(scene, **{"size": (64, 36), "jobs": 1, **options})
+
+
+@pytest.mark.parametrize("title", ["bell \x07 here", "nul\x00", "escape \x1b[31mred"])
+def test_control_characters_in_a_title_are_refused(title):
+    scene = optimotion.Scene("bowl", start=(1.0, 1.0), optimizers=[optimotion.SGD(lr=0.1)], epochs=3, title=title)
+    with pytest.raises(optimotion.OptionError, match=r"has control characters \(.*\), which are not text"):
+        small(scene)
+
+
+def test_models_that_cannot_be_raced_say_why_at_once():
+    class Line(optimotion.Model):
+        name, dim, description = "line", 1, "one parameter"
+
+        def f(self, theta):
+            return (theta[0] - 3) ** 2
+
+    with pytest.raises(ValueError, match="has 1 parameter: a race over a model is drawn on the plane"):
+        optimotion.Scene(Line(), start=[0.0], optimizers=[optimotion.SGD(lr=0.1)], epochs=3)
+    wide = optimotion.Network("wide", (64, 100_000, 10))
+    started = time.monotonic()
+    with pytest.raises(ValueError, match=r"model 'wide' \(7,500,010 parameters\) would take [\d.]+ GiB of memory"):
+        optimotion.Scene(wide, start=[0.0] * wide.dim, optimizers=[optimotion.SGD(lr=0.1)], epochs=3)
+    assert time.monotonic() - started < 5
+
+
+def test_a_model_whose_racers_all_diverge_says_so():
+    from optimotion.surfaces import DIGITS_LOGISTIC
+
+    scene = optimotion.Scene(DIGITS_LOGISTIC, start=DIGITS_LOGISTIC.initial(0), epochs=5,
+                             optimizers=[optimotion.SGD(lr=1e300), optimotion.Adam(lr=1e300)])
+    with pytest.raises(optimotion.errors.PlaneError, match="every racer diverged at its first step"):
+        small(scene)
+
+
+def test_even_motion_never_counts_more_frames_than_the_run_has():
+    scene = optimotion.Scene("bowl", start=(1.0, 2.0), optimizers=[optimotion.SGD(lr=0.1)], epochs=100,
+                             show_epoch=optimotion.even_motion(5000))
+    assert scene.frame_count == 101
+    said = []
+    movie = optimotion.render(scene, jobs=1, notice=said.append)  # 960x540: memory for 101 frames, not 5,000
+    assert len(movie.frames) <= 101 and said == []
+
+
+def test_the_estimate_counts_a_slow_schedule_and_a_million_starts():
+    from optimotion import animation, estimate
+
+    def slow(step):
+        time.sleep(0.001)
+        return 0.01
+
+    style = animation.style_for()
+    scene = optimotion.Scene("bowl", start=(1.0, 2.0), optimizers=[optimotion.SGD(lr=slow)], epochs=100_000)
+    seconds = estimate.render_seconds(scene, style, 1, 63, estimate.gradient_seconds(scene))
+    assert seconds["simulate"] > 100 and estimate.notice(scene, style, 1, 63, seconds).startswith("this render")
+    crowd = optimotion.Scene("himmelblau", start=optimotion.grid((-5, 5), (-5, 5), 1000), epochs=10,
+                             optimizers=[optimotion.SGD(lr=0.01)])
+    seconds = estimate.render_seconds(crowd, style, 1, 7, estimate.gradient_seconds(crowd))
+    assert 60 < sum(seconds.values()) < 600  # measured: 162 s
+    peak = animation.memory_peak(7, style, 1, 11 * 1_000_000)
+    assert 1.5 * 2**30 < peak < 3 * 2**30  # measured: 2,013 MB
+
+
+def test_a_schedule_that_gives_inf_is_refused_as_lr_inf_is():
+    with pytest.raises(ValueError, match="lr"):
+        optimotion.SGD(lr=float("inf"))
+    with pytest.raises(ValueError, match=r"the lr schedule gave inf for update 1; a schedule must give finite"):
+        optimotion.SGD(lr=lambda step: float("inf")).lr_at(1)
+
+
+def test_the_formats_doors_behave_alike(tmp_path, monkeypatch):
+    import csv
+    import io
+
+    movie = small(optimotion.Scene("bowl", start=(1.0, 2.0), epochs=4, optimizers={
+        "=HYPERLINK(\"http://x\")": optimotion.SGD(lr=0.1), "+1": optimotion.Adam(lr=0.1),
+        "plain -1": optimotion.Momentum(lr=0.1)}))
+    assert movie.to_bytes("GIF") == movie.to_bytes("gif")
+    rows = list(csv.DictReader(io.StringIO(movie.to_bytes("csv").decode())))
+    assert {row["racer"] for row in rows} == {"'=HYPERLINK(\"http://x\")", "'+1", "plain -1"}
+    with pytest.raises(optimotion.errors.OutputError, match="the output path is empty"):
+        movie.save("")
+    with pytest.raises(optimotion.OptionError, match="give a binary stream"):
+        movie.save(io.StringIO(), format="gif")
+    monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", str(tmp_path / "no-ffmpeg"))
+    with pytest.raises(optimotion.errors.OutputError, match="IMAGEIO_FFMPEG_EXE names .*no-ffmpeg, which is not"):
+        movie.save(tmp_path / "s.mp4")
+    monkeypatch.delenv("IMAGEIO_FFMPEG_EXE")
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("")
+    monkeypatch.setattr("tempfile.tempdir", str(not_a_folder))
+    with pytest.raises(optimotion.errors.OutputError, match=r"cannot make the MP4 in the temporary folder .*TMPDIR"):
+        movie.save(tmp_path / "s.mp4")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
+# -- 7. messages that say what and how -------------------------------------------------------
+def surface(f):
+    return optimotion.Surface(name="mine", f=f, domain=((-1, 1), (-1, 1)), zlim=(0, 2))
+
+
+def _plain_where(xy):
+    import numpy
+
+    return numpy.where(xy[0] > 0, xy[0] ** 2, xy[1] ** 2)
+
+
+@pytest.mark.parametrize("f, message", [
+    (_plain_where, r"gave a plain numpy array of autograd's values: build it with autograd\.numpy"),
+    (lambda xy: [xy[0] ** 2, xy[1] ** 2], r"gave a list of autograd's values"),
+    (lambda xy: None, r"the surface gave None: does it end with `return \.\.\.`\?"),
+])
+def test_a_surface_that_gives_no_array_of_numbers_says_how_to_write_it(f, message):
+    scene = optimotion.Scene(surface(f), start=(0.5, 0.5), optimizers=[optimotion.SGD(lr=0.1)], epochs=3)
+    with pytest.raises(optimotion.errors.SurfaceError, match=message):
+        small(scene)
+
+
+def test_an_update_of_the_wrong_shape_and_a_frame_rule_that_gives_an_array_say_so():
+    import dataclasses
+
+    @dataclasses.dataclass(frozen=True)
+    class Flat(optimotion.SGD):
+        def update(self, grads, state, params):
+            updates, state = super().update(grads, state, params)
+            return updates.ravel(), state
+
+    scene = optimotion.Scene("bowl", start=(1.0, 2.0), optimizers=[Flat(lr=0.1)], epochs=3)
+    with pytest.raises(ValueError, match=r"Flat\.update gave updates of shape \(2,\), not the shape \(1, 2\)"):
+        small(scene)
+    import numpy
+
+    rule = optimotion.Scene("bowl", start=(1.0, 2.0), optimizers=[optimotion.SGD(lr=0.1)], epochs=3,
+                            show_epoch=lambda epoch: numpy.array([True, False]))
+    with pytest.raises(ValueError, match=r"show_epoch must give True or False for an epoch, got array"):
+        small(rule)
+
+
+def test_a_very_long_label_is_cut_and_leaves_the_others_their_size():
+    from optimotion.draw.picture import Picture
+    from optimotion.draw.stage import stage_for
+
+    def label_sizes(labels):
+        scene = optimotion.Scene("bowl", start=(1.0, 2.0), epochs=3, optimizers=dict(zip(labels, (
+            optimotion.SGD(lr=0.1), optimotion.Adam(lr=0.1), optimotion.Momentum(lr=0.1)))))
+        picture = Picture(stage_for(scene), optimotion.animation.style_for(size=(960, 540)))
+        picture.background()
+        return [text.get_fontsize() for text in picture.label_texts], [t.get_text() for t in picture.label_texts]
+
+    plain, _ = label_sizes(["SGD", "Adam", "Momentum"])
+    sizes, texts = label_sizes(["SGD", "Adam", "Momentum " * 60])
+    assert sizes[:2] == plain[:2] and texts[2].endswith("…") and len(texts[2]) < 100
+
+
+def test_a_run_too_long_for_memory_is_refused_before_any_frame_is_picked():
+    scene = optimotion.Scene("saddle", start=(20.75, 0.5), optimizers=[optimotion.SGD(lr=0.005)], epochs=10**10,
+                             max_epochs=10**10, show_epoch=lambda epoch: epoch % 10**9 == 0)
+    started = time.monotonic()
+    with pytest.raises(optimotion.OptionError, match=r"10,000,000,000 epochs of 1 trajectory \(racers times st"):
+        small(scene)
+    assert time.monotonic() - started < 5
+
+
+@posix_only
+def test_an_unwritable_matplotlib_folder_adds_nothing_to_a_run(tmp_path):
+    (tmp_path / "a-file").write_text("")
+    done = animate_process("saddle", *SMALL, "--out", "s.gif", cwd=tmp_path,
+                           env={**os.environ, "MPLCONFIGDIR": str(tmp_path / "a-file" / "matplotlib")})
+    assert done.returncode == 0 and done.stderr == b"" and done.stdout.startswith(b"s.gif: ")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import io
 import math
 import os
 import time
@@ -97,7 +98,8 @@ def check_memory(frames: int, style: Style, jobs: int = 1, epochs: int = 0, traj
     if peak <= MAX_FRAME_BYTES:
         return
     if TRACK_BYTES * tracked > memory_peak(frames, style, jobs) - BASE_BYTES:  # the run is most of it
-        raise OptionError(f"{epochs:,} epochs of {trajectories:,} trajectories (racers times starts) would take "
+        raise OptionError(f"{epochs:,} epochs of {trajectories:,} trajector{'y' if trajectories == 1 else 'ies'} "
+                          "(racers times starts) would take "
                           f"{peak / 2**30:.1f} GiB of memory, over the limit of {MAX_FRAME_BYTES / 2**30:.0f} GiB: "
                           "fewer epochs or starts", option="epochs")
     raise OptionError(f"{frames:,} frames of {style.width}x{style.height} would take {peak / 2**30:.1f} GiB "
@@ -353,6 +355,11 @@ class Animation:
         pictures (down to 160 pixels a side), then fewer frames; a page over it is a FitError.
         """
         stream = path if hasattr(path, "write") else None
+        if stream is not None and (isinstance(stream, io.TextIOBase) or "b" not in getattr(stream, "mode", "b")):
+            raise OptionError("save writes bytes: give a binary stream (such as sys.stdout.buffer or a file opened "
+                              "with 'wb'), not a text stream")
+        if stream is None and not os.fspath(path):
+            raise OutputError("the output path is empty: give a file name")
         path = Path("-") if stream is not None else Path(path)
         try:
             fmt = encoders.format_for(None if stream is not None else path, format)

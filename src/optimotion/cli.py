@@ -147,7 +147,7 @@ def console() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    with stops.StopSignals(lambda text: say(f"{PROG}: {text}", STDERR)) as stop_signals:
+    with stops.StopSignals(lambda text: say(f"{PROG}: {text}", STDERR)) as stop_signals, report.matplotlib_quiet():
         try:
             args = parser.parse_args(parser.values_joined(sys.argv[1:] if argv is None else list(argv)))
             return run(args, parser, stop_signals)

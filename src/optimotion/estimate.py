@@ -29,14 +29,19 @@ PATH_SECONDS = 2.5e-5     # drawing one start's trail in a frame, of a scene of 
 
 
 def gradient_seconds(scene) -> float:
-    """The time of one gradient call over all of the scene's trajectories (call it after
-    `runner.at_start`, whose first call also loads what the surface needs)."""
+    """The time of one epoch's work besides the updates' fixed cost: one gradient call over
+    all of the scene's trajectories, and each racer's update from its starts, learning-rate
+    schedule included (call it after `runner.at_start`, whose first call also loads what the
+    surface needs)."""
     points = np.tile(scene.starts, (len(scene.racers), 1))
     times = []
     with np.errstate(all="ignore"):
         for _ in range(3):  # the quickest of three: the machine is shared
             started = time.perf_counter()
-            runner.value_and_gradient(scene.surface.f, points)
+            _, gradients = runner.value_and_gradient(scene.surface.f, points)
+            for k, racer in enumerate(scene.racers):
+                rows = slice(k * len(scene.starts), (k + 1) * len(scene.starts))
+                racer.optimizer.update(gradients[rows], racer.optimizer.init(points[rows]), points[rows])
             times.append(time.perf_counter() - started)
     return min(times)
 

@@ -10,6 +10,7 @@ stream's encoding lacks are written as escapes.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
 import traceback
@@ -40,6 +41,19 @@ def _drop(stream) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, stream.fileno())
         os.close(devnull)
+
+
+@contextlib.contextmanager
+def matplotlib_quiet():
+    """While the command runs, matplotlib says only errors: the render's own checks say what
+    matters, and a warning such as an unwritable MPLCONFIGDIR's is no part of the report."""
+    logger = logging.getLogger("matplotlib")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def flush_and_exit(code: int) -> None:

@@ -92,17 +92,19 @@ def _cut_to_fit(artist, text: str, strip: str, fits) -> None:
 def fit_labels(texts: list, size: float, legend_box, reserve: float, column_limit: float) -> float:
     """Shrink (down to 75%), then cut with an ellipsis, the legend labels `texts` so that
     `reserve` (a width in legend widths) fits right of them, before `column_limit`; return
-    where the longest label ends, in legend widths."""
+    where the longest label ends, in legend widths. A label more than twice as long as the
+    middle one is cut, and does not make the others smaller."""
     layout = texts[0].figure.canvas.get_renderer() if texts else None
     room = column_limit - reserve - GAP - LABEL_X
 
     def end(text) -> float:
         return (text.get_window_extent(layout).x1 - legend_box.x0) / legend_box.width - LABEL_X
 
-    if texts and max(end(t) for t in texts) > room:
-        scale = max(0.75, room / max(end(t) for t in texts))
+    ends = sorted(end(t) for t in texts)
+    usual = [e for e in ends if e <= 2 * ends[(len(ends) - 1) // 2]] if ends else []
+    if usual and usual[-1] > room:
         for t in texts:
-            t.set_fontsize(size * scale)
+            t.set_fontsize(size * max(0.75, room / usual[-1]))
     for t in texts:
         if end(t) > room and len(t.get_text()) > 1:
             _cut_to_fit(t, t.get_text(), " ,=(·", lambda t=t: end(t) <= room)

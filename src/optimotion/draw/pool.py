@@ -11,6 +11,7 @@ the same for any number of processes.
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -83,16 +84,15 @@ def callers_world_kept(method: str) -> Iterator[None]:
 _drawer = None  # in a worker process: the scene's frames.FrameDrawer
 
 
-def _start_worker(stage: Stage, style: Style) -> None:
+def _start_worker(stage: Stage, style: Style, matplotlib_level: int) -> None:
     global _drawer
+    logging.getLogger("matplotlib").setLevel(matplotlib_level)  # as quiet as its parent (a new interpreter)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     end_with_parent()
     with contextlib.suppress(OSError):
         os.nice(5)  # this worker's only: the simulation in the parent goes first
-    from optimotion.draw.frames import (
-        FrameDrawer,  # here: with fork the worker imports matplotlib while the parent simulates
-    )
+    from optimotion.draw.frames import FrameDrawer  # here: with fork, matplotlib loads while the parent simulates
 
     _drawer = FrameDrawer(stage, style)
     _drawer.picture.background()
@@ -135,7 +135,8 @@ class FramePool:
             method = start_method()
             with callers_world_kept(method):
                 self.executor = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context(method),
-                                                    initializer=_start_worker, initargs=(stage, style))
+                                                    initializer=_start_worker,
+                                                    initargs=(stage, style, logging.getLogger("matplotlib").level))
                 for _ in range(self.jobs):
                     self.executor.submit(_ready)  # starts the workers, here
 

@@ -15,8 +15,10 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -26,6 +28,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from optimotion.errors import OutputError
 from optimotion.output.files import claimed_folder
 
 
@@ -189,13 +192,32 @@ def encode_png(frame: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def encode_mp4(frames: Sequence[np.ndarray], fps: float, path: Path) -> None:
-    """H.264/yuv420p at `fps`, the first and last frames repeated for their holds; bit-exact output."""
+def _about_the_temporary_folder(error: OSError) -> bool:
+    """Whether a failure of the MP4's encoding is the temporary folder's: it could not be
+    made, or filled up."""
+    return error.errno in (errno.ENOSPC, errno.EDQUOT, errno.ENOENT, errno.ENOTDIR, errno.EACCES, errno.EROFS) \
+        or "No space left on device" in str(error)
+
+
+def ffmpeg() -> str:
+    """The ffmpeg that makes MP4s: imageio-ffmpeg's own, or the one IMAGEIO_FFMPEG_EXE names."""
     import imageio_ffmpeg
 
+    named = os.environ.get("IMAGEIO_FFMPEG_EXE")
+    if named and shutil.which(named) is None:
+        raise OutputError(f"cannot make an MP4: IMAGEIO_FFMPEG_EXE names {named}, which is not a program here "
+                          "(unset it to use the ffmpeg that imageio-ffmpeg ships)")
+    try:
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except RuntimeError as error:
+        raise OutputError(f"cannot make an MP4: no ffmpeg ({' '.join(str(error).split())})") from None
+
+
+def encode_mp4(frames: Sequence[np.ndarray], fps: float, path: Path) -> None:
+    """H.264/yuv420p at `fps`, the first and last frames repeated for their holds; bit-exact output."""
     height, width = frames[0].shape[:2]
     pad_w, pad_h = width % 2, height % 2  # yuv420p needs even sides: repeat the edge pixel
-    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-y",
+    command = [ffmpeg(), "-nostdin", "-loglevel", "error", "-y",
                "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width + pad_w}x{height + pad_h}",
                "-r", f"{fps}", "-i", "-", "-an",
                # RGB to BT.709 limited range, and tagged so: what players assume for HD (swscale
@@ -206,7 +228,10 @@ def encode_mp4(frames: Sequence[np.ndarray], fps: float, path: Path) -> None:
                "-c:v", "libx264", "-preset", "medium", "-crf", "20",
                "-pix_fmt", "yuv420p", "-threads", "1", "-movflags", "+faststart",
                "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact", "-f", "mp4", str(path)]
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as error:
+        raise OutputError(f"cannot make an MP4: cannot run ffmpeg ({command[0]}): {error.strerror or error}") from None
     try:
         for frame, repeats in zip(frames, held_frames(len(frames), fps)):
             if pad_w or pad_h:
@@ -234,6 +259,7 @@ def format_for(path: str | os.PathLike | None, fmt: str | None = None) -> str:
     A format that the suffix contradicts, or an unknown one, is a ValueError.
     """
     suffix = Path(path).suffix.lower().lstrip(".") if path is not None else ""
+    fmt = fmt.lower() if isinstance(fmt, str) else fmt
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown output format {fmt!r}; use one of: {', '.join(FORMATS)}")
     if fmt and suffix and suffix != fmt:
@@ -254,6 +280,7 @@ def encode_csv(labels: Sequence[str], positions: np.ndarray, values: np.ndarray,
     loss (`names` "pc1", "pc2", "loss") and a last column `off_plane`.
     """
     epochs, n_racers, n_starts, dim = positions.shape
+    labels = [spreadsheet_safe(label) for label in labels]
     out = io.StringIO()
     rows = csv.writer(out, lineterminator="\n")
     rows.writerow(["epoch", "racer", "start", *list(names)[:dim], list(names)[-1],
@@ -267,6 +294,15 @@ def encode_csv(labels: Sequence[str], positions: np.ndarray, values: np.ndarray,
     return out.getvalue().encode()
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A CSV cell that a spreadsheet shows as text: one that would start a formula gets a
+    leading apostrophe (`'=1+1`), as spreadsheets themselves mark text."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def encode(frames: Sequence[np.ndarray], fmt: str, fps: float, key_colors: Sequence[str] = ()) -> bytes:
     """The file's bytes in picture format `fmt` (png: the last frame, as a poster)."""
     if not frames:
@@ -278,8 +314,15 @@ def encode(frames: Sequence[np.ndarray], fmt: str, fps: float, key_colors: Seque
     if fmt == "png":
         return encode_png(frames[-1])
     if fmt == "mp4":
-        with claimed_folder(tempfile.gettempdir(), "animate-mp4-") as folder:
-            path = folder / "video.mp4"
-            encode_mp4(frames, fps, path)
-            return path.read_bytes()
+        temporary = tempfile.gettempdir()
+        try:
+            with claimed_folder(temporary, "animate-mp4-") as folder:
+                path = folder / "video.mp4"
+                encode_mp4(frames, fps, path)
+                return path.read_bytes()
+        except OSError as error:
+            if isinstance(error, OutputError) or not _about_the_temporary_folder(error):
+                raise
+            raise OutputError(f"cannot make the MP4 in the temporary folder {temporary} (TMPDIR): "
+                              f"{error.strerror or error}") from None
     raise ValueError(f"unknown picture format {fmt!r}; expected one of {', '.join(PICTURE_FORMATS)}")

@@ -84,6 +84,14 @@ def value_and_gradient(f, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         first = np.ravel(values)[0] if np.size(values) else values
         raise SurfaceError(f"the surface gives complex numbers (such as {first:.3g}): a loss must be real; "
                            "take its abs() or real part in the surface if that is what you mean")
+    if values is None:
+        raise SurfaceError("the surface gave None: does it end with `return ...`?")
+    if isinstance(values, (list, tuple)) or (isinstance(values, np.ndarray) and values.dtype == object):
+        boxed = any("ArrayBox" in type(item).__name__ for item in np.ravel(np.array(values, dtype=object)))
+        raise SurfaceError("the surface must give one number per point, as an array of autograd.numpy, but it gave "
+                           + ("a list" if isinstance(values, (list, tuple)) else "a plain numpy array")
+                           + (" of autograd's values: build it with autograd.numpy (np.where, np.stack, np.array "
+                              "of autograd.numpy), not plain numpy or a list" if boxed else f": {values!r:.60}"))
     try:
         values = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
@@ -216,6 +224,10 @@ def simulate(scene: Scene, progress: Callable[[int], None] | None = None, keep=N
             stepped = points.copy()
             for r, racer in enumerate(racers):
                 updates, states[r] = racer.optimizer.update(gradients[rows[r]], states[r], points[rows[r]])
+                if epoch == 1 and np.shape(updates) != points[rows[r]].shape:
+                    raise ValueError(f"{type(racer.optimizer).__name__}.update gave updates of shape "
+                                     f"{np.shape(updates)}, not the shape {points[rows[r]].shape} of the points it "
+                                     "moves (one row per start)")
                 stepped[rows[r]] = points[rows[r]] + updates
             if lo is not None:
                 stepped = np.clip(stepped, lo, hi)
