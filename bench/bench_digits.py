@@ -25,7 +25,7 @@ import numpy as np
 from optimotion import scenes
 from optimotion.animation import style_for
 from optimotion.draw import pool
-from optimotion.draw.stage import reel_for
+from optimotion.draw.stage import plane_stage, reel_for
 from optimotion.draw.style import key_colors, racer_styles
 from optimotion.output import encoders
 from optimotion.simulation import plane
@@ -96,7 +96,7 @@ def phases() -> dict[str, float]:
     simulated = clock.get("simulate", 0.0) + clock.get("project", 0.0)
     times["simulate (autograd, lockstep)"] = simulated
     times["plane (PCA, projection)"] = time.perf_counter() - started - simulated
-    stage = plane.stage_for(scene, raced, style.mesh, progress)
+    stage = plane_stage(scene, raced, plane.landscape(scene, raced, style.mesh, progress))
     times["landscape (grid of the plane)"] = clock["landscape"]
     reel = reel_for(stage, raced.run.tracks, scene.frame_epochs)
     started = time.perf_counter()

@@ -95,10 +95,15 @@ def test_broken_scene_file_names_file_and_line(cli, tmp_path):
     _one_line_error(cli(scene), 1, r"broken\.py:3: ValueError: .*lr")
 
 
-def test_readme_documents_the_options_and_the_test_command():
+def test_the_readme_gives_ci_s_commands_and_the_docs_every_option():
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
-    test_command = re.search(r"```(?:sh|bash)\n(.*?python -m pytest.*?)\n```", readme, re.S)[1].strip()
-    assert test_command.splitlines()[-1] in ci
-    for option in ("--list", "--out", "--size", "--epochs", "--fps", "--quiet"):
-        assert option in readme
+    setup, test = re.findall(r"```sh\n(.*?)\n```", readme, re.S)[:2]
+    assert test == "python -m pytest -q" and test in ci.splitlines()
+    assert "pip install -r requirements-dev.txt" in setup and "pip install --quiet --disable-pip-version-check " \
+        "-r requirements-dev.txt" in ci
+    from optimotion.cli import build_parser
+
+    documented = (ROOT / "docs" / "command-line.md").read_text()
+    options = [name for action in build_parser()._actions for name in action.option_strings]
+    assert len(options) > 15 and [name for name in options if name not in documented] == ["-h", "--help"]

@@ -132,3 +132,12 @@ def test_the_site_shows_the_gif_and_plays_the_player(project, browser):
     frame.wait_for_function("document.getElementById('epoch').textContent !== '0'", timeout=5_000)
     assert player.locator("#legend .entry").count() == 3
     page.close()
+
+
+def test_the_project_s_own_docs_build_without_a_warning(tmp_path):
+    """docs/ as a draft (no animation rendered): every page parses, every link resolves."""
+    from conftest import ROOT
+
+    said = build(ROOT / "docs", tmp_path / "site", "skip-optimotion")
+    assert "WARNING" not in said and "ERROR" not in said, said
+    assert (tmp_path / "site" / "troubleshooting.html").exists()

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from optimotion import animation, scenes, surfaces
+from optimotion.draw.stage import plane_stage
 from optimotion.optimizers import SGD, Adam, AdamW, Momentum
 from optimotion.scenes import Scene, Variants, even_motion
 from optimotion.simulation import plane, runner
@@ -263,7 +264,7 @@ def test_any_model_races_in_bounded_memory(monkeypatch):
     assert kept == [21, 0]  # snapshots for the plane, then a pass that projects
     assert raced.run.positions.shape == (401, 2, 1, 2) and raced.run.kept is None
     assert np.all(np.isnan(raced.accuracy))  # no test set: no accuracy
-    stage = plane.stage_for(scene, raced, mesh=8)
+    stage = plane_stage(scene, raced, plane.landscape(scene, raced, mesh=8))
     assert stage.labels == ("SGD", "Adam") and stage.value_name == "loss"
     assert stage.title == "stretched: A long quadratic bowl."
     assert np.all(np.diff(raced.run.values[:, 0, 0]) < 0)  # SGD on a bowl: down at every step

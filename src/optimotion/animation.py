@@ -31,7 +31,7 @@ import numpy as np
 
 from optimotion import estimate, scenes, stops, validation
 from optimotion.draw import fonts, pool
-from optimotion.draw.stage import Reel, Stage, lower_median, one_line, reel_for, stage_for
+from optimotion.draw.stage import Reel, Stage, lower_median, one_line, plane_stage, reel_for, stage_for
 from optimotion.draw.style import Style, key_colors, racer_styles, size_for
 from optimotion.errors import FitError, OptionError, OutputError, SceneExit, SlowRenderWarning
 from optimotion.output import encoders, files
@@ -170,7 +170,7 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
         raced = None
         if scene.over_model:  # its picture is the plane of its race: known after the run
             raced = plane.race(scene, progress)
-            run, stage = raced.run, plane.stage_for(scene, raced, style.mesh, progress)
+            run, stage = raced.run, plane_stage(scene, raced, plane.landscape(scene, raced, style.mesh, progress))
         else:
             stage = stage_for(scene, style.mesh)
         with pool.FramePool(stage, style, jobs, frames=1 if poster else count) as frame_pool:

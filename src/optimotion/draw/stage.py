@@ -173,3 +173,41 @@ def stage_for(scene, mesh: int = 36) -> Stage:
         kinds=tuple(type(racer.optimizer).__name__ for racer in scene.racers),
         mesh=grid(mesh) if surface.dim == 2 else None,
         contour=grid(CONTOUR_POINTS) if surface.dim == 2 else None, curve=curve)
+
+
+LOG_SPAN = 100  # a model's loss spanning more than this factor is drawn on log scales
+
+
+def plane_stage(scene, plane_run, landscape) -> Stage:
+    """What the picture shows of a race over a model (`plane.race`): the loss on its plane
+    (`plane.landscape`, which both views draw), and the racers' labels with their test
+    accuracy."""
+    model, run, plane = scene.surface, plane_run.run, plane_run.plane
+    xs, ys, zs = landscape.xs, landscape.ys, landscape.zs
+    values = run.values[np.isfinite(run.values)]
+    everything = np.concatenate([zs[np.isfinite(zs)], values])
+    lo, hi = float(everything.min()), float(everything.max())
+    log_z = bool(getattr(model, "log_z", True) and lo > 0 and hi / lo > LOG_SPAN)
+    if hi <= lo:
+        hi = lo + max(abs(lo), 1.0)
+    zlim = (lo, hi)
+    grid = Grid(xs, ys, plotted(np.nan_to_num(zs, nan=hi, posinf=hi), zlim, log_z))
+    labels = tuple(one_line(racer.name) + _accuracy_note(plane_run.accuracy[r]) for r, racer in enumerate(scene.racers))
+    pc1, pc2 = (f"{share:.0%}" for share in plane.explained)
+    return Stage(
+        title=one_line(scene.title or (f"{model.name}: {model.description}" if model.description else model.name)),
+        labels=labels, dim=2, domain=landscape.domain, zlim=zlim, log_z=log_z, camera=(35.0, -60.0),
+        epochs=scene.epochs, starts=run.positions[0, 0], start_heights=plotted(run.values[0, 0], zlim, log_z),
+        minima=np.zeros((0, 2)), minima_heights=np.zeros(0), saddles=np.zeros((0, 2)), saddle_heights=np.zeros(0),
+        kinds=tuple(type(racer.optimizer).__name__ for racer in scene.racers),
+        mesh=grid, contour=grid, curve=None,
+        axis_names=(f"PC1: {pc1}", f"PC2: {pc2}"), value_name="loss",
+        named_live_values=False, equal_axes=True,
+        caption="surface: the loss on the plane of the paths' main directions (PC1, PC2: % of their variance) · "
+                "% off: a racer's distance from it · test: accuracy at the end")
+
+
+def _accuracy_note(accuracy: np.ndarray) -> str:
+    """ · test 97.2%" for a racer (the median over its starts), or nothing."""
+    middle = lower_median(accuracy)
+    return "" if middle is None else f" · test {middle:.1%}"

@@ -23,10 +23,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 
-from optimotion.draw.stage import Grid, Stage, lower_median, one_line, plotted
 from optimotion.errors import PlaneError
 from optimotion.simulation import runner
 
@@ -34,7 +34,6 @@ SNAPSHOT_BYTES = 256 * 2**20  # full parameter vectors kept for the principal di
 SNAPSHOTS = 1000              # ... at most at this many epochs (of all trajectories together)
 GRID_POINTS = 36              # a side of the plane's grid (style.mesh: the 3-D mesh and the map share it)
 MARGIN = 0.25                 # the grid reaches this share of the paths' span past them
-LOG_SPAN = 100                # a loss spanning more than this factor is drawn on log scales
 
 
 @dataclass(frozen=True, eq=False)
@@ -161,48 +160,27 @@ def race(scene, progress: Callable = None) -> PlaneRun:
     return PlaneRun(flat, plane, accuracy)
 
 
-def stage_for(scene, plane_run: PlaneRun, mesh: int = GRID_POINTS, progress: Callable = None) -> Stage:
-    """What the picture shows of a race over a model: the loss on its plane, sampled on
-    one `mesh`-by-`mesh` grid fitted to the projected paths (both views draw it), and the
-    racers' labels with their test accuracy."""
+class Landscape(NamedTuple):
+    """The loss on a race's plane, sampled on a grid fitted to the projected paths:
+    `xs`, `ys`, `zs` (mesh, mesh), and the grid's `domain` ((x0, x1), (y0, y1))."""
+    xs: np.ndarray
+    ys: np.ndarray
+    zs: np.ndarray
+    domain: tuple
+
+
+def landscape(scene, plane_run: PlaneRun, mesh: int = GRID_POINTS, progress: Callable = None) -> Landscape:
+    """The model's loss on the plane of its race, on one `mesh`-by-`mesh` grid over the
+    projected paths plus MARGIN (one batched evaluation)."""
     progress = progress or (lambda phase, total: contextlib.nullcontext(None))
-    model, run, plane = scene.surface, plane_run.run, plane_run.plane
-    coords = run.positions
-    domain = _domain(coords)
+    model, plane = scene.surface, plane_run.plane
+    domain = _domain(plane_run.run.positions)
     (x0, x1), (y0, y1) = domain
     xs, ys = np.meshgrid(np.linspace(x0, x1, mesh), np.linspace(y0, y1, mesh))
     with progress("landscape", xs.size) as advance:
         zs = model.loss_on_plane(plane.centre, plane.directions, np.stack([xs.ravel(), ys.ravel()]),
                                  progress=advance).reshape(xs.shape)
-    values = run.values[np.isfinite(run.values)]
-    finite = zs[np.isfinite(zs)]
-    everything = np.concatenate([finite, values])
-    lo, hi = float(everything.min()), float(everything.max())
-    log_z = bool(getattr(model, "log_z", True) and lo > 0 and hi / lo > LOG_SPAN)
-    if hi <= lo:
-        hi = lo + max(abs(lo), 1.0)
-    zlim = (lo, hi)
-    grid = Grid(xs, ys, plotted(np.nan_to_num(zs, nan=hi, posinf=hi), zlim, log_z))
-    starts = coords[0, 0]
-    labels = tuple(one_line(racer.name) + _accuracy_note(plane_run.accuracy[r]) for r, racer in enumerate(scene.racers))
-    pc1, pc2 = (f"{share:.0%}" for share in plane.explained)
-    return Stage(
-        title=one_line(scene.title or (f"{model.name}: {model.description}" if model.description else model.name)),
-        labels=labels, dim=2, domain=domain, zlim=zlim, log_z=log_z, camera=(35.0, -60.0),
-        epochs=scene.epochs, starts=starts, start_heights=plotted(run.values[0, 0], zlim, log_z),
-        minima=np.zeros((0, 2)), minima_heights=np.zeros(0), saddles=np.zeros((0, 2)), saddle_heights=np.zeros(0),
-        kinds=tuple(type(racer.optimizer).__name__ for racer in scene.racers),
-        mesh=grid, contour=grid, curve=None,
-        axis_names=(f"PC1: {pc1}", f"PC2: {pc2}"), value_name="loss",
-        named_live_values=False, equal_axes=True,
-        caption="surface: the loss on the plane of the paths' main directions (PC1, PC2: % of their variance) · "
-                "% off: a racer's distance from it · test: accuracy at the end")
-
-
-def _accuracy_note(accuracy: np.ndarray) -> str:
-    """ · test 97.2%" for a racer (the median over its starts), or nothing."""
-    middle = lower_median(accuracy)
-    return "" if middle is None else f" · test {middle:.1%}"
+    return Landscape(xs, ys, zs, domain)
 
 
 def _domain(coords: np.ndarray) -> tuple:
