@@ -46,10 +46,13 @@ SCENE = ('"""Mine."""\nfrom optimotion import SGD, Adam, Scene\n'
 
 def build(source: Path, out: Path, *tags: str) -> str:
     """Build the HTML; what Sphinx said (its status and warnings)."""
+    from sphinx.util.docutils import docutils_namespace
+
     said = io.StringIO()
-    app = sphinx_application.Sphinx(str(source), str(source), str(out), str(out / ".doctrees"), "html",
-                                    status=said, warning=said, freshenv=True, tags=list(tags))
-    app.build()
+    with docutils_namespace():  # as sphinx-build does: each build registers its nodes afresh
+        app = sphinx_application.Sphinx(str(source), str(source), str(out), str(out / ".doctrees"), "html",
+                                        status=said, warning=said, freshenv=True, tags=list(tags))
+        app.build()
     return said.getvalue()
 
 

@@ -200,10 +200,9 @@ def _settings(app, config) -> None:
 def setup(app):
     app.add_config_value("optimotion_cache", ".optimotion-cache", "env")
     app.add_config_value("optimotion_skip", False, "env")
-    # override: a second build in the same process (a test, a live preview) registers them again
-    app.add_node(animation_node, override=True, html=(visit_animation_html, None), latex=(skip_node, None),
+    app.add_node(animation_node, html=(visit_animation_html, None), latex=(skip_node, None),
                  text=(skip_node, None), man=(skip_node, None), texinfo=(skip_node, None))
-    app.add_directive("optimizer-animation", OptimizerAnimation, override=True)
+    app.add_directive("optimizer-animation", OptimizerAnimation)
     app.connect("config-inited", _settings)
     from optimotion import __version__
 
