@@ -470,14 +470,14 @@ def _default_sigint():
 
 
 @posix_only
-# Ctrl-C at every phase; SIGTERM (the same handler, another exit code) where a file is
-# being written.
-# A hang-up (the terminal closed, SSH dropped) the same way; two quick Ctrl-Cs say it once.
+# Every phase, each stop signal once (they share one handler, with their own exit codes and
+# words): Ctrl-C while simulating, in a library that swallows it, and twice while drawing
+# (said once); a hang-up (the terminal closed, SSH dropped) while encoding; SIGTERM while
+# the new file is written beside the old one.
 @pytest.mark.parametrize("phase, signum, code, word, times", [
-    *[(phase, signal.SIGINT, 130, "interrupted", 1)
-      for phase in ("simulate", "swallowed", "render", "encode", "write")],
+    ("simulate", signal.SIGINT, 130, "interrupted", 1), ("swallowed", signal.SIGINT, 130, "interrupted", 1),
+    ("render", signal.SIGINT, 130, "interrupted", 2), ("encode", signal.SIGHUP, 129, "hung up", 1),
     ("write", signal.SIGTERM, 143, "terminated", 1),
-    ("write", signal.SIGHUP, 129, "hung up", 1), ("render", signal.SIGINT, 130, "interrupted", 2),
 ], ids=lambda value: getattr(value, "name", None) if isinstance(value, signal.Signals) else None)
 def test_a_signal_ends_it_within_a_second_and_writes_nothing(tmp_path, target, good_gif, phase, signum, code, word,
                                                            times):
