@@ -17,10 +17,25 @@ class AdamState(NamedTuple):
     max_exp_avg_sq: np.ndarray | None  # None unless amsgrad
 
 
-class _AdamRule(Optimizer):
+class _AdamFamily(Optimizer):
+    """What the Adam family draws: its first moment, its step per coordinate."""
+
+    moment_key: ClassVar[str] = "exp_avg"
+    default_glyphs: ClassVar[tuple[str, ...]] = ("gradient", "momentum", "box", "step")
+
+    def effective_lr(self, before, after, shape: tuple) -> np.ndarray:
+        """``lr / (sqrt(v_hat) + eps)``: what multiplies the bias-corrected first moment."""
+        return self.lr_at(after.step) / (np.sqrt(after.exp_avg_sq / (1 - self.betas[1] ** after.step)) + self.eps)
+
+
+class _AdamRule(_AdamFamily):
     """The update shared by Adam and AdamW (no fields of its own)."""
 
     decoupled_weight_decay: bool
+
+    def effective_lr(self, before: AdamState, after: AdamState, shape: tuple) -> np.ndarray:
+        v = after.max_exp_avg_sq if self.amsgrad else after.exp_avg_sq
+        return self.lr_at(after.step) / (np.sqrt(v) / (1 - self.betas[1] ** after.step) ** 0.5 + self.eps)
 
     def _validate(self) -> None:
         super()._validate()
@@ -134,7 +149,7 @@ class AdamaxState(NamedTuple):
 
 
 @dataclass(frozen=True)
-class Adamax(Optimizer):
+class Adamax(_AdamFamily):
     r"""Adamax, Adam with the infinity norm (Kingma & Ba 2015, sec. 7), as
     ``torch.optim.Adamax``.
 
@@ -180,6 +195,10 @@ class Adamax(Optimizer):
         clr = self.lr_at(step) / (1 - beta1**step)
         return -clr * m / u, AdamaxState(step, m, u)
 
+    def effective_lr(self, before: AdamaxState, after: AdamaxState, shape: tuple) -> np.ndarray:
+        """``lr / u``: what multiplies the bias-corrected first moment."""
+        return self.lr_at(after.step) / after.exp_inf
+
 
 class NAdamState(NamedTuple):
     step: int
@@ -189,7 +208,7 @@ class NAdamState(NamedTuple):
 
 
 @dataclass(frozen=True)
-class NAdam(Optimizer):
+class NAdam(_AdamFamily):
     r"""NAdam, Adam with Nesterov momentum (Dozat 2016), as ``torch.optim.NAdam``.
 
     With ``x`` the parameters, ``g`` the gradient, ``m``/``v`` the moments (0 at the
@@ -265,7 +284,7 @@ class RAdamState(NamedTuple):
 
 
 @dataclass(frozen=True)
-class RAdam(Optimizer):
+class RAdam(_AdamFamily):
     r"""RAdam, rectified Adam (Liu et al. 2020), as ``torch.optim.RAdam``.
 
     With ``x`` the parameters, ``g`` the gradient, ``m``/``v`` the moments (0 at the
@@ -336,4 +355,15 @@ class RAdam(Optimizer):
             updates = -(m_hat * lr)
         updates = updates + decay
         return updates, RAdamState(step, m, v)
+
+    def effective_lr(self, before: RAdamState, after: RAdamState, shape: tuple) -> np.ndarray:
+        """``lr * r * sqrt(1 - beta2**t) / (sqrt(v) + eps)`` once rectified; ``lr`` before."""
+        step, (_, beta2) = after.step, self.betas
+        lr, bias_correction2 = self.lr_at(step), 1 - beta2**step
+        rho_inf = 2 / (1 - beta2) - 1
+        rho_t = rho_inf - 2 * step * (beta2**step) / bias_correction2
+        if rho_t <= 5.0:
+            return np.full(shape, lr)
+        r = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+        return lr * r * bias_correction2**0.5 / (np.sqrt(after.exp_avg_sq) + self.eps)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 
@@ -38,6 +38,8 @@ class Adagrad(Optimizer):
         eps: added to the denominator (>= 0).
     """
 
+    default_glyphs: ClassVar[tuple[str, ...]] = ("gradient", "box", "step")
+
     lr: float | Schedule = 1e-2
     lr_decay: float = 0.0
     weight_decay: float = 0.0
@@ -63,6 +65,11 @@ class Adagrad(Optimizer):
         clr = self.lr_at(step) / (1 + (step - 1) * self.lr_decay)
         G = frozen(state.sum + g * g)
         return -clr * g / (np.sqrt(G) + self.eps), AdagradState(step, G)
+
+    def effective_lr(self, before: AdagradState, after: AdagradState, shape: tuple) -> np.ndarray:
+        """``clr / (sqrt(G) + eps)``: the step per unit of gradient, shrinking where G has grown."""
+        clr = self.lr_at(after.step) / (1 + (after.step - 1) * self.lr_decay)
+        return clr / (np.sqrt(after.sum) + self.eps)
 
 
 class RMSpropState(NamedTuple):
@@ -144,6 +151,18 @@ class RMSprop(Optimizer):
             updates = -lr * g / avg
         return updates, RMSpropState(step, v, b, g_avg)
 
+    def effective_lr(self, before: RMSpropState, after: RMSpropState, shape: tuple) -> np.ndarray:
+        """``lr / avg``: the step per unit of gradient (``avg = sqrt(v) + eps``, centred: of
+        the variance)."""
+        v = after.square_avg - (after.grad_avg * after.grad_avg if self.centered else 0.0)
+        return self.lr_at(after.step) / (np.sqrt(v) + self.eps)
+
+    @property
+    def moment_key(self) -> str | None:
+        return "momentum_buffer" if self.momentum > 0 else None
+
+    default_glyphs: ClassVar[tuple[str, ...]] = ("gradient", "box", "step")
+
 
 class AdadeltaState(NamedTuple):
     step: int
@@ -198,3 +217,9 @@ class Adadelta(Optimizer):
         delta = np.sqrt(state.acc_delta + self.eps) / np.sqrt(v + self.eps) * g
         u = frozen(state.acc_delta * self.rho + (1 - self.rho) * delta * delta)
         return -self.lr_at(step) * delta, AdadeltaState(step, v, u)
+
+    def effective_lr(self, before: AdadeltaState, after: AdadeltaState, shape: tuple) -> np.ndarray:
+        """``lr * sqrt(u + eps) / sqrt(v + eps)``, with the ``u`` the step was made with."""
+        return self.lr_at(after.step) * np.sqrt(before.acc_delta + self.eps) / np.sqrt(after.square_avg + self.eps)
+
+    default_glyphs: ClassVar[tuple[str, ...]] = ("gradient", "box", "step")

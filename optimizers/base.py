@@ -23,7 +23,7 @@ import dataclasses
 import math
 import numbers
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -53,6 +53,31 @@ class Optimizer:
     def update(self, grads: Any, state: Any, params: Any) -> tuple[np.ndarray, Any]:
         """Return ``(updates, new_state)``; the next point is ``params + updates``."""
         raise NotImplementedError
+
+    # -- what the picture draws of a step (read from the state, never recomputed) ---------
+
+    #: The state's velocity or first moment, by its torch name, if the optimizer has one.
+    moment_key: ClassVar[str | None] = None
+    #: The glyphs a racer of this optimizer shows when a scene asks for the defaults.
+    default_glyphs: ClassVar[tuple[str, ...]] = ("gradient", "step")
+
+    def state_arrays(self, state: Any) -> dict[str, np.ndarray]:
+        """The state's per-coordinate tensors by their torch names (``exp_avg``,
+        ``momentum_buffer``, ...): what ``state_dict()["state"]`` holds besides ``step``
+        and scalars."""
+        fields = state._asdict() if hasattr(state, "_asdict") else {}
+        return {key: value for key, value in fields.items() if isinstance(value, np.ndarray)}
+
+    def moment(self, state: Any) -> np.ndarray | None:
+        """The velocity or first moment (``moment_key``), or None."""
+        return None if self.moment_key is None else getattr(state, self.moment_key, None)
+
+    def effective_lr(self, before: Any, after: Any, shape: tuple) -> np.ndarray:
+        """The step size per coordinate (``shape``: the parameters') of the update from
+        state ``before`` to ``after``: what multiplies the gradient, or the moment,
+        coordinate by coordinate. Plain and momentum SGD: ``lr`` on every coordinate;
+        the adaptive methods override it with their own denominators."""
+        return np.full(shape, self.lr_at(after.step), dtype=np.float64)
 
     def lr_at(self, step: int) -> float:
         """The learning rate used by update number ``step`` (1-based): ``lr(step - 1)``."""

@@ -44,6 +44,8 @@ class Lion(Optimizer):
     betas: tuple[float, float] = (0.9, 0.99)
     weight_decay: float = 0.0
     decoupled_weight_decay: ClassVar[bool] = True
+    moment_key: ClassVar[str] = "exp_avg"
+    default_glyphs: ClassVar[tuple[str, ...]] = ("gradient", "momentum", "step")
 
     def _validate(self) -> None:
         super()._validate()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 
@@ -46,6 +46,11 @@ class SGD(Optimizer):
     dampening: float = 0.0
     weight_decay: float = 0.0
     nesterov: bool = False
+    moment_key: ClassVar[str] = "momentum_buffer"
+
+    @property
+    def default_glyphs(self) -> tuple[str, ...]:
+        return ("gradient", "momentum", "step") if self.momentum else ("gradient", "step")
 
     def _validate(self) -> None:
         super()._validate()
@@ -132,6 +137,8 @@ class EMAMomentum(Optimizer):
 
     lr: float | Schedule
     beta: float = 0.9
+    moment_key: ClassVar[str] = "v"
+    default_glyphs: ClassVar[tuple[str, ...]] = ("gradient", "momentum", "step")
 
     def _validate(self) -> None:
         super()._validate()

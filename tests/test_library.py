@@ -61,7 +61,7 @@ def test_save_takes_the_format_from_the_suffix(saddle, tmp_path):
     reader.close()
     assert meta["codec"].startswith("h264") and meta["size"] == (160, 90)
     with open(saddle.save(tmp_path / "s.csv").path, newline="") as handle:
-        assert next(csv.reader(handle)) == ["epoch", "racer", "start", "x", "y", "z"]
+        assert next(csv.reader(handle))[:8] == ["epoch", "racer", "start", "x", "y", "z", "grad_x", "grad_y"]
     assert saddle.to_bytes("gif") == (tmp_path / "s.gif").read_bytes()
 
 
@@ -95,7 +95,8 @@ def test_csv_of_a_1d_scene_has_x_only_and_one_row_per_start(tmp_path):
                   show_epoch=every(5))
     text = optimotion.render(scene, size=(160, 90)).to_bytes("csv").decode()
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["epoch", "racer", "start", "x", "z"] and len(rows) == 1 + 6 * 2 * 2
+    assert rows[0] == ["epoch", "racer", "start", "x", "z", "grad_x", "exp_avg_x", "exp_avg_sq_x"]
+    assert len(rows) == 1 + 6 * 2 * 2
     assert rows[1][:4] == ["0", "SGD(lr=0.1)", "0", "1.5"] and rows[2][:4] == ["0", "SGD(lr=0.1)", "1", "-2.0"]
 
 

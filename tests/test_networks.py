@@ -252,9 +252,9 @@ def test_any_model_races_in_bounded_memory(monkeypatch):
     kept = []
     simulate = runner.simulate
 
-    def recording(scene, progress=None, keep=None, observe=None):
+    def recording(scene, progress=None, keep=None, observe=None, record_state=True):
         kept.append(None if keep is None else len(keep))
-        return simulate(scene, progress, keep, observe)
+        return simulate(scene, progress, keep, observe, record_state)
 
     monkeypatch.setattr(runner, "simulate", recording)
     model = Stretched()

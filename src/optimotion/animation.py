@@ -318,7 +318,7 @@ class Animation:
                 return encoders.encode_csv([one_line(label) for label in self.run.labels], self.run.positions,
                                          self.run.values,
                                          names=("pc1", "pc2", "loss"), off_plane=self.run.off_plane)
-            return encoders.encode_csv(self.stage.labels, self.run.positions, self.run.values)
+            return encoders.encode_csv(self.stage.labels, self.run.positions, self.run.values, state=self.run.state)
         if fmt == "html":
             return self.page()
         return encoders.encode(self.frames, fmt, self.fps, self.key_colors(self.style))

@@ -271,27 +271,43 @@ def format_for(path: str | os.PathLike | None, fmt: str | None = None) -> str:
 
 
 def encode_csv(labels: Sequence[str], positions: np.ndarray, values: np.ndarray, names: Sequence[str] = "xyz",
-               off_plane: np.ndarray | None = None) -> bytes:
+               off_plane: np.ndarray | None = None, state=None) -> bytes:
     """One row per epoch, racer and start: `epoch,racer,start,x,y,z` (1-D: no `y`).
 
     `positions` (epochs + 1, racers, starts, dim) and `values` (epochs + 1, racers, starts)
     as `runner.Run` records them; numbers as Python writes them back exactly (`repr`),
     NaN after a divergence as `nan`. A race over a model gives its plane coordinates and
     loss (`names` "pc1", "pc2", "loss") and a last column `off_plane`.
+
+    With the run's `state` (`runner.StateRecord`), then `grad_x,grad_y` (the gradient the
+    update from that epoch takes) and, for each of the optimizers' state tensors by its
+    torch name, `<key>_x,<key>_y` (`exp_avg_x`, `momentum_buffer_y`, ...): the state after
+    `epoch` updates; empty for a racer whose optimizer has no such tensor.
     """
     epochs, n_racers, n_starts, dim = positions.shape
     labels = [spreadsheet_safe(label) for label in labels]
+    axes = "xy"[:dim]
     out = io.StringIO()
     rows = csv.writer(out, lineterminator="\n")
+    keys = list(state.tensors) if state is not None else []
     rows.writerow(["epoch", "racer", "start", *list(names)[:dim], list(names)[-1],
-                   *(["off_plane"] if off_plane is not None else [])])
+                   *(["off_plane"] if off_plane is not None else []),
+                   *([f"{name}_{axis}" for name in ["grad", *keys] for axis in axes] if state is not None else [])])
     columns = [positions, values[..., None]] + ([off_plane[..., None]] if off_plane is not None else [])
+    if state is not None:
+        columns.append(state.gradients)
+        for key in keys:  # absent: not a number, an empty cell
+            has = np.array([key in racer_keys for racer_keys in state.keys])[None, :, None, None]
+            columns.append(np.where(has, state.tensors[key], np.inf))
     table = np.concatenate(columns, axis=3).tolist()
     for epoch, at_epoch in enumerate(table):
         for label, by_start in zip(labels, at_epoch):
             for start, numbers in enumerate(by_start):
-                rows.writerow([epoch, label, start, *map(repr, numbers)])
+                rows.writerow([epoch, label, start, *("" if n == ABSENT else repr(n) for n in numbers)])
     return out.getvalue().encode()
+
+
+ABSENT = float("inf")  # in the table: a state tensor the racer's optimizer does not have
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula

@@ -129,7 +129,7 @@ def race(scene, progress: Callable = None) -> PlaneRun:
     model = scene.surface
     keep = _kept_epochs(scene)
     with progress("simulate", scene.epochs) as advance, one_blas_thread():
-        run = runner.simulate(scene, progress=advance, keep=keep)
+        run = runner.simulate(scene, progress=advance, keep=keep, record_state=False)
     if np.all((run.diverged_at != runner.NEVER) & (run.diverged_at <= 1)):
         raise PlaneError("every racer diverged at its first step (the loss overflowed or became NaN), so there is "
                          "no path to draw a plane through: a smaller learning rate keeps the loss finite")
@@ -151,7 +151,7 @@ def race(scene, progress: Callable = None) -> PlaneRun:
             off[epoch] = np.where(alive, away, np.nan).reshape(shape)
 
         with progress("project", scene.epochs) as advance, one_blas_thread():
-            runner.simulate(scene, progress=advance, keep=(), observe=project)
+            runner.simulate(scene, progress=advance, keep=(), observe=project, record_state=False)
     accuracy = np.full(run.diverged_at.shape, np.nan)
     if callable(getattr(model, "test_accuracy", None)):
         finite = np.all(np.isfinite(last), axis=-1)

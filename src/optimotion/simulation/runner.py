@@ -36,6 +36,29 @@ class Tracks(NamedTuple):
     no_gradient: np.ndarray | None = None
 
 
+class StateRecord(NamedTuple):
+    """What the optimizers held and did at each epoch, read from their own states (shapes
+    as `Run.positions`, NaN where a trajectory has diverged):
+
+    gradients:    the gradient the update from that epoch takes (noise and clipping in it);
+    steps:        that update, the next position less this one (NaN at the last epoch);
+    effective_lr: that update's step size per coordinate (`Optimizer.effective_lr`);
+    lr:           (epochs + 1, n_racers): that update's learning rate;
+    tensors:      {torch's key: array}: the state after `epoch` updates, as torch's
+                  `state_dict()` holds it after as many `step()`s (NaN for a racer
+                  whose optimizer has no such tensor);
+    keys:         each racer's keys of `tensors`.
+    moment_keys:  each racer's velocity or first moment (a key of `tensors`), or None.
+    """
+    gradients: np.ndarray
+    steps: np.ndarray
+    effective_lr: np.ndarray
+    lr: np.ndarray
+    tensors: dict
+    keys: tuple
+    moment_keys: tuple
+
+
 @dataclass(frozen=True)
 class Run:
     """What a simulation recorded.
@@ -52,6 +75,8 @@ class Run:
     no_gradient: (n_racers, n_starts) bool: the trajectory ended because autograd gave
                  no gradient (NaN) where the surface was finite, at epoch diverged_at - 1
                  (a cone's tip, sqrt(|x|) at 0): it did not blow up.
+    state:       what each optimizer held and did at each epoch (`StateRecord`), or None
+                 (a race over a model's thousands of parameters keeps none).
     """
     scene: Scene
     labels: tuple[str, ...]
@@ -61,6 +86,7 @@ class Run:
     kept: np.ndarray | None = None
     off_plane: np.ndarray | None = None
     no_gradient: np.ndarray | None = None
+    state: StateRecord | None = None
 
     @property
     def epochs(self) -> int:
@@ -162,10 +188,11 @@ def _check_some_gradient(surface) -> None:
 
 
 def simulate(scene: Scene, progress: Callable[[int], None] | None = None, keep=None,
-             observe: Callable[[int, np.ndarray, np.ndarray], None] | None = None) -> Run:
+             observe: Callable[[int, np.ndarray, np.ndarray], None] | None = None, record_state: bool = True) -> Run:
     """Run every racer from every start for `scene.epochs` epochs.
 
     `progress(n)` is called now and then with the number of epochs just completed.
+    `record_state`: keep what each optimizer held and did at every epoch (`StateRecord`).
     `keep` (epochs in order; default all) says at which epochs positions are recorded:
     a model's thousands of parameters need not be kept at every epoch. `observe(epoch,
     points, alive)` sees every epoch's positions (n_racers * n_starts, dim), racer-major,
@@ -205,6 +232,7 @@ def simulate(scene: Scene, progress: Callable[[int], None] | None = None, keep=N
         return gradients
 
     start_values, gradients = at_start(scene, points)
+    record = _Recorder(scene, rows, n, dim) if record_state else None
     with np.errstate(all="ignore"):
         gradients = batch_gradients(points, gradients)
         if slot[0] >= 0:
@@ -222,8 +250,13 @@ def simulate(scene: Scene, progress: Callable[[int], None] | None = None, keep=N
                 norms = np.sqrt(np.sum(gradients * gradients, axis=1))
                 gradients = gradients * np.minimum(1.0, clip / norms)[:, None]
             stepped = points.copy()
+            if record is not None:
+                record.before(epoch - 1, gradients, states)
             for r, racer in enumerate(racers):
+                before = states[r]
                 updates, states[r] = racer.optimizer.update(gradients[rows[r]], states[r], points[rows[r]])
+                if record is not None:
+                    record.update(epoch - 1, r, before, states[r])
                 if epoch == 1 and np.shape(updates) != points[rows[r]].shape:
                     raise ValueError(f"{type(racer.optimizer).__name__}.update gave updates of shape "
                                      f"{np.shape(updates)}, not the shape {points[rows[r]].shape} of the points it "
@@ -231,6 +264,8 @@ def simulate(scene: Scene, progress: Callable[[int], None] | None = None, keep=N
                 stepped[rows[r]] = points[rows[r]] + updates
             if lo is not None:
                 stepped = np.clip(stepped, lo, hi)
+            if record is not None:
+                record.steps[epoch - 1] = stepped - points
             current, gradients = value_and_gradient(f, stepped)
             gradients = batch_gradients(stepped, gradients)
             if not np.isfinite(gradients.sum()):  # rare: a tip or a kink, or an overflow
@@ -257,12 +292,63 @@ def simulate(scene: Scene, progress: Callable[[int], None] | None = None, keep=N
                 progress(report_every)
     if progress is not None and scene.epochs % report_every:
         progress(scene.epochs % report_every)
+    state = None
+    if record is not None:
+        with np.errstate(all="ignore"):
+            if rng is not None:  # the last epoch's gradient as the next update would see it
+                gradients = gradients + noise_sd[:, None] * rng.standard_normal(gradients.shape)
+            if clipping:
+                norms = np.sqrt(np.sum(gradients * gradients, axis=1))
+                gradients = gradients * np.minimum(1.0, clip / norms)[:, None]
+        record.before(scene.epochs, gradients, states)
+        state = record.finish(diverged_at, (scene.epochs + 1, n_racers, n_starts, dim))
 
     shape = (scene.epochs + 1, n_racers, n_starts)
     return Run(scene=scene, labels=tuple(r.name for r in racers),
                positions=positions.reshape((len(positions), n_racers, n_starts, dim)), values=values.reshape(shape),
                diverged_at=diverged_at.reshape(n_racers, n_starts), kept=kept,
-               no_gradient=(no_gradient & (diverged_at != NEVER)).reshape(n_racers, n_starts))
+               no_gradient=(no_gradient & (diverged_at != NEVER)).reshape(n_racers, n_starts), state=state)
+
+
+class _Recorder:
+    """Fills a `StateRecord` as the simulation goes (rows racer-major, as the points)."""
+
+    def __init__(self, scene: Scene, rows: list[slice], n: int, dim: int):
+        epochs = scene.epochs + 1
+        self.racers, self.rows = scene.racers, rows
+        self.gradients, self.steps, self.effective_lr = (np.full((epochs, n, dim), np.nan) for _ in range(3))
+        self.lr = np.full((epochs, len(rows)), np.nan)
+        starts = scene.starts
+        initial = [racer.optimizer.init(starts) for racer in scene.racers]
+        self.keys = [tuple(racer.optimizer.state_arrays(state)) for racer, state in zip(scene.racers, initial)]
+        self.tensors = {key: np.full((epochs, n, dim), np.nan) for keys in self.keys for key in keys}
+        self.moment_keys = tuple(key if key in keys else None for key, keys in
+                                 zip((racer.optimizer.moment_key for racer in scene.racers), self.keys))
+
+    def before(self, epoch: int, gradients: np.ndarray, states: list) -> None:
+        """At `epoch`: the gradient its update takes, and each state after `epoch` updates."""
+        self.gradients[epoch] = gradients
+        for r, state in enumerate(states):
+            for key in self.keys[r]:
+                self.tensors[key][epoch, self.rows[r]] = getattr(state, key)
+
+    def update(self, epoch: int, r: int, before, after) -> None:
+        optimizer, row = self.racers[r].optimizer, self.rows[r]
+        self.effective_lr[epoch, row] = optimizer.effective_lr(before, after, self.gradients[epoch, row].shape)
+        self.lr[epoch, r] = optimizer.lr_at(after.step) if callable(optimizer.lr) else optimizer.lr
+
+    def finish(self, diverged_at: np.ndarray, shape: tuple) -> StateRecord:
+        """The record, NaN from each trajectory's divergence on."""
+        epochs = np.arange(shape[0])[:, None]
+        gone = (diverged_at != NEVER)[None] & (epochs >= diverged_at[None])  # (epochs, n)
+        arrays = [self.gradients, self.steps, self.effective_lr, *self.tensors.values()]
+        for array in arrays:
+            array[gone] = np.nan
+        # the step that left the view or diverged is no step the racer took
+        self.steps[np.roll(gone, -1, axis=0) & ~gone] = np.nan
+        return StateRecord(*(array.reshape(shape) for array in arrays[:3]), self.lr,
+                           {key: array.reshape(shape) for key, array in self.tensors.items()}, tuple(self.keys),
+                           self.moment_keys)
 
 
 def _batch_gradient(surface, at: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
