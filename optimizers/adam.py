@@ -21,7 +21,7 @@ class _AdamFamily(Optimizer):
     """What the Adam family draws: its first moment, its step per coordinate."""
 
     moment_key: ClassVar[str] = "exp_avg"
-    default_glyphs: ClassVar[tuple[str, ...]] = ("gradient", "momentum", "box", "step")
+    default_glyphs: ClassVar[tuple[str, ...]] = ("gradient", "box", "step")
 
     def effective_lr(self, before, after, shape: tuple) -> np.ndarray:
         """``lr / (sqrt(v_hat) + eps)``: what multiplies the bias-corrected first moment."""

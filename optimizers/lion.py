@@ -45,7 +45,7 @@ class Lion(Optimizer):
     weight_decay: float = 0.0
     decoupled_weight_decay: ClassVar[bool] = True
     moment_key: ClassVar[str] = "exp_avg"
-    default_glyphs: ClassVar[tuple[str, ...]] = ("gradient", "momentum", "step")
+    default_glyphs: ClassVar[tuple[str, ...]] = ("momentum", "step")
 
     def _validate(self) -> None:
         super()._validate()

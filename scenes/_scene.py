@@ -18,6 +18,9 @@ from optimotion.optimizers.base import format_value
 MAX_EPOCHS = 2_000_000
 MAX_RACERS = 12   # racers a legend shows apart (colours, markers, rows)
 MAX_VARIANTS = 12  # every variant is simulated ahead of time and carried in the page
+GLYPHS = ("gradient", "momentum", "box", "step")  # what a racer's state can show, drawn in this order
+MAX_GLYPH_STARTS = 4
+MAX_SLOW_START = 10
 MODEL_BYTES = 4 * 2**30  # what racing a model may take (its gradients over every trajectory at once)
 
 
@@ -163,8 +166,18 @@ class Scene:
     `noise` adds seeded Gaussian noise (standard deviation `noise`, generator `seed`) to
     every gradient; `clip_norm` rescales any gradient longer than it.
     `bounds` ((xmin, xmax), (ymin, ymax)) -- ((xmin, xmax),) in 1-D -- clamps every
-    position into that box after each step (projected descent, as the Advanced Optimizers chapter clips to
-    [-3, 3]); the optimizers' states are left as they are.
+    position into that box after each step (projected descent, as the Advanced Optimizers
+    chapter clips to [-3, 3]); the optimizers' states are left as they are.
+    `glyphs` draws each racer's own state at its marker: "auto" (each optimizer's own
+    set, `Optimizer.default_glyphs`), or names from GLYPHS: "gradient" (as -lr times the
+    gradient: the step plain gradient descent would take), "momentum" (-lr times the
+    velocity or first moment), "step" (the update actually made), "box" (the step size per
+    coordinate); None or () draws none. The arrows are drawn `glyph_scale` times their
+    length (default: a round number that makes a typical one legible; the picture says
+    which). `slow_start` shows the first that many updates in
+    order, a frame each for the gradient, the state and the step, before the race runs.
+    `view` is the position view the scene is best seen in ("3d", "contour" or "both"),
+    unless a render asks for another.
     """
     surface: surfaces.Surface | str
     start: Sequence
@@ -178,6 +191,10 @@ class Scene:
     max_epochs: int = MAX_EPOCHS
     bounds: tuple | None = None
     variants: Variants | None = None
+    glyphs: str | Sequence[str] | None = None
+    glyph_scale: float | None = None
+    slow_start: int = 0
+    view: str | None = None
     racers: tuple[Racer, ...] = field(init=False, repr=False)
     starts: np.ndarray = field(init=False, repr=False)
 
@@ -210,6 +227,27 @@ class Scene:
             object.__setattr__(self, "bounds", _as_bounds(self.bounds, self.starts))
         if self.variants is not None:
             _check_variants(self.variants, self.racers)
+        object.__setattr__(self, "glyphs", _as_glyphs(self.glyphs))
+        validation.integer("slow_start", self.slow_start, 0)
+        _check_positive("glyph_scale", self.glyph_scale, allow_none=True)
+        if self.view not in (None, "3d", "contour", "both"):
+            raise ValueError(f"view must be '3d', 'contour' or 'both' (the position view it is best seen in), "
+                             f"got {self.view!r}")
+        if self.glyphs and self.over_model:
+            raise ValueError(f"glyphs: model {surface.name!r} is drawn on the plane of its race, where a state of "
+                             f"{surface.dim:,} numbers has no arrow; leave out glyphs")
+        if self.glyphs and len(self.starts) > MAX_GLYPH_STARTS:
+            raise ValueError(f"glyphs are drawn for at most {MAX_GLYPH_STARTS} starts (arrows at {len(self.starts)} "
+                             "would hide each other); leave out glyphs, or race from fewer starts")
+        if self.slow_start > min(self.epochs, MAX_SLOW_START):
+            raise ValueError(f"slow_start must be at most {min(self.epochs, MAX_SLOW_START)} (the epochs, and "
+                             f"{MAX_SLOW_START} updates shown in order), got {self.slow_start}")
+
+    def racer_glyphs(self, r: int) -> tuple[str, ...]:
+        """The glyphs racer `r` shows: the scene's, or, for "auto", its optimizer's own."""
+        if self.glyphs == "auto":
+            return tuple(self.racers[r].optimizer.default_glyphs)
+        return self.glyphs or ()
 
     @property
     def variant_default(self) -> int:
@@ -281,7 +319,11 @@ class Scene:
     @property
     def frame_count(self) -> int:
         """How many frames, known before the run."""
-        return min(self.show_epoch.frames, self.epochs + 1) if self.follows_the_run else len(self.frame_epochs)
+        slow = 3 * self.slow_start  # a slow-started update is three frames (draw.stage.PHASES)
+        if self.follows_the_run:
+            return min(self.show_epoch.frames, self.epochs + 1) + slow
+        return slow + len({self.slow_start, *(e for e in self.frame_epochs if e >= self.slow_start)}) if slow \
+            else len(self.frame_epochs)
 
     def frame_epochs_for(self, positions: np.ndarray) -> list[int]:
         """The frame epochs of a run with these recorded positions."""
@@ -292,6 +334,23 @@ class Scene:
     def with_options(self, **changes) -> Scene:
         """A copy with some fields replaced (what the CLI's overrides use)."""
         return replace(self, **changes)
+
+
+def _as_glyphs(glyphs) -> str | tuple[str, ...]:
+    """None, "auto", or a tuple of GLYPHS names in drawing order ("none" and () are ())."""
+    if glyphs is None or glyphs == "none":
+        return ()
+    if glyphs == "auto":
+        return "auto"
+    names = glyphs.split(",") if isinstance(glyphs, str) else glyphs
+    if not isinstance(names, Sequence) or not all(isinstance(name, str) for name in names):
+        raise ValueError(f"glyphs must be 'auto', 'none' or names from {', '.join(GLYPHS)}, got {glyphs!r}")
+    names = [name.strip() for name in names]
+    unknown = [name for name in names if name not in GLYPHS]
+    if unknown:
+        raise ValueError(f"glyphs: unknown {', '.join(map(repr, unknown))}; choose 'auto', 'none' or from "
+                         f"{', '.join(GLYPHS)}")
+    return tuple(name for name in GLYPHS if name in names)
 
 
 def _as_racers(optimizers) -> tuple[Racer, ...]:

@@ -36,13 +36,22 @@ from .benchmarks import (
 )
 from .data import LINE_FIT, SPARSE_LINE_FIT, LineFit
 from .networks import DIGITS_LOGISTIC, DIGITS_MLP, Model, Network
-from .shapes import BOWL, ELLIPTIC_BOWL, LONG_VALLEY, MONKEY_SADDLE, PARABOLA_1D, QUARTIC_1D, SADDLE
+from .shapes import (
+    BOWL,
+    ELLIPTIC_BOWL,
+    LONG_VALLEY,
+    MONKEY_SADDLE,
+    PARABOLA_1D,
+    QUARTIC_1D,
+    SADDLE,
+    STRETCHED_BOWL,
+)
 
 # Registry order, the order of names(): 1-D curves, then convex shapes, saddles,
 # valleys, and on to multimodal and rugged benchmarks.
 _ALL = (
     PARABOLA_1D, QUARTIC_1D,
-    BOWL, ELLIPTIC_BOWL, LONG_VALLEY, BOOTH, MATYAS,
+    BOWL, ELLIPTIC_BOWL, STRETCHED_BOWL, LONG_VALLEY, BOOTH, MATYAS,
     SADDLE, MONKEY_SADDLE,
     ROSENBROCK, BEALE, GOLDSTEIN_PRICE,
     HIMMELBLAU, THREE_HUMP_CAMEL, SIX_HUMP_CAMEL, STYBLINSKI_TANG, MCCORMICK,

@@ -67,6 +67,8 @@ class Surface:
         view: default camera ``(elev, azim)`` for ``Axes3D.view_init``.
         description: one line: what the surface shows or teaches.
         log_z: values span many decades; plot ``log10(z)`` (height and colour).
+        equal_axes: draw x and y in the same units (where a length along x and one along
+            y must compare, as for the glyphs' boxes).
         saddle_points: points where the gradient vanishes that are no minimum, each a
             tuple of length ``dim``, marked in the picture; ``()`` if none.
 
@@ -87,6 +89,7 @@ class Surface:
     description: str = ""
     log_z: bool = False
     saddle_points: tuple = ()
+    equal_axes: bool = False
 
     def __post_init__(self):
         set_ = lambda field, value: object.__setattr__(self, field, value)  # frozen

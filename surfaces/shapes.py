@@ -136,3 +136,22 @@ MONKEY_SADDLE = Surface(
     saddle_points=((0.0, 0.0),),
     description="Monkey saddle: a flat stationary point where even curvature vanishes; three ways down.",
 )
+
+
+def stretched_bowl(xy):
+    """z = x^2 / 20 + 5 y^2: gradients a hundred times steeper across y than along x."""
+    x, y = xy
+    return x**2 / 20 + 5 * y**2
+
+
+STRETCHED_BOWL = Surface(
+    name="stretched_bowl",
+    f=stretched_bowl,
+    domain=((-6.0, 6.0), (-3.0, 3.0)),
+    zlim=(0.0, 47.0),
+    minima=((0.0, 0.0),),
+    min_value=0.0,
+    view=(35, -70),
+    equal_axes=True,
+    description="A bowl whose two axes have gradients a hundred times apart: one learning rate cannot suit both.",
+)

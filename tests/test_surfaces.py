@@ -11,7 +11,7 @@ from optimotion.surfaces import Surface, UnknownSurface
 
 NAMES = surfaces.names()
 EXPECTED = {
-    "saddle", "monkey_saddle", "bowl", "elliptic_bowl", "long_valley", "rosenbrock",
+    "saddle", "monkey_saddle", "bowl", "elliptic_bowl", "stretched_bowl", "long_valley", "rosenbrock",
     "beale", "booth", "matyas", "himmelblau", "three_hump_camel", "six_hump_camel",
     "goldstein_price", "styblinski_tang", "levi13", "ackley", "rastrigin", "eggholder",
     "mccormick", "parabola_1d", "quartic_1d", "line_fit", "sparse_line_fit",
@@ -21,6 +21,7 @@ EXPECTED = {
 PUBLISHED = {
     "bowl": (0.0, [(0, 0)]),
     "elliptic_bowl": (0.0, [(0, 0)]),
+    "stretched_bowl": (0.0, [(0, 0)]),
     "long_valley": (0.0, [(0, 0)]),
     "rosenbrock": (0.0, [(1, 1)]),
     "beale": (0.0, [(3, 0.5)]),

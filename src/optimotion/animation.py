@@ -31,7 +31,9 @@ import numpy as np
 
 from optimotion import estimate, scenes, stops, validation
 from optimotion.draw import fonts, pool
+from optimotion.draw.glyphs import glyph_tracks
 from optimotion.draw.stage import Reel, Stage, lower_median, one_line, plane_stage, reel_for, stage_for
+from optimotion.draw.stage import slow_start as slow_start_frames
 from optimotion.draw.style import Style, key_colors, racer_styles, size_for
 from optimotion.errors import FitError, OptionError, OutputError, SceneExit, SlowRenderWarning
 from optimotion.output import encoders, files
@@ -43,6 +45,7 @@ BASE_BYTES = 220 * 2**20     # ... which is, measured: the code and data,
 FRAME_PIXEL_BYTES = 3.3      # the frames (RGB), per pixel of each,
 JOB_PIXEL_BYTES = 36         # and each drawing process's canvases and the frames it sends, per pixel,
 TRACK_BYTES = 200            # and per epoch of each trajectory: the run, its copies and what is drawn of it
+SLOW_HOLD_MS = 900           # a slow-started update's frames: each part held this long
 MIN_FPS = 0.01               # a GIF frame lasts at most 655.35 s
 MAX_FPS = 120                # what screens show (an MP4 holds its first frame for fps frames)
 # max_bytes: every 2nd frame while SMOOTH_FRAMES are left, then smaller pictures down to
@@ -108,18 +111,19 @@ def check_memory(frames: int, style: Style, jobs: int = 1, epochs: int = 0, traj
 
 
 def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, size=None, preset: str | None = None,
-           theme: str = "light", view: str = "3d", orbit: float = 0.0, dpi: int = 100, fps: float = 10.0,
-           jobs: int | None = None, poster: bool = False, progress: Callable = _no_progress,
-           notice: Callable[[str], None] | None = None) -> Animation:
+           theme: str = "light", view: str | None = None, orbit: float = 0.0, dpi: int = 100, fps: float = 10.0,
+           glyphs=None, slow_start: int | None = None, jobs: int | None = None, poster: bool = False,
+           progress: Callable = _no_progress, notice: Callable[[str], None] | None = None) -> Animation:
     """Simulate a scene and draw its frames.
 
     Args:
         scene: a `scenes.Scene`, a built-in scene's name (`"saddle"`), or a path to a
             scene file (loading it runs its code).
-        epochs, max_epochs: override the scene's.
+        epochs, max_epochs, glyphs, slow_start: override the scene's (`Scene`).
         size: (width, height) in pixels, 16 to 4096 each; or `preset`: "blog" 960x540
             (the default), "slides" 1280x720, "square" 800x800 (`size` wins).
-        theme: "light" or "dark". view: "3d", "contour" or "both".
+        theme: "light" or "dark". view: "3d", "contour" or "both" (default: the scene's
+            `view`, or "3d").
         orbit: degrees the 3-D view turns from the first frame to the last.
         dpi: 50 to 150: larger text and lines at the same size in pixels.
         fps: frames per second (the first frame is held 1 s, the last 2 s).
@@ -138,9 +142,10 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
     if not isinstance(scene, scenes.Scene):
         raise TypeError(f"scene must be a Scene, a scene name or a path to a scene file, got {type(scene).__name__}")
     try:
-        changes = {key: value for key, value in (("max_epochs", max_epochs), ("epochs", epochs)) if value is not None}
+        changes = {key: value for key, value in (("max_epochs", max_epochs), ("epochs", epochs), ("glyphs", glyphs),
+                                                 ("slow_start", slow_start)) if value is not None}
         scene = scene.with_options(**changes) if changes else scene
-        style = style_for(size, preset, theme, view, orbit, dpi)
+        style = style_for(size, preset, theme, view or scene.view or "3d", orbit, dpi)
         fps = check_fps(fps)
         jobs = None if jobs is None else validation.integer("jobs", jobs, 1)
     except validation.LimitError:
@@ -179,7 +184,10 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
                 with progress("simulate", scene.epochs) as advance:
                     run = runner.simulate(scene, progress=advance)
             variant_runs = simulate_variants(scene, run, progress)
-            reel = reel_for(stage, run.tracks, scene.frame_epochs_for(run.positions))
+            frame_epochs, phases = slow_start_frames(scene.frame_epochs_for(run.positions), scene.slow_start)
+            tracks = run.tracks._replace(glyphs=glyph_tracks(scene, run.state, run.positions, stage.domain,
+                                                             frame_epochs))
+            reel = reel_for(stage, tracks, frame_epochs, phases)
             indices = [len(reel.frame_epochs) - 1] if poster else list(range(len(reel.frame_epochs)))
             with progress("render", len(indices)) as advance:
                 frames = frame_pool.render(reel, indices, progress=advance)
@@ -274,6 +282,12 @@ class Animation:
     def frame_epochs(self) -> list[int]:
         return [self.reel.frame_epochs[i] for i in self.indices]
 
+    def holds(self, indices) -> list[int]:
+        """Milliseconds each of the reel's frames at `indices` is held at least: a
+        slow-started update's frames SLOW_HOLD_MS, others none (0)."""
+        phases = self.reel.phases
+        return [SLOW_HOLD_MS if phases and phases[i] is not None else 0 for i in indices]
+
     @property
     def diverged(self) -> int:
         """How many trajectories (racer and start) diverged (blew up, or lost their gradient)."""
@@ -321,7 +335,7 @@ class Animation:
             return encoders.encode_csv(self.stage.labels, self.run.positions, self.run.values, state=self.run.state)
         if fmt == "html":
             return self.page()
-        return encoders.encode(self.frames, fmt, self.fps, self.key_colors(self.style))
+        return encoders.encode(self.frames, fmt, self.fps, self.key_colors(self.style), self.holds(self.indices))
 
     def page(self, style: Style | None = None) -> bytes:
         """The self-contained web page that plays this run (see `page.py`), in `style`
@@ -409,7 +423,7 @@ class Animation:
         kept_every, shrunk = 1, False
         while True:
             with progress("encode", 1) as advance:
-                data = encoders.encode(frames, fmt, fps, colors)
+                data = encoders.encode(frames, fmt, fps, colors, self.holds(indices))
                 if advance:
                     advance(1)
             if max_bytes is None or len(data) <= max_bytes:

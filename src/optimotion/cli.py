@@ -27,7 +27,8 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 #: The flag of each keyword option, for messages that name the keyword.
 FLAGS = {"epochs": "--epochs", "max_epochs": "--max-epochs", "size": "--size", "preset": "--preset",
          "theme": "--theme", "view": "--view", "orbit": "--orbit", "dpi": "--dpi", "fps": "--fps",
-         "jobs": "--jobs", "max_bytes": "--max-bytes", "format": "--format"}
+         "jobs": "--jobs", "max_bytes": "--max-bytes", "format": "--format", "glyphs": "--glyphs",
+         "slow_start": "--slow-start"}
 
 
 class Usage(errors.Mistake):
@@ -58,6 +59,7 @@ TYPES = {
     "fps": checked(float, check_fps, f"{MIN_FPS} to {MAX_FPS} frames per second"),
     "dpi": checked(int, looks.check_dpi, f"{looks.MIN_DPI} to {looks.MAX_DPI} dots per inch"),
     "orbit": checked(float, looks.check_orbit, f"degrees between -{looks.MAX_ORBIT} and {looks.MAX_ORBIT}"),
+    "slow_start": checked(int, lambda n: validation.integer("N", n, 0), "a number of updates, 0 or more"),
 }
 
 
@@ -114,12 +116,17 @@ def build_parser() -> Parser:
     parser.add_argument("--preset", choices=sorted(looks.PRESETS), help="frame size for a purpose: "
                         + ", ".join(f"{name} {w}x{h}" for name, (w, h) in looks.PRESETS.items()) + " (--size wins)")
     parser.add_argument("--theme", choices=looks.THEMES, default="light", help="light (default) or dark")
-    parser.add_argument("--view", choices=looks.VIEWS, default="3d",
-                        help="position view: 3d (default), contour (a top-down map) or both")
+    parser.add_argument("--view", choices=looks.VIEWS,
+                        help="position view: 3d, contour (a top-down map) or both (default: the scene's, or 3d)")
     parser.add_argument("--orbit", metavar="DEG", type=TYPES["orbit"], default=0.0,
                         help="turn the 3-D view by DEG degrees over the animation (slower; a GIF ~10x larger)")
     parser.add_argument("--dpi", type=TYPES["dpi"], default=100,
                         help=f"{looks.MIN_DPI} to {looks.MAX_DPI}: larger text and lines at one size (default: 100)")
+    parser.add_argument("--glyphs", metavar="LIST",
+                        help="draw each racer's state at its marker: auto (each optimizer's own), none, or names "
+                             "from gradient,momentum,box,step (default: the scene's)")
+    parser.add_argument("--slow-start", metavar="N", type=TYPES["slow_start"],
+                        help="show the first N updates in order: the gradient, the state, the step")
     parser.add_argument("--epochs", metavar="N", type=positive_int, help="override the scene's number of epochs")
     parser.add_argument("--max-epochs", metavar="N", type=positive_int,
                         help="lift the safety limit on epochs (default: 2,000,000)")
@@ -187,7 +194,8 @@ def run(args, parser: Parser, stop_signals: stops.StopSignals) -> int:
     except ValueError as error:
         raise Usage(str(error)) from None
     options = dict(epochs=args.epochs, max_epochs=args.max_epochs, size=args.size, preset=args.preset,
-                   theme=args.theme, view=args.view, orbit=args.orbit, dpi=args.dpi, fps=args.fps)
+                   theme=args.theme, view=args.view, orbit=args.orbit, dpi=args.dpi, fps=args.fps,
+                   glyphs=args.glyphs, slow_start=args.slow_start)
     if args.jobs:
         options["jobs"] = args.jobs
     if args.scene == "all":

@@ -16,8 +16,11 @@ from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 from celluloid import Camera
+from matplotlib import patheffects
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch
+from mpl_toolkits.mplot3d import proj3d
 from mpl_toolkits.mplot3d.art3d import Line3D, Line3DCollection
 from PIL import Image
 
@@ -41,6 +44,12 @@ EXIT_MARKER_SIZE = 7     # the triangle where a z line leaves its plot, and its 
 EXIT_EDGE_WIDTH = 0.6
 HOLLOW_EDGE_WIDTH = 1.6  # the edge of a marker left where its racer was last in view
 LEGEND_HOLLOW_WIDTH = 1.4  # the same in the legend
+GLYPH_WIDTH = 0.75       # a glyph's lines, in the racer's trail widths
+GLYPH_BOLD = 1.8         # the momentum arrow, bolder
+GLYPH_HEAD = 4.0         # an arrow head, in the glyph's line widths
+DOT = 0.006              # an arrow shorter than this share of the view's shorter side is a dot
+PHASE_GLYPHS = {None: ("gradient", "momentum", "box", "step"), "gradient": ("gradient", "momentum"),
+                "state": ("gradient", "momentum", "box"), "step": ("gradient", "momentum", "box", "step")}
 SHORTEST_LABEL = 8       # characters a legend label keeps before the live notes take the short form
 
 
@@ -65,6 +74,8 @@ class FrameDrawer:
         """The run whose frames to draw (its scene must be this drawer's)."""
         self.reel, self.tracks, self.frame_epochs = reel, reel.tracks, reel.frame_epochs
         self.picture.fit_z(reel.z_range, reel.z_log)
+        if self.tracks.glyphs is not None:
+            self.picture.set_caption(self.tracks.glyphs.key)
         self._epoch_lines, self._number_width, self._short_notes = {}, None, False
         # For each epoch, racer and start: the latest epoch up to it in view (-1: none yet).
         epochs = np.arange(len(reel.in_view)).reshape(-1, 1, 1)
@@ -149,6 +160,8 @@ class FrameDrawer:
             self._add_one_start(frame_index, epoch)
         else:
             self._add_many_starts(frame_index, epoch)
+        if self.tracks.glyphs is not None:
+            self._add_glyphs(epoch, self.reel.phases[frame_index] if self.reel.phases else None)
         for r in range(len(stage.labels)):
             self._live_value(r, epoch, self.styles[r])
         # The count right-aligned in a field as wide as it gets: the word stays put.
@@ -287,6 +300,96 @@ class FrameDrawer:
                        **(dict(markerfacecolor=self.style.paper, markeredgewidth=HOLLOW_EDGE_WIDTH) if hollow
                           else dict(markeredgecolor=self.style.edge)))
 
+    # -- each racer's state: arrows and boxes ------------------------------------------------
+    def _add_glyphs(self, epoch: int, phase: str | None) -> None:
+        """Each racer's glyphs at `epoch`, from where it is (only while it is in view). In
+        a slow start, part of them: the gradient and the state it meets, then the state
+        it makes (and the step size), then the step too."""
+        glyphs, tracks = self.tracks.glyphs, self.tracks
+        if phase is not None:
+            self._phase_note(epoch, phase)
+        for r, names in enumerate(glyphs.shown):
+            names = [name for name in names if name in PHASE_GLYPHS[phase]]
+            st, width = self.styles[r], self.widths[r] * GLYPH_WIDTH
+            for s in range(self.stage.n_starts):
+                if not self.reel.in_view[epoch, r, s]:
+                    continue
+                tip = tracks.positions[epoch, r, s]
+                for name in names:
+                    if name == "box":
+                        sides = glyphs.boxes[epoch, r, s] * glyphs.box_scale
+                        if np.all(np.isfinite(sides)):
+                            for kind, ax in self.picture.position_axes:
+                                self._draw_box(kind, ax, tip, sides, st, width)
+                        continue
+                    at = epoch + 1 if name == "momentum" and phase in ("state", "step") else epoch
+                    vector = glyphs.arrows[name][min(at, len(glyphs.arrows[name]) - 1), r, s] * glyphs.arrow_scale
+                    if np.all(np.isfinite(vector)):
+                        for kind, ax in self.picture.position_axes:
+                            self._draw_arrow(kind, ax, tip, vector, name, st, width)
+
+    def _phase_note(self, epoch: int, phase: str) -> None:
+        """Which part of update `epoch + 1` a slow-started frame shows, over the first view."""
+        text = {"gradient": "the gradient", "state": "the state it updates", "step": "the step"}[phase]
+        _, ax = self.picture.position_axes[0]
+        write = ax.text2D if hasattr(ax, "text2D") else ax.text  # a 3-D view's text in its own axes' units
+        write(0.02, 0.97, f"update {epoch + 1}: {text}", transform=ax.transAxes, va="top", ha="left",
+              fontsize=self.picture.fs, color=self.style.ink, weight="bold")
+
+    def _clipped(self, tip: np.ndarray, head: np.ndarray) -> tuple[np.ndarray, bool]:
+        """`head`, or where the arrow from `tip` leaves the domain (and True)."""
+        low, high = np.array(self.stage.domain, dtype=float).T
+        direction = head - tip
+        with np.errstate(divide="ignore", invalid="ignore"):
+            reach = np.where(direction > 0, (high - tip) / direction, np.where(direction < 0, (low - tip) / direction,
+                                                                                np.inf))
+        t = float(min(1.0, np.min(reach)))
+        return tip + t * direction, t < 1.0
+
+    def _draw_arrow(self, kind, ax, tip, vector, name, st, width) -> None:
+        """An arrow from the racer in its colour, on a halo of the paper: solid for the
+        step, dashed for the gradient, bold for the momentum; an open head where the view
+        cuts it; a dot where it is too short to point."""
+        head, cut = self._clipped(tip, tip + vector)
+        side = min(hi - lo for lo, hi in self.stage.domain)
+        if np.linalg.norm(head - tip) < DOT * side:  # too short to point: a dot, not nothing
+            z = self.stage.height_at(tip)
+            self._add_line(kind, ax, [np.atleast_1d(c) for c in self._coords(kind, tip, z)], marker="o",
+                           markersize=width * 2.2, color=st["color"], linestyle="", markeredgecolor=self.style.paper,
+                           markeredgewidth=width * 0.6, zorder=5)
+            return
+        if kind == "curve":
+            z = float(self.stage.height_at(tip))
+            ends = [(tip[0], z), (head[0], z)]
+        elif kind == "3d":
+            ends = [(*tip, float(self.stage.height_at(tip))), (*head, float(self.stage.height_at(head)))]
+        else:
+            ends = [tuple(tip), tuple(head)]
+        props = dict(color=st["color"], linewidth=width * (GLYPH_BOLD if name == "momentum" else 1.0),
+                     linestyle=(0, (3, 2)) if name == "gradient" else "-", shrinkA=0, shrinkB=0,
+                     mutation_scale=GLYPH_HEAD * width, zorder=5,
+                     path_effects=[patheffects.withStroke(linewidth=width * 2.2, foreground=self.style.paper)])
+        style = "->" if cut else "-|>"
+        arrow = Arrow3D(*ends, arrowstyle=style, **props) if kind == "3d" else \
+            FancyArrowPatch(*ends, arrowstyle=style, **props)
+        ax.add_artist(arrow)
+
+    def _draw_box(self, kind, ax, tip, sides, st, width) -> None:
+        """The step size per coordinate: a rectangle with those sides about the racer (a
+        bar in 1-D), cut to the view."""
+        low, high = np.array(self.stage.domain, dtype=float).T
+        corners = np.clip(tip + np.array([[-1, -1], [1, -1], [1, 1], [-1, 1], [-1, -1]])[:, :len(tip)] * sides / 2,
+                          low, high)
+        props = dict(color=st["color"], linewidth=width * 0.8, zorder=5,
+                     path_effects=[patheffects.withStroke(linewidth=width * 2, foreground=self.style.paper)])
+        if kind == "curve":
+            z = float(self.stage.height_at(tip))
+            ax.add_artist(Line2D(corners[:2, 0], [z, z], marker="|", markersize=width * 5, **props))
+        elif kind == "3d":
+            ax.add_artist(Line3D(corners[:, 0], corners[:, 1], self.stage.height_at(corners), **props))
+        else:
+            ax.add_artist(Line2D(corners[:, 0], corners[:, 1], **props))
+
     # -- the legend's live column ---------------------------------------------------------
     def live_number(self, r: int, epoch: int) -> str | None:
         """Racer r's z at `epoch` as the legend shows it, or None when no start of it is in
@@ -381,3 +484,17 @@ def compact(value: float) -> str:
     if 1e3 <= abs(rounded) < 1e5:
         return f"{value:,.0f}"
     return f"{value:.3g}"
+
+
+class Arrow3D(FancyArrowPatch):
+    """An arrow between two points of a 3-D view, projected as the view is drawn (so it
+    turns with an orbiting view), over the surface."""
+
+    def __init__(self, start, end, **props):
+        super().__init__((0, 0), (0, 0), **props)
+        self._ends = np.array([start, end], dtype=float)
+
+    def do_3d_projection(self, renderer=None):
+        xs, ys, zs = proj3d.proj_transform(*self._ends.T, self.axes.get_proj())
+        self.set_positions((xs[0], ys[0]), (xs[1], ys[1]))
+        return float(np.min(zs))

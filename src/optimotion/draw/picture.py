@@ -44,9 +44,9 @@ class Picture:
         with self.theme():
             self.fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi)
             self.canvas = FigureCanvasAgg(self.fig)
-            title = layout.fit_title(self.fig, stage.title, self.fs * 1.3)
-            if stage.caption:
-                layout.fit_subtitle(self.fig, title, stage.caption, self.fs * 0.75)
+            self._title = layout.fit_title(self.fig, stage.title, self.fs * 1.3)
+            self._caption = layout.fit_subtitle(self.fig, self._title, stage.caption, self.fs * 0.75) \
+                if stage.caption else None
             rects = layout.rectangles(style.width, style.height, stage.dim, style.view, style.dpi)
             self.ax_z = self.fig.add_axes(rects.z_plot)
             self.ax_legend = self.fig.add_axes(rects.legend)
@@ -79,6 +79,17 @@ class Picture:
                 for ax in self.orbiting:
                     ax.set_visible(True)
         return self._background
+
+    def set_caption(self, text: str) -> None:
+        """The line under the title, known only once the run is (a glyphs' key and its
+        scales); the static picture is drawn again if it changes."""
+        if (self._caption.get_text() if self._caption is not None else "") == text:
+            return
+        with self.theme():
+            if self._caption is not None:
+                self._caption.remove()
+            self._caption = layout.fit_subtitle(self.fig, self._title, text, self.fs * 0.75) if text else None
+        self._background = None
 
     def fit_z(self, z_range: tuple[float, float], log: bool) -> None:
         """Fit the z plot to a run (`stage.Reel`): its limits and scale. The static picture

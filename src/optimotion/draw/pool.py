@@ -120,6 +120,17 @@ def _draw_share(reel: Reel, indices: list[int]) -> list[np.ndarray]:
     return list(_drawer.frames(indices))
 
 
+def _nbytes(value) -> int:
+    """The bytes of the arrays in `value` (a run's tracks, its glyphs), all told."""
+    if isinstance(value, np.ndarray):
+        return value.nbytes
+    if isinstance(value, dict):
+        return sum(_nbytes(item) for item in value.values())
+    if isinstance(value, tuple):
+        return sum(_nbytes(item) for item in value)
+    return 0
+
+
 def _ready() -> None:
     """A task that makes a worker start (and draw its background) now."""
 
@@ -154,7 +165,7 @@ class FramePool:
             from optimotion.draw.frames import FrameDrawer
 
             return list(FrameDrawer(self.stage, self.style, reel).frames(indices, progress))
-        small = sum(array.nbytes for array in reel.tracks if array is not None) <= SMALL_RUN_BYTES
+        small = _nbytes(reel.tracks) <= SMALL_RUN_BYTES
         shares = max(self.jobs, len(indices) // FRAMES_PER_SHARE) if small else self.jobs
         chunks = [chunk.tolist() for chunk in np.array_split(np.array(indices, dtype=int), shares) if len(chunk)]
         frames = []

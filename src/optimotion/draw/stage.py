@@ -72,6 +72,23 @@ class Stage:
     def plotted(self, values):
         return plotted(values, self.zlim, self.log_z)
 
+    def height_at(self, points: np.ndarray) -> np.ndarray:
+        """The plotted surface under `points` (..., dim), read off the finest grid this
+        stage sampled (bilinear; clamped to the domain): where a glyph's far end sits in
+        the 3-D view, without evaluating the surface again."""
+        points = np.asarray(points, dtype=float)
+        if self.dim == 1:
+            return np.interp(points[..., 0], self.curve.xs, self.curve.zs)
+        grid = self.contour
+        xs, ys = grid.xs[0], grid.ys[:, 0]
+        fx = np.clip(np.interp(points[..., 0], xs, np.arange(len(xs))), 0, len(xs) - 1.000001)
+        fy = np.clip(np.interp(points[..., 1], ys, np.arange(len(ys))), 0, len(ys) - 1.000001)
+        i, j = fy.astype(int), fx.astype(int)
+        dy, dx = fy - i, fx - j
+        zs = grid.zs
+        return ((1 - dy) * ((1 - dx) * zs[i, j] + dx * zs[i, j + 1])
+                + dy * ((1 - dx) * zs[i + 1, j] + dx * zs[i + 1, j + 1]))
+
 
 def lower_median(values) -> float | None:
     """The median of the finite values, the lower of the middle two when they are even in
@@ -95,9 +112,26 @@ class Reel(NamedTuple):
     in_view: np.ndarray        # (epochs + 1, racers, starts): inside the plotted domain and z-limits
     z_range: tuple[float, float]
     z_log: bool
+    phases: tuple = ()         # per frame: None, or the part of a slow-started update it shows (PHASES)
 
 
-def reel_for(stage: Stage, tracks, frame_epochs) -> Reel:
+#: A slow-started update, a frame each: the gradient (with the state it meets), the state
+#: the gradient changes, then the step.
+PHASES = ("gradient", "state", "step")
+
+
+def slow_start(frame_epochs, updates: int) -> tuple[list[int], tuple]:
+    """The frames of a run whose first `updates` updates are shown in order (PHASES):
+    their epochs and phases, then the rule's frames from epoch `updates` on."""
+    if not updates:
+        return list(frame_epochs), ()
+    slow = [(epoch, phase) for epoch in range(updates) for phase in PHASES]
+    rest = [(epoch, None) for epoch in sorted({updates, *frame_epochs}) if epoch >= updates]
+    epochs, phases = zip(*(slow + rest))
+    return list(epochs), tuple(phases)
+
+
+def reel_for(stage: Stage, tracks, frame_epochs, phases: tuple = ()) -> Reel:
     """The z plot is fitted to what the run records while in view (a racer that has left
     the view, or diverged, may leave it too, and is marked where it does), on a log scale
     where the surface asks for it or the values span more than three decades."""
@@ -119,7 +153,7 @@ def reel_for(stage: Stage, tracks, frame_epochs) -> Reel:
     else:
         margin = (hi - lo) * 0.05 or max(abs(hi), 1.0) * 0.05
         z_range = (lo - margin, hi + margin)
-    return Reel(tracks, tuple(int(e) for e in frame_epochs), inside, z_range, log)
+    return Reel(tracks, tuple(int(e) for e in frame_epochs), inside, z_range, log, tuple(phases))
 
 
 def one_line(text: str) -> str:
@@ -172,7 +206,8 @@ def stage_for(scene, mesh: int = 36) -> Stage:
         saddles=saddles, saddle_heights=plot(heights(saddles)),
         kinds=tuple(type(racer.optimizer).__name__ for racer in scene.racers),
         mesh=grid(mesh) if surface.dim == 2 else None,
-        contour=grid(CONTOUR_POINTS) if surface.dim == 2 else None, curve=curve)
+        contour=grid(CONTOUR_POINTS) if surface.dim == 2 else None, curve=curve,
+        equal_axes=bool(getattr(surface, "equal_axes", False)))
 
 
 LOG_SPAN = 100  # a model's loss spanning more than this factor is drawn on log scales

@@ -93,13 +93,17 @@ GIF_SHORTEST_MS = 20       # ... and browsers show a shorter one as 100 ms
 MAX_GIF_FPS = 1000 / GIF_SHORTEST_MS
 
 
-def durations_ms(count: int, fps: float, tick_ms: int = 1, shortest_ms: int = 1) -> list[int]:
+def durations_ms(count: int, fps: float, tick_ms: int = 1, shortest_ms: int = 1,
+                 holds: Sequence[int] = ()) -> list[int]:
     """Each frame's duration in whole `tick_ms`: 1/fps on average (the rounding carried
     from frame to frame, so 15 fps in centiseconds is 70, 70, 60, ... not 60 throughout),
     never under `shortest_ms`; the first held FIRST_FRAME_HOLD_MS and the last
-    LAST_FRAME_HOLD_MS (a single frame: the longer)."""
+    LAST_FRAME_HOLD_MS (a single frame: the longer), and a frame with a `holds` entry
+    at least that many milliseconds (a slow-started update's)."""
     ends = [round(k * 1000 / fps / tick_ms) * tick_ms for k in range(count + 1)]
     durations = [max(shortest_ms, b - a) for a, b in zip(ends, ends[1:])]
+    for index, hold in enumerate(holds):
+        durations[index] = max(durations[index], round(hold / tick_ms) * tick_ms)
     durations[0] = max(durations[0], FIRST_FRAME_HOLD_MS)
     durations[-1] = max(durations[-1], LAST_FRAME_HOLD_MS)
     return durations
@@ -111,10 +115,10 @@ def gif_fps(fps: float) -> float:
     return min(fps, MAX_GIF_FPS)
 
 
-def held_frames(count: int, fps: float) -> list[int]:
+def held_frames(count: int, fps: float, holds: Sequence[int] = ()) -> list[int]:
     """For a video at a constant `fps`: how many times each frame is repeated, so that the
-    first and the last are held as `durations_ms` holds them."""
-    repeats = [1] * count
+    first and the last, and those with `holds`, are held as `durations_ms` holds them."""
+    repeats = [max(1, round(hold / 1000 * fps)) for hold in holds] + [1] * (count - len(holds))
     repeats[0] = max(1, round(FIRST_FRAME_HOLD_MS / 1000 * fps))
     repeats[-1] = max(repeats[-1], round(LAST_FRAME_HOLD_MS / 1000 * fps))
     return repeats
@@ -154,7 +158,7 @@ def _packed(rgb: np.ndarray) -> np.ndarray:
     return (rgb[..., 0].astype(np.uint32) << 16) | (rgb[..., 1].astype(np.uint32) << 8) | rgb[..., 2]
 
 
-def encode_gif(frames: Sequence[np.ndarray], fps: float, key_colors: Sequence[str] = ()) -> bytes:
+def encode_gif(frames: Sequence[np.ndarray], fps: float, key_colors: Sequence[str] = (), holds=()) -> bytes:
     images = quantized(frames, key_colors)
     # One more table entry, a colour no pixel has, is the index for "unchanged" in the
     # frame differences. Giving Pillow the table keeps it global, not copied per frame.
@@ -165,7 +169,7 @@ def encode_gif(frames: Sequence[np.ndarray], fps: float, key_colors: Sequence[st
         image.putpalette(table)
     buffer = io.BytesIO()
     images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:],
-                   duration=durations_ms(len(images), gif_fps(fps), GIF_TICK_MS, GIF_SHORTEST_MS), loop=0,
+                   duration=durations_ms(len(images), gif_fps(fps), GIF_TICK_MS, GIF_SHORTEST_MS, holds), loop=0,
                    optimize=True, disposal=1,
                    palette=bytes(table), transparency=unchanged)
     return buffer.getvalue()
@@ -176,12 +180,12 @@ def _absent_color(table: list[int]) -> list[int]:
     return list(next(c for c in ((255, 0, 255 - k) for k in range(256)) if c not in present))
 
 
-def encode_webp(frames: Sequence[np.ndarray], fps: float, key_colors: Sequence[str] = ()) -> bytes:
+def encode_webp(frames: Sequence[np.ndarray], fps: float, key_colors: Sequence[str] = (), holds=()) -> bytes:
     """Lossless WebP of the palette-reduced frames: the GIF's pixels, in about 60% of its bytes."""
     images = [image.convert("RGB") for image in quantized(frames, key_colors)]
     buffer = io.BytesIO()
     images[0].save(buffer, format="WEBP", save_all=True, append_images=images[1:],
-                   duration=durations_ms(len(images), gif_fps(fps)), loop=0, lossless=True, quality=50, method=4,
+                   duration=durations_ms(len(images), gif_fps(fps), holds=holds), loop=0, lossless=True, quality=50, method=4,
                    kmin=KEYFRAMES_NEVER - 1, kmax=KEYFRAMES_NEVER)
     return buffer.getvalue()
 
@@ -213,7 +217,7 @@ def ffmpeg() -> str:
         raise OutputError(f"cannot make an MP4: no ffmpeg ({' '.join(str(error).split())})") from None
 
 
-def encode_mp4(frames: Sequence[np.ndarray], fps: float, path: Path) -> None:
+def encode_mp4(frames: Sequence[np.ndarray], fps: float, path: Path, holds=()) -> None:
     """H.264/yuv420p at `fps`, the first and last frames repeated for their holds; bit-exact output."""
     height, width = frames[0].shape[:2]
     pad_w, pad_h = width % 2, height % 2  # yuv420p needs even sides: repeat the edge pixel
@@ -233,7 +237,7 @@ def encode_mp4(frames: Sequence[np.ndarray], fps: float, path: Path) -> None:
     except OSError as error:
         raise OutputError(f"cannot make an MP4: cannot run ffmpeg ({command[0]}): {error.strerror or error}") from None
     try:
-        for frame, repeats in zip(frames, held_frames(len(frames), fps)):
+        for frame, repeats in zip(frames, held_frames(len(frames), fps, holds)):
             if pad_w or pad_h:
                 frame = np.pad(frame, ((0, pad_h), (0, pad_w), (0, 0)), mode="edge")
             data = np.ascontiguousarray(frame).tobytes()
@@ -319,14 +323,16 @@ def spreadsheet_safe(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def encode(frames: Sequence[np.ndarray], fmt: str, fps: float, key_colors: Sequence[str] = ()) -> bytes:
-    """The file's bytes in picture format `fmt` (png: the last frame, as a poster)."""
+def encode(frames: Sequence[np.ndarray], fmt: str, fps: float, key_colors: Sequence[str] = (),
+           holds: Sequence[int] = ()) -> bytes:
+    """The file's bytes in picture format `fmt` (png: the last frame, as a poster); a
+    frame with a `holds` entry is shown at least that many milliseconds."""
     if not frames:
         raise ValueError("no frames to write")
     if fmt == "gif":
-        return encode_gif(frames, fps, key_colors)
+        return encode_gif(frames, fps, key_colors, holds)
     if fmt == "webp":
-        return encode_webp(frames, fps, key_colors)
+        return encode_webp(frames, fps, key_colors, holds)
     if fmt == "png":
         return encode_png(frames[-1])
     if fmt == "mp4":
@@ -334,7 +340,7 @@ def encode(frames: Sequence[np.ndarray], fmt: str, fps: float, key_colors: Seque
         try:
             with claimed_folder(temporary, "animate-mp4-") as folder:
                 path = folder / "video.mp4"
-                encode_mp4(frames, fps, path)
+                encode_mp4(frames, fps, path, holds)
                 return path.read_bytes()
         except OSError as error:
             if isinstance(error, OutputError) or not _about_the_temporary_folder(error):

@@ -34,6 +34,7 @@ class Tracks(NamedTuple):
     diverged_at: np.ndarray
     off_plane: np.ndarray | None = None
     no_gradient: np.ndarray | None = None
+    glyphs: object = None  # what the frames draw of each racer's state (draw.glyphs.GlyphTracks), if any
 
 
 class StateRecord(NamedTuple):
