@@ -1,4 +1,4 @@
-"""Momentum builds speed along a ravine: its velocity lines up with the floor and grows, while SGD bounces.
+"""Momentum builds speed along a ravine: its velocity lines up with the floor and grows; SGD bounces.
 
 Distill's "Why Momentum Really Works", from the optimizers' own state: at each racer, the
 dashed arrow is the gradient (as the step plain gradient descent would take), the bold one
