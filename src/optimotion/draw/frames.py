@@ -13,6 +13,7 @@ stable from frame to frame. Positions and values come from the `Tracks` as recor
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from typing import NamedTuple
 
 import numpy as np
 from celluloid import Camera
@@ -48,9 +49,23 @@ GLYPH_WIDTH = 0.75       # a glyph's lines, in the racer's trail widths
 GLYPH_BOLD = 1.8         # the momentum arrow, bolder
 GLYPH_HEAD = 4.0         # an arrow head, in the glyph's line widths
 DOT = 0.006              # an arrow shorter than this share of the view's shorter side is a dot
+GLYPH_DASHES = (3, 2)    # the gradient arrow's dashes, in its line widths
+NOTE_AT = (0.02, 0.97)   # a slow start's note, in the first view's axes
 PHASE_GLYPHS = {None: ("gradient", "momentum", "box", "step"), "gradient": ("gradient", "momentum"),
                 "state": ("gradient", "momentum", "box"), "step": ("gradient", "momentum", "box", "step")}
 SHORTEST_LABEL = 8       # characters a legend label keeps before the live notes take the short form
+
+
+class GlyphShape(NamedTuple):
+    """One glyph of one racer and start, in the parameters' coordinates: an arrow from
+    points[0] to points[1] (`cut` by the view's edge, or a `dot` too short to point), or a
+    box's outline (a bar in 1-D)."""
+    r: int
+    s: int
+    name: str
+    points: np.ndarray
+    cut: bool
+    dot: bool
 
 
 class FrameDrawer:
@@ -301,16 +316,15 @@ class FrameDrawer:
                           else dict(markeredgecolor=self.style.edge)))
 
     # -- each racer's state: arrows and boxes ------------------------------------------------
-    def _add_glyphs(self, epoch: int, phase: str | None) -> None:
-        """Each racer's glyphs at `epoch`, from where it is (only while it is in view). In
-        a slow start, part of them: the gradient and the state it meets, then the state
-        it makes (and the step size), then the step too."""
-        glyphs, tracks = self.tracks.glyphs, self.tracks
-        if phase is not None:
-            self._phase_note(epoch, phase)
+    def glyph_shapes(self, epoch: int, phase: str | None = None) -> list[GlyphShape]:
+        """Each racer's glyphs at `epoch`, from where it is (only while it is in view), in
+        the position views' data coordinates. In a slow start, part of them: the gradient
+        and the state it meets, then the state it makes (and the step size), then the
+        step too. (Public: the page draws the same shapes.)"""
+        glyphs, tracks, shapes = self.tracks.glyphs, self.tracks, []
+        side = min(hi - lo for lo, hi in self.stage.domain)
         for r, names in enumerate(glyphs.shown):
             names = [name for name in names if name in PHASE_GLYPHS[phase]]
-            st, width = self.styles[r], self.widths[r] * GLYPH_WIDTH
             for s in range(self.stage.n_starts):
                 if not self.reel.in_view[epoch, r, s]:
                     continue
@@ -319,22 +333,62 @@ class FrameDrawer:
                     if name == "box":
                         sides = glyphs.boxes[epoch, r, s] * glyphs.box_scale
                         if np.all(np.isfinite(sides)):
-                            for kind, ax in self.picture.position_axes:
-                                self._draw_box(kind, ax, tip, sides, st, width)
+                            shapes.append(GlyphShape(r, s, name, self._box_corners(tip, sides), False, False))
                         continue
                     at = epoch + 1 if name == "momentum" and phase in ("state", "step") else epoch
                     vector = glyphs.arrows[name][min(at, len(glyphs.arrows[name]) - 1), r, s] * glyphs.arrow_scale
                     if np.all(np.isfinite(vector)):
-                        for kind, ax in self.picture.position_axes:
-                            self._draw_arrow(kind, ax, tip, vector, name, st, width)
+                        head, cut = self._clipped(tip, tip + vector)
+                        dot = bool(np.linalg.norm(head - tip) < DOT * side)  # too short to point: a dot
+                        shapes.append(GlyphShape(r, s, name, np.array([tip, head]), cut, dot))
+        return shapes
 
-    def _phase_note(self, epoch: int, phase: str) -> None:
-        """Which part of update `epoch + 1` a slow-started frame shows, over the first view."""
-        text = {"gradient": "the gradient", "state": "the state it updates", "step": "the step"}[phase]
-        _, ax = self.picture.position_axes[0]
-        write = ax.text2D if hasattr(ax, "text2D") else ax.text  # a 3-D view's text in its own axes' units
-        write(0.02, 0.97, f"update {epoch + 1}: {text}", transform=ax.transAxes, va="top", ha="left",
-              fontsize=self.picture.fs, color=self.style.ink, weight="bold")
+    def phase_note(self, epoch: int, phase: str | None) -> str:
+        """What a slow-started frame shows of update `epoch + 1` ("" for other frames)."""
+        if phase is None:
+            return ""
+        return f"update {epoch + 1}: " + {"gradient": "the gradient", "state": "the state it updates",
+                                          "step": "the step"}[phase]
+
+    def glyph_points(self, kind: str, shape: GlyphShape) -> tuple:
+        """A shape's points in a view's own coordinates: on the surface in 3-D ((x, y, z),
+        heights read off the stage), at the racer's height on a 1-D curve, as they are on
+        a contour map."""
+        points = shape.points
+        if kind == "3d":
+            return points[:, 0], points[:, 1], self.stage.height_at(points)
+        if kind == "curve":  # the racer's height: an arrow's tail, a bar's middle
+            at = points.mean(axis=0) if shape.name == "box" else points[0]
+            return points[:, 0], np.full(len(points), float(self.stage.height_at(at)))
+        return points[:, 0], points[:, 1]
+
+    def _add_glyphs(self, epoch: int, phase: str | None) -> None:
+        note = self.phase_note(epoch, phase)
+        if note:
+            _, ax = self.picture.position_axes[0]
+            write = ax.text2D if hasattr(ax, "text2D") else ax.text  # a 3-D view's text in its axes' units
+            write(*NOTE_AT, note, transform=ax.transAxes, va="top", ha="left", fontsize=self.picture.fs,
+                  color=self.style.ink, weight="bold")
+        for shape in self.glyph_shapes(epoch, phase):
+            st, width = self.styles[shape.r], self.widths[shape.r] * GLYPH_WIDTH
+            halo = [patheffects.withStroke(linewidth=width * 2.2, foreground=self.style.paper)]
+            for kind, ax in self.picture.position_axes:
+                coords = self.glyph_points(kind, shape)
+                if shape.dot:
+                    self._add_line(kind, ax, [c[:1] for c in coords], marker="o", markersize=width * 2.2,
+                                   color=st["color"], linestyle="", markeredgecolor=self.style.paper,
+                                   markeredgewidth=width * 0.6, zorder=5)
+                elif shape.name == "box":
+                    self._add_line(kind, ax, coords, color=st["color"], linewidth=width * 0.8, zorder=5,
+                                   path_effects=halo, **({"marker": "|", "markersize": width * 5} if kind == "curve"
+                                                         else {}))
+                else:
+                    ends = list(zip(*coords))
+                    props = dict(color=st["color"], linewidth=width * (GLYPH_BOLD if shape.name == "momentum" else 1),
+                                 linestyle=(0, GLYPH_DASHES) if shape.name == "gradient" else "-", shrinkA=0,
+                                 shrinkB=0, mutation_scale=GLYPH_HEAD * width, zorder=5, path_effects=halo,
+                                 arrowstyle="->" if shape.cut else "-|>")
+                    ax.add_artist(Arrow3D(*ends, **props) if kind == "3d" else FancyArrowPatch(*ends, **props))
 
     def _clipped(self, tip: np.ndarray, head: np.ndarray) -> tuple[np.ndarray, bool]:
         """`head`, or where the arrow from `tip` leaves the domain (and True)."""
@@ -346,49 +400,11 @@ class FrameDrawer:
         t = float(min(1.0, np.min(reach)))
         return tip + t * direction, t < 1.0
 
-    def _draw_arrow(self, kind, ax, tip, vector, name, st, width) -> None:
-        """An arrow from the racer in its colour, on a halo of the paper: solid for the
-        step, dashed for the gradient, bold for the momentum; an open head where the view
-        cuts it; a dot where it is too short to point."""
-        head, cut = self._clipped(tip, tip + vector)
-        side = min(hi - lo for lo, hi in self.stage.domain)
-        if np.linalg.norm(head - tip) < DOT * side:  # too short to point: a dot, not nothing
-            z = self.stage.height_at(tip)
-            self._add_line(kind, ax, [np.atleast_1d(c) for c in self._coords(kind, tip, z)], marker="o",
-                           markersize=width * 2.2, color=st["color"], linestyle="", markeredgecolor=self.style.paper,
-                           markeredgewidth=width * 0.6, zorder=5)
-            return
-        if kind == "curve":
-            z = float(self.stage.height_at(tip))
-            ends = [(tip[0], z), (head[0], z)]
-        elif kind == "3d":
-            ends = [(*tip, float(self.stage.height_at(tip))), (*head, float(self.stage.height_at(head)))]
-        else:
-            ends = [tuple(tip), tuple(head)]
-        props = dict(color=st["color"], linewidth=width * (GLYPH_BOLD if name == "momentum" else 1.0),
-                     linestyle=(0, (3, 2)) if name == "gradient" else "-", shrinkA=0, shrinkB=0,
-                     mutation_scale=GLYPH_HEAD * width, zorder=5,
-                     path_effects=[patheffects.withStroke(linewidth=width * 2.2, foreground=self.style.paper)])
-        style = "->" if cut else "-|>"
-        arrow = Arrow3D(*ends, arrowstyle=style, **props) if kind == "3d" else \
-            FancyArrowPatch(*ends, arrowstyle=style, **props)
-        ax.add_artist(arrow)
-
-    def _draw_box(self, kind, ax, tip, sides, st, width) -> None:
-        """The step size per coordinate: a rectangle with those sides about the racer (a
-        bar in 1-D), cut to the view."""
+    def _box_corners(self, tip: np.ndarray, sides: np.ndarray) -> np.ndarray:
+        """A rectangle with `sides` about the racer (a bar in 1-D), cut to the view."""
         low, high = np.array(self.stage.domain, dtype=float).T
-        corners = np.clip(tip + np.array([[-1, -1], [1, -1], [1, 1], [-1, 1], [-1, -1]])[:, :len(tip)] * sides / 2,
-                          low, high)
-        props = dict(color=st["color"], linewidth=width * 0.8, zorder=5,
-                     path_effects=[patheffects.withStroke(linewidth=width * 2, foreground=self.style.paper)])
-        if kind == "curve":
-            z = float(self.stage.height_at(tip))
-            ax.add_artist(Line2D(corners[:2, 0], [z, z], marker="|", markersize=width * 5, **props))
-        elif kind == "3d":
-            ax.add_artist(Line3D(corners[:, 0], corners[:, 1], self.stage.height_at(corners), **props))
-        else:
-            ax.add_artist(Line2D(corners[:, 0], corners[:, 1], **props))
+        corners = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1], [-1, -1]])[:, :len(tip)]
+        return np.clip(tip + corners * sides / 2, low, high)[: 2 if len(tip) == 1 else 5]
 
     # -- the legend's live column ---------------------------------------------------------
     def live_number(self, r: int, epoch: int) -> str | None:
