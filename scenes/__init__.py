@@ -8,8 +8,9 @@ if __name__ != "optimotion.scenes":  # this folder of a clone imported as a pack
     from optimotion.errors import old_import
 
     raise ImportError(old_import("scenes"), name="scenes")
-from ._loader import GROUPS, SceneError, SceneInfo, UnknownScene, by_group, info, load, names, resolve
+from ._loader import GROUPS, SceneError, SceneInfo, UnknownScene, by_group, helper_files, info, load, names, resolve
 from ._scene import MAX_EPOCHS, EvenMotion, Racer, Scene, Variants, even_motion, every, grid, show_epoch
 
 __all__ = ["GROUPS", "MAX_EPOCHS", "by_group", "Racer", "Scene", "SceneError", "SceneInfo", "UnknownScene", "Variants",
-           "EvenMotion", "even_motion", "every", "grid", "info", "load", "names", "resolve", "show_epoch"]
+           "EvenMotion", "even_motion", "every", "grid", "helper_files", "info", "load", "names", "resolve",
+           "show_epoch"]

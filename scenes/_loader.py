@@ -117,6 +117,15 @@ def _why_missing(path: Path, text: str) -> str:
     return f"scene file not found: {text}"
 
 
+def helper_files(name_or_path: str | os.PathLike) -> tuple[Path, ...]:
+    """The helper modules beside a scene file that its last load imported (what else a
+    cache of its render depends on)."""
+    return _HELPERS.get(resolve(name_or_path), ())
+
+
+_HELPERS: dict[Path, tuple[Path, ...]] = {}
+
+
 def load(name_or_path: str | os.PathLike) -> Scene:
     """Run the scene file and return its SCENE; SceneError (one line) on any failure."""
     path = resolve(name_or_path)
@@ -125,8 +134,9 @@ def load(name_or_path: str | os.PathLike) -> Scene:
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     try:
-        with _helpers_beside(path.parent), stops.handlers_kept():
+        with _helpers_beside(path.parent) as helpers, stops.handlers_kept():
             spec.loader.exec_module(module)
+        _HELPERS[path] = tuple(helpers)
     except SyntaxError as error:
         raise SceneError(f"{path}:{error.lineno}: syntax error: {error.msg}") from None
     except BaseException as error:  # a scene file is user code: report any failure as one line
@@ -170,19 +180,21 @@ class _Beside(importlib.abc.MetaPathFinder):
 
 
 @contextlib.contextmanager
-def _helpers_beside(folder: Path) -> Iterator[None]:
+def _helpers_beside(folder: Path) -> Iterator[list[Path]]:
     """While a scene runs, `import helper` also finds helper.py beside it; afterwards
-    the helpers it loaded leave `sys.modules` with the finder."""
-    finder = _Beside(folder)
+    the helpers it loaded leave `sys.modules` with the finder, and their files are in the
+    list this yields."""
+    finder, files = _Beside(folder), []
     sys.meta_path.append(finder)
     try:
-        yield
+        yield files
     finally:
         with contextlib.suppress(ValueError):
             sys.meta_path.remove(finder)
         for name in finder.found:
             module = sys.modules.get(name)
             if module is not None and Path(getattr(module, "__file__", None) or "/").parent == Path(finder.folder):
+                files.append(Path(module.__file__))
                 del sys.modules[name]
 
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from optimotion import surfaces, validation
 from optimotion.optimizers import Optimizer
-from optimotion.optimizers.base import format_value
+from optimotion.optimizers.base import _takes_one_argument, format_value
 
 #: Upper bound on epochs unless a scene or the CLI (`--max-epochs`) lifts it: the run keeps
 #: every position in memory (16 bytes per epoch and trajectory in 2-D).
@@ -20,6 +20,7 @@ MAX_RACERS = 12   # racers a legend shows apart (colours, markers, rows)
 MAX_VARIANTS = 12  # every variant is simulated ahead of time and carried in the page
 GLYPHS = ("gradient", "momentum", "box", "step")  # what a racer's state can show, drawn in this order
 MAX_GLYPH_STARTS = 4
+MAX_STARTS = 1_000_000  # start points a race holds (every racer runs from each)
 MAX_SLOW_START = 10
 MODEL_BYTES = 4 * 2**30  # what racing a model may take (its gradients over every trajectory at once)
 
@@ -96,6 +97,9 @@ def every(n: int) -> Callable[[int], bool]:
 def grid(x_range: tuple[float, float], y_range: tuple[float, float], n: int | tuple[int, int]):
     """Start points on an n-by-n grid spanning the two ranges (ends included)."""
     nx, ny = (n, n) if isinstance(n, numbers.Integral) else n
+    if nx * ny > MAX_STARTS:  # before a tuple of each is made
+        raise ValueError(f"grid: {nx:,} x {ny:,} = {nx * ny:,} starts are more than the {MAX_STARTS:,} a race "
+                         "holds; give fewer points a side")
     xs, ys = np.meshgrid(np.linspace(*x_range, nx), np.linspace(*y_range, ny))
     return tuple(zip(xs.ravel().tolist(), ys.ravel().tolist()))
 
@@ -215,6 +219,9 @@ class Scene:
                 "(memory grows with epochs); lift it with max_epochs", option="max_epochs")
         if not (callable(self.show_epoch) or isinstance(self.show_epoch, EvenMotion)):
             raise ValueError(f"show_epoch must be a function epoch -> bool, got {self.show_epoch!r}")
+        if not isinstance(self.show_epoch, EvenMotion) and not _takes_one_argument(self.show_epoch):
+            raise ValueError("show_epoch must be a function of the epoch, epoch -> True or False, but "
+                             f"{getattr(self.show_epoch, '__name__', 'it')} does not take one argument")
         if not isinstance(self.title, str):
             raise ValueError(f"title must be a string, got {self.title!r}")
         _check_non_negative("noise", self.noise)
@@ -479,6 +486,8 @@ def _as_starts(start, dim: int) -> np.ndarray:
                          f"got shape {np.shape(start)} ({start!r:.60})")
     if not np.all(np.isfinite(points)):
         raise ValueError(f"start points must be finite numbers, got {start!r:.80}")
+    if len(points) > MAX_STARTS:
+        raise ValueError(f"{len(points):,} start points are more than the {MAX_STARTS:,} a race holds")
     return points
 
 

@@ -370,3 +370,122 @@ def test_an_unwritable_matplotlib_folder_adds_nothing_to_a_run(tmp_path):
     done = animate_process("saddle", *SMALL, "--out", "s.gif", cwd=tmp_path,
                            env={**os.environ, "MPLCONFIGDIR": str(tmp_path / "a-file" / "matplotlib")})
     assert done.returncode == 0 and done.stderr == b"" and done.stdout.startswith(b"s.gif: ")
+
+
+# -- round three, second pass: what the hostile re-run found --------------------------------
+@posix_only
+@pytest.mark.parametrize("path, closing", [("/proc/self/fd/1", ">&-"), ("/dev/stdout", ">&-"),
+                                            ("/dev/fd/2", "2>&-")])
+def test_a_descriptor_path_of_a_closed_stream_is_refused_not_written_through(tmp_path, path, closing):
+    """With standard output closed, the next file the program opens takes descriptor 1
+    (matplotlib's font): /proc/self/fd/1 then names that file, which must not be written."""
+    sentinel = tmp_path / "font.ttf"
+    sentinel.write_bytes(b"a font")
+    script = (f"import os; fd = os.open({str(sentinel)!r}, os.O_RDWR); import runpy, sys; "
+              f"sys.argv = ['animate', 'saddle', '--epochs', '5', '--size', '64x36', '--out', {path!r}]; "
+              "runpy.run_module('optimotion', run_name='__main__')")
+    done = subprocess.run(["sh", "-c", f"exec {sys.executable} -c \"{script}\" {closing}"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and sentinel.read_bytes() == b"a font"
+    if closing == ">&-":
+        assert "it is closed, or this program opened that descriptor itself" in done.stderr
+
+
+def test_a_descriptor_the_program_opened_itself_is_no_output(tmp_path):
+    handle = open(tmp_path / "mine.bin", "wb")  # opened after the package: not given to the program
+    try:
+        with pytest.raises(optimotion.errors.OutputError, match="this program opened that descriptor itself"):
+            files.output_target(f"/proc/self/fd/{handle.fileno()}")
+    finally:
+        handle.close()
+
+
+@posix_only
+def test_the_report_stays_out_of_a_file_on_both_streams(tmp_path):
+    expected = optimotion.render("saddle", epochs=5, size=(64, 36), jobs=1).to_bytes("gif")
+    for command in ("--out - > f.gif 2>&1", "--out f.gif > f.gif 2>&1"):
+        done = subprocess.run(["sh", "-c", f"{sys.executable} -m optimotion saddle --epochs 5 --size 64x36 --jobs 1 "
+                               f"{command}"], cwd=tmp_path, capture_output=True, timeout=120)
+        assert done.returncode == 0 and (tmp_path / "f.gif").read_bytes() == expected, command
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--format", "csv", "--fps", "20"), "fps applies to gif, webp, mp4, html, not csv: a CSV holds the run's numbers"),
+    (("--format", "csv", "--theme", "dark"), "theme applies to gif, webp, mp4, png, html, not csv"),
+    (("--format", "png", "--slow-start", "1"), "slow_start applies to gif, webp, mp4, html, not png"),
+    (("--view", "contour", "--orbit", "30"), "orbit turns a 3-D view, and this one has none (a contour map)"),
+])
+def test_an_option_a_format_or_view_cannot_use_is_refused(cli, tmp_path, args, message):
+    done = cli("saddle", "--epochs", "5", "--out", tmp_path / "s", *args)
+    assert done.returncode == 1 and message in done.stderr and done.stderr.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+@posix_only
+@pytest.mark.parametrize("scene", ["fork", "leftovers", "deaf"])
+def test_what_a_scene_starts_never_doubles_holds_or_deafens_the_command(tmp_path, scene):
+    import signal
+
+    code = {
+        "fork": "import os\nos.fork()\n",
+        "leftovers": "import atexit, multiprocessing, time\natexit.register(time.sleep, 600)\n"
+                     "multiprocessing.Process(target=time.sleep, args=(600,)).start()\n",
+        "deaf": "",
+    }[scene]
+    surface = ("def f(xy):\n    signal.signal(signal.SIGTERM, signal.SIG_IGN)\n    time.sleep(0.01)\n"
+               "    return xy[0] ** 2 + xy[1] ** 2\n"
+               "S = Surface(name='deaf', f=f, domain=((-2, 2), (-2, 2)), zlim=(0, 8))\n") if scene == "deaf" else ""
+    where = "S" if surface else "'bowl'"
+    header = f'"""{scene}"""\nimport signal, time\nfrom optimotion import SGD, Scene, Surface\n'
+    epochs = 100_000 if scene == "deaf" else 5
+    (tmp_path / "s.py").write_text(f"{header}{code}{surface}SCENE = Scene({where}, start=(1.0, 2.0), "
+                                   f"optimizers=[SGD(lr=0.01)], epochs={epochs})\n")
+    process = subprocess.Popen([sys.executable, "-m", "optimotion", "s.py", "--size", "64x36", "-q"], cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if scene == "deaf":
+        time.sleep(3)
+        process.send_signal(signal.SIGTERM)
+    try:
+        out, err = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+    if scene == "deaf":
+        assert process.returncode == 143 and err == "animate: terminated; nothing was written\n"
+    else:
+        assert process.returncode == 0 and err == "" and (tmp_path / "output" / "s.gif").exists()
+
+
+def test_a_huge_grid_and_a_folder_path_are_refused_at_once(tmp_path):
+    started = time.monotonic()
+    with pytest.raises(ValueError, match=r"grid: 20,000 x 20,000 = 400,000,000 starts are more than the 1,000,000"):
+        optimotion.grid((-1, 1), (-1, 1), 20000)
+    assert time.monotonic() - started < 1
+    movie = optimotion.render("saddle", epochs=3, size=(64, 36), jobs=1, poster=True)
+    with pytest.raises(optimotion.errors.OutputError, match="newdir/ ends in '/', so it names a folder"):
+        movie.save(str(tmp_path / "newdir") + "/")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_users_own_part_folder_is_no_leftover_and_failed_folders_go(tmp_path, monkeypatch):
+    notes = tmp_path / ".animate-my-notes.part"
+    notes.mkdir()
+    (notes / "keep.txt").write_text("mine")
+    os.utime(notes, (time.time() - 60, time.time() - 60))
+    files.write_bytes(b"GIF89a;", tmp_path / "a.gif")
+    assert (notes / "keep.txt").read_text() == "mine"
+
+    def full(descriptor):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OSError):
+        files.write_bytes(b"GIF89a;", tmp_path / "new" / "deeper" / "b.gif")
+    assert not (tmp_path / "new").exists()
+
+
+def test_control_characters_in_an_error_reach_the_terminal_escaped(cli, tmp_path):
+    (tmp_path / "loud.py").write_text('raise ValueError("\\x1b]0;HACKED\\x07\\x1b[31mred")\n')
+    done = cli(tmp_path / "loud.py")
+    assert done.returncode == 1 and "\x1b" not in done.stderr and "\x07" not in done.stderr
+    assert "\\x1b]0;HACKED\\x07\\x1b[31mred" in done.stderr

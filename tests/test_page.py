@@ -290,7 +290,7 @@ def test_the_command_line_writes_a_page_by_format_or_suffix(cli, tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--orbit", "30"], "orbit: the web page draws the 3-D view once"),
+    (["--orbit", "30"], "orbit applies to gif, webp, mp4, png, not html: the web page draws the 3-D view once"),
     (["--max-bytes", "1000"], "cannot fit in 1,000 bytes: the page is"),
 ])
 def test_what_a_page_cannot_do_is_one_line(cli, tmp_path, args, message):

@@ -715,10 +715,10 @@ def test_what_a_killed_run_left_is_removed_by_the_next_one(tmp_path, monkeypatch
     kept, whatever PID its name has (a render in another PID namespace, a container, names
     a PID that means nothing here), and so is what was made a moment ago."""
     dead = _a_finished_pid()
-    left, fresh = tmp_path / f".animate-{dead}-0a1b2c3d.part", tmp_path / f".animate-{dead}-fresh000.part"
+    left, fresh = tmp_path / f".animate-{dead}-0a1b2c3d.part", tmp_path / f".animate-{dead}-f2e5a000.part"
     held = tmp_path / f".animate-{dead}-11111111.part"  # a live render's, named with a PID not ours
     temporary = tmp_path / "tmp"
-    old_video, live_video = temporary / f"animate-mp4-{dead}-xyz", temporary / f"animate-mp4-{dead}-abc"
+    old_video, live_video = temporary / f"animate-mp4-{dead}-xyz12345", temporary / f"animate-mp4-{dead}-abc12345"
     for part in (left, fresh, held):
         part.write_bytes(b"half a gif")
     for folder in (old_video, live_video):

@@ -53,9 +53,6 @@ MAX_FPS = 120                # what screens show (an MP4 holds its first frame f
 MIN_SIDE = 160
 SMOOTH_FRAMES = 30
 MIN_FRAMES = 8
-#: The formats `max_bytes` applies to: pictures made smaller by fewer frames or pixels, and
-#: the page, which is checked against it.
-MAX_BYTES_FORMATS = ("gif", "webp", "mp4", "html")
 INLINE_WIDTH = 640           # what a notebook shows: the player at most this wide ...
 INLINE_CONTROLS = 72         # ... and this much taller for its controls (twice with variants)
 
@@ -111,7 +108,8 @@ def check_memory(frames: int, style: Style, jobs: int = 1, epochs: int = 0, traj
 
 
 def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, size=None, preset: str | None = None,
-           theme: str = "light", view: str | None = None, orbit: float = 0.0, dpi: int = 100, fps: float = 10.0,
+           theme: str | None = None, view: str | None = None, orbit: float | None = None, dpi: int | None = None,
+           fps: float | None = None,
            glyphs=None, slow_start: int | None = None, jobs: int | None = None, poster: bool = False,
            progress: Callable = _no_progress, notice: Callable[[str], None] | None = None) -> Animation:
     """Simulate a scene and draw its frames.
@@ -122,11 +120,11 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
         epochs, max_epochs, glyphs, slow_start: override the scene's (`Scene`).
         size: (width, height) in pixels, 16 to 4096 each; or `preset`: "blog" 960x540
             (the default), "slides" 1280x720, "square" 800x800 (`size` wins).
-        theme: "light" or "dark". view: "3d", "contour" or "both" (default: the scene's
-            `view`, or "3d").
-        orbit: degrees the 3-D view turns from the first frame to the last.
-        dpi: 50 to 150: larger text and lines at the same size in pixels.
-        fps: frames per second (the first frame is held 1 s, the last 2 s).
+        theme: "light" (the default) or "dark". view: "3d", "contour" or "both" (default:
+            the scene's `view`, or "3d").
+        orbit: degrees the 3-D view turns from the first frame to the last (a 3-D view's).
+        dpi: 50 to 150 (default 100): larger text and lines at the same size in pixels.
+        fps: frames per second (default 10; the first frame is held 1 s, the last 2 s).
         jobs: processes that draw the frames (default up to 2, or 1 where processes start as
             new interpreters and the render is small: `pool.default_jobs`; the frames are
             the same for any number).
@@ -145,14 +143,19 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
         changes = {key: value for key, value in (("max_epochs", max_epochs), ("epochs", epochs), ("glyphs", glyphs),
                                                  ("slow_start", slow_start)) if value is not None}
         scene = scene.with_options(**changes) if changes else scene
-        style = style_for(size, preset, theme, view or scene.view or "3d", orbit, dpi)
-        fps = check_fps(fps)
+        view = view or scene.view or "3d"
+        if orbit and (view == "contour" or scene.surface.dim == 1):
+            drawn = "a 1-D curve" if scene.surface.dim == 1 else "a contour map"
+            raise OptionError(f"orbit turns a 3-D view, and this one has none ({drawn}): leave out orbit, or draw "
+                              "a 3-D view", option="orbit")
+        style = style_for(size, preset, theme or "light", view, orbit or 0.0, 100 if dpi is None else dpi)
+        fps = check_fps(10.0 if fps is None else fps)
         jobs = None if jobs is None else validation.integer("jobs", jobs, 1)
     except validation.LimitError:
         raise
     except ValueError as error:
         raise OptionError(str(error)) from None
-    with scene_code():
+    with scene_code() as guard:
         trajectories = len(scene.racers) * len(scene.starts)
         check_memory(1, style, 1, scene.epochs, trajectories)  # the run alone, before its frames are picked
         count = scene.frame_count  # runs the scene's frame rule: its errors are its own
@@ -182,7 +185,7 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
             check_text(stage)  # here: a title beyond Latin, Greek and maths loads the fonts, beside the workers
             if raced is None:
                 with progress("simulate", scene.epochs) as advance:
-                    run = runner.simulate(scene, progress=advance)
+                    run = runner.simulate(scene, progress=advance, tick=guard.check)
             variant_runs = simulate_variants(scene, run, progress)
             frame_epochs, phases = slow_start_frames(scene.frame_epochs_for(run.positions), scene.slow_start)
             tracks = run.tracks._replace(glyphs=glyph_tracks(scene, run.state, run.positions, stage.domain,
@@ -219,6 +222,7 @@ def render_and_save(scene, out, format: str | None = None, max_bytes: int | None
         fmt = encoders.format_for(None if hasattr(out, "write") else out, format)
     except ValueError as error:
         raise OptionError(str(error), option="format") from None
+    check_options_for(fmt, max_bytes=max_bytes, **options)
     if not hasattr(out, "write"):
         name = Path(scene).stem if isinstance(scene, (str, os.PathLike)) else "animation"
         files.output_target(out, example=f"{name}.{fmt}")  # a path that cannot be written says so before the work
@@ -227,10 +231,37 @@ def render_and_save(scene, out, format: str | None = None, max_bytes: int | None
     return saved, movie, time.perf_counter() - started
 
 
+#: The formats each option shapes. An option given for another format does nothing there,
+#: and is refused rather than silently ignored.
+PICTURES = ("gif", "webp", "mp4", "png", "html")
+MOVING = ("gif", "webp", "mp4", "html")
+OPTION_FORMATS = {"size": PICTURES, "preset": PICTURES, "theme": PICTURES, "view": PICTURES, "dpi": PICTURES,
+                  "glyphs": PICTURES, "orbit": ("gif", "webp", "mp4", "png"), "fps": MOVING, "slow_start": MOVING,
+                  "max_bytes": MOVING}
+
+
+WHY_NOT = {"csv": "a CSV holds the run's numbers, no picture", "png": "a PNG is one still picture",
+           "html": "the web page draws the 3-D view once, so it cannot turn"}
+
+
+def check_options_for(fmt: str, **options) -> None:
+    """Refuse, in one line, an option given (not None, not False) for a format it does not
+    shape: fps for a CSV, orbit for the page (which draws the 3-D view once), ..."""
+    for option, value in options.items():
+        formats = OPTION_FORMATS.get(option)
+        if formats is not None and value is not None and value is not False and fmt not in formats:
+            raise OptionError(f"{option} applies to {', '.join(formats)}, not {fmt}: {WHY_NOT[fmt]}; leave it out",
+                              option=option)
+
+
 def check_text(stage: Stage) -> None:
     """A title or label with characters no installed font has is refused (it would be
     drawn as boxes, with a warning per glyph)."""
     for what, text in [("title", stage.title), *(("label", label) for label in stage.labels)]:
+        lone = "".join(dict.fromkeys(c for c in text if unicodedata.category(c) == "Cs"))
+        if lone:
+            raise OptionError(f"the {what} {text!r} is not whole text: it has lone halves of a character "
+                              f"({ascii(lone)[1:-1]}, surrogates), which no font draws: leave them out")
         controls = "".join(dict.fromkeys(c for c in text if unicodedata.category(c) == "Cc"))
         if controls:
             raise OptionError(f"the {what} {text!r} has control characters ({ascii(controls)[1:-1]}), which are not "
@@ -247,8 +278,8 @@ def scene_code():
     """The boundary where a scene's code runs (a scene's functions are called from inside
     the render): an exit from it is an error, not the end of the program."""
     try:
-        with stops.handlers_kept():
-            yield
+        with stops.handlers_kept() as guard:
+            yield guard
     except SystemExit as exit:
         raise SceneExit(f"the scene's code called sys.exit({exit.code!r}); raise an exception to stop "
                         "a render").with_traceback(exit.__traceback__) from None
@@ -372,6 +403,11 @@ class Animation:
         if stream is not None and (isinstance(stream, io.TextIOBase) or "b" not in getattr(stream, "mode", "b")):
             raise OptionError("save writes bytes: give a binary stream (such as sys.stdout.buffer or a file opened "
                               "with 'wb'), not a text stream")
+        if stream is not None and callable(getattr(stream, "isatty", None)) and stream.isatty():
+            raise OutputError("the stream is a terminal, which would show the file's bytes as noise: send it to a "
+                              "file or a pipe (> file, | program)")
+        if stream is None:  # a path: its rule first (a folder's trailing '/' is lost to Path)
+            files.output_target(path)
         if stream is None and not os.fspath(path):
             raise OutputError("the output path is empty: give a file name")
         path = Path("-") if stream is not None else Path(path)
@@ -380,9 +416,7 @@ class Animation:
             max_bytes = validation.optional(validation.integer, "max_bytes", max_bytes, 1)
         except ValueError as error:
             raise OptionError(str(error)) from None
-        if max_bytes is not None and fmt not in MAX_BYTES_FORMATS:
-            raise OptionError(f"max_bytes applies to {', '.join(MAX_BYTES_FORMATS)}, not {fmt}: a {fmt} is not "
-                              "made smaller by dropping frames or pixels", option="max_bytes")
+        check_options_for(fmt, max_bytes=max_bytes)
         if stream is None and path.is_dir():
             raise OutputError(f"output path is a directory: {path}")
         try:

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import threading
 import time
 from pathlib import Path
 
 from optimotion import batch, errors, report, scenes, stops, validation
-from optimotion.animation import MAX_FPS, MIN_FPS, check_fps, render_and_save
+from optimotion.animation import MAX_FPS, MIN_FPS, check_fps, check_options_for, render_and_save
 from optimotion.draw import style as looks
 from optimotion.output.encoders import FORMATS, format_for
 from optimotion.report import STDERR, STDOUT, say
@@ -115,12 +114,12 @@ def build_parser() -> Parser:
     parser.add_argument("--size", metavar="WxH", type=TYPES["size"], help="frame size in pixels (default: 960x540)")
     parser.add_argument("--preset", choices=sorted(looks.PRESETS), help="frame size for a purpose: "
                         + ", ".join(f"{name} {w}x{h}" for name, (w, h) in looks.PRESETS.items()) + " (--size wins)")
-    parser.add_argument("--theme", choices=looks.THEMES, default="light", help="light (default) or dark")
+    parser.add_argument("--theme", choices=looks.THEMES, help="light (default) or dark")
     parser.add_argument("--view", choices=looks.VIEWS,
                         help="position view: 3d, contour (a top-down map) or both (default: the scene's, or 3d)")
-    parser.add_argument("--orbit", metavar="DEG", type=TYPES["orbit"], default=0.0,
+    parser.add_argument("--orbit", metavar="DEG", type=TYPES["orbit"],
                         help="turn the 3-D view by DEG degrees over the animation (slower; a GIF ~10x larger)")
-    parser.add_argument("--dpi", type=TYPES["dpi"], default=100,
+    parser.add_argument("--dpi", type=TYPES["dpi"],
                         help=f"{looks.MIN_DPI} to {looks.MAX_DPI}: larger text and lines at one size (default: 100)")
     parser.add_argument("--glyphs", metavar="LIST",
                         help="draw each racer's state at its marker: auto (each optimizer's own), none, or names "
@@ -130,7 +129,7 @@ def build_parser() -> Parser:
     parser.add_argument("--epochs", metavar="N", type=positive_int, help="override the scene's number of epochs")
     parser.add_argument("--max-epochs", metavar="N", type=positive_int,
                         help="lift the safety limit on epochs (default: 2,000,000)")
-    parser.add_argument("--fps", metavar="F", type=TYPES["fps"], default=10.0,
+    parser.add_argument("--fps", metavar="F", type=TYPES["fps"],
                         help="frames per second (default: 10; the first frame is held 1 s, the last 2 s)")
     parser.add_argument("--max-bytes", metavar="N", type=positive_int,
                         help="gif, webp, mp4: keep the file under N bytes (fewer frames, then smaller pictures; "
@@ -143,13 +142,9 @@ def build_parser() -> Parser:
 
 
 def console() -> None:
-    """The `animate` command: `main`, then the exit, even if a scene's code left a thread
-    running (the render is done; a thread the scene started does not decide the tool's life)."""
-    code = main()
-    if any(thread.is_alive() and not thread.daemon for thread in threading.enumerate()
-           if thread is not threading.main_thread()):
-        report.flush_and_exit(code)
-    sys.exit(code)
+    """The `animate` command: `main`, then the exit, whatever a scene's code left running
+    (a thread, a process, an exit handler that waits): they do not decide the tool's life."""
+    report.end_process(main())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -199,6 +194,7 @@ def run(args, parser: Parser, stop_signals: stops.StopSignals) -> int:
     if args.jobs:
         options["jobs"] = args.jobs
     if args.scene == "all":
+        check_options_for(fmt, max_bytes=args.max_bytes, **options)  # once, not once per scene
         return render_all(args, fmt, options, stop_signals)
     to_stdout = report.is_standard_output(args.out)
     where = STDERR if to_stdout else STDOUT  # never onto the file
@@ -208,7 +204,7 @@ def run(args, parser: Parser, stop_signals: stops.StopSignals) -> int:
     options["notice"] = (lambda text: None) if args.quiet else (lambda text: say(f"{PROG}: {text}", STDERR))
     progress = report.progress_for(not args.quiet and sys.stderr is not None and sys.stderr.isatty())
     saved, movie, seconds = render_and_save(args.scene, out, fmt, args.max_bytes, progress, **options)
-    if not args.quiet:
+    if not args.quiet and not report.same_file(where, args.out if args.out else saved.path):  # never into the file
         for line in report.summary(saved, movie, seconds):
             say(line, where)
     return EXIT_OK

@@ -13,7 +13,9 @@ import contextlib
 import logging
 import os
 import sys
+import threading
 import traceback
+import unicodedata
 from pathlib import Path
 
 STDOUT, STDERR = "stdout", "stderr"
@@ -24,6 +26,8 @@ def say(text: str, stream: str = STDOUT) -> None:
     out = getattr(sys, stream)
     if out is None:  # started with the stream closed (2>&-): nothing to say it on
         return
+    # a control character in a message (a scene's own error text) would act on the terminal
+    text = "".join(c if c == "\t" or unicodedata.category(c) != "Cc" else ascii(c)[1:-1] for c in text)
     try:
         try:
             print(text, file=out, flush=True)
@@ -56,6 +60,24 @@ def matplotlib_quiet():
         logger.setLevel(level)
 
 
+EXIT_WITHIN = 5.0  # seconds the exit handlers have, at the command's end
+
+
+def end_process(code: int) -> None:
+    """End the command with `code`, whatever a scene's code left behind: the processes it
+    started end with it, its exit handlers run for at most EXIT_WITHIN seconds (with
+    matplotlib's own clean-up), and no thread of its is waited for."""
+    import atexit
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        child.kill()  # the scene's: our own have ended; a gentler signal would run its copy of our handlers
+    handlers = threading.Thread(target=atexit._run_exitfuncs, daemon=True)
+    handlers.start()
+    handlers.join(EXIT_WITHIN)
+    flush_and_exit(code)
+
+
 def flush_and_exit(code: int) -> None:
     """End this process with `code` now: the standard streams flushed, no thread waited for
     (a scene's code may have started one that never ends)."""
@@ -76,6 +98,21 @@ def is_standard_output(path: str | os.PathLike | None) -> bool:
         return False
     try:
         ours, theirs = os.fstat(sys.stdout.fileno()), os.stat(path)
+    except (OSError, ValueError, AttributeError):
+        return False
+    return (ours.st_dev, ours.st_ino) == (theirs.st_dev, theirs.st_ino)
+
+
+def same_file(stream_name: str, path) -> bool:
+    """Whether this process's `stream_name` ("stdout", "stderr") is the file at `path`, or
+    the same file as the other standard stream when `path` is "-" (`> f 2>&1`)."""
+    stream = getattr(sys, stream_name)
+    try:
+        ours = os.fstat(stream.fileno())
+        if os.fspath(path) == "-":
+            theirs = os.fstat(sys.stdout.fileno() if stream_name == "stderr" else sys.stderr.fileno())
+        else:
+            theirs = os.stat(path)
     except (OSError, ValueError, AttributeError):
         return False
     return (ours.st_dev, ours.st_ino) == (theirs.st_dev, theirs.st_ino)

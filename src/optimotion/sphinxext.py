@@ -87,8 +87,9 @@ class OptimizerAnimation(SphinxDirective):
                           "options": options, "version": __version__}, sort_keys=True)
         digest = hashlib.sha256(key.encode()).hexdigest()[:16]
         cached = Path(self.config.optimotion_cache) / f"{scene_file.stem}-{digest}.{fmt}"
-        shape = cached.with_name(cached.name + ".json")  # its size and title, kept beside it
-        if not cached.exists() or not shape.exists():
+        shape = cached.with_name(cached.name + ".json")  # its size, title and helpers, kept beside it
+        shape_data = _cached_shape(cached, shape)
+        if shape_data is None:
             if self.config.optimotion_skip:
                 return [nodes.paragraph("", f"[optimizer animation {scene_file.stem}: not rendered in this build]",
                                         classes=["optimizer-animation-skipped"])]
@@ -97,8 +98,10 @@ class OptimizerAnimation(SphinxDirective):
                 shape_data = render_into(scenes.load(scene_file), cached, fmt, options)
             except Exception as error:  # a scene's own code may raise anything: a warning, not a crash
                 return self._problem(f"{scene_file.name}: {error.__class__.__name__}: {error}")
+            shape_data["helpers"] = {str(path): _digest(path) for path in scenes.helper_files(scene_file)}
             _write_atomically(shape, json.dumps(shape_data).encode())
-        shape_data = json.loads(shape.read_text(encoding="utf-8"))
+        for helper in shape_data["helpers"]:
+            self.env.note_dependency(helper)
         node = animation_node(file=str(cached), format=fmt, width=shape_data["width"], height=shape_data["height"],
                               alt=self.options.get("alt") or shape_data["title"])
         self.set_source_info(node)
@@ -133,6 +136,24 @@ class OptimizerAnimation(SphinxDirective):
     def _problem(self, message: str) -> list[nodes.Node]:
         logger.warning(f"optimizer-animation: {message}", location=self.get_location())
         return [nodes.paragraph("", f"[optimizer animation: {message}]", classes=["optimizer-animation-error"])]
+
+
+def _digest(path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _cached_shape(cached: Path, shape: Path) -> dict | None:
+    """What the cache holds of a render (its size, title and helpers), if the render is
+    there, its record is whole, and no helper module it imported has changed since."""
+    try:
+        data = json.loads(shape.read_text(encoding="utf-8"))
+        if not cached.exists() or not {"width", "height", "title", "controls", "helpers"} <= set(data):
+            return None
+        if any(_digest(helper) != digest for helper, digest in data["helpers"].items()):
+            return None
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None  # gone, or damaged: rendered again
+    return data
 
 
 def render_into(scene, path: Path, fmt: str, options: dict) -> dict:

@@ -12,6 +12,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 
@@ -36,21 +37,34 @@ if hasattr(signal, "SIGHUP"):
     _STOPPED[signal.SIGHUP] = "hung up"
 
 
-@contextlib.contextmanager
-def handlers_kept() -> Iterator[None]:
-    """While a scene's own code runs: the stop signals' handlers are put back as they were
-    before it, whatever it set (a scene file that ignores SIGTERM cannot make the tool
-    unstoppable, nor change its caller's handlers)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    saved = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
-    try:
-        yield
-    finally:
-        for signum, handler in saved.items():
+class SceneGuard:
+    """What a scene's own code may not change of the process that runs it: the stop
+    signals' handlers (put back as they were: a scene that ignores SIGTERM cannot make the
+    tool unstoppable, nor change its caller's handlers), and the process itself (a copy
+    the scene forked ends here, silently, rather than render and write a second time).
+    `check()` does both now; leaving `handlers_kept` does too."""
+
+    def __init__(self):
+        self.pid = os.getpid()
+        main = threading.current_thread() is threading.main_thread()
+        self.saved = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS} if main else {}
+
+    def check(self) -> None:
+        if os.getpid() != self.pid:
+            os._exit(0)
+        for signum, handler in self.saved.items():
             if handler is not None and signal.getsignal(signum) is not handler:
                 signal.signal(signum, handler)
+
+
+@contextlib.contextmanager
+def handlers_kept() -> Iterator[SceneGuard]:
+    """While a scene's own code runs: a `SceneGuard`, checked as the code ends."""
+    guard = SceneGuard()
+    try:
+        yield guard
+    finally:
+        guard.check()
 
 
 def _silent(args) -> None:
@@ -86,7 +100,8 @@ class StopSignals:
         self._reported = threading.Lock()  # held once the stop has been said
         self._watchdog = None
         self._saved = {}
-        self._excepthook = None
+        self._excepthook = self._unraisablehook = None
+        self._signal = None
 
     def __enter__(self) -> StopSignals:
         if threading.current_thread() is not threading.main_thread():
@@ -96,13 +111,27 @@ class StopSignals:
             if current is signal.SIG_IGN or (signum == signal.SIGINT and current is not signal.default_int_handler):
                 continue
             self._saved[signum] = signal.signal(signum, self._on_signal)
+        # While the command runs, no code of a scene's may take a stop signal from it (a
+        # surface that ignores SIGTERM at every call would make the render unstoppable):
+        # its `signal.signal` for one of them changes nothing. (In this process only: a
+        # drawing process sets its own.)
+        self._signal, owner, ours = signal.signal, os.getpid(), tuple(self._saved)
+
+        def guarded(signum, handler):
+            if os.getpid() == owner and signum in ours:
+                return signal.getsignal(signum)
+            return self._signal(signum, handler)
+
+        signal.signal = guarded
         return self
 
     def __exit__(self, *exc) -> None:
+        if self._signal is not None:
+            signal.signal = self._signal
         for signum, handler in self._saved.items():
             signal.signal(signum, handler)
         if self._excepthook is not None:
-            threading.excepthook = self._excepthook
+            threading.excepthook, sys.unraisablehook = self._excepthook, self._unraisablehook
         self.disarm()
 
     def disarm(self) -> None:
@@ -115,8 +144,10 @@ class StopSignals:
             return  # already stopping: let the clean-up finish (the watchdog has the last word)
         self.received = signum
         # Stopping: the one line says so. A helper thread that the stop breaks (a process
-        # pool's queue feeder, writing to a worker just ended) must not add a traceback.
+        # pool's queue feeder, writing to a worker just ended), or a lock the stop broke as
+        # it was let go, must not add a traceback.
         self._excepthook, threading.excepthook = threading.excepthook, _silent
+        self._unraisablehook, sys.unraisablehook = sys.unraisablehook, _silent
         self._watchdog = threading.Timer(WATCHDOG, self._end, (signum,))
         self._watchdog.daemon = True
         self._watchdog.start()

@@ -247,6 +247,8 @@ def encode_mp4(frames: Sequence[np.ndarray], fps: float, path: Path, holds=()) -
         error = process.stderr.read().decode(errors="replace").strip()
         if process.wait() != 0:
             raise OSError(f"ffmpeg failed: {error.splitlines()[-1] if error else _ended(process.returncode)}")
+        if not path.exists() or not path.stat().st_size:
+            raise OutputError(f"cannot make an MP4: ffmpeg ({command[0]}) ended without writing the video")
     except BrokenPipeError:
         process.wait()
         error = process.stderr.read().decode(errors="replace").strip()

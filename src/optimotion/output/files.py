@@ -9,10 +9,13 @@ none of them.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
 import secrets
 import shutil
 import stat
+import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
@@ -31,8 +34,26 @@ FOLDER_TRIES = 5   # a folder made again, at most, when another process's failed
 LEFTOVER_AGE = 10  # seconds: a temporary file younger than this is never taken for a leftover
 
 
-# Paths that name an open stream of this process, not a file: written in place.
-STREAM_LINKS = ("/dev/stdout", "/dev/stderr", "/dev/fd/", "/proc/self/fd/")
+# Paths that name one of this process's descriptors, not a file (/dev/stdout is a link to
+# /proc/self/fd/1): written to that descriptor, never opened again.
+DESCRIPTOR_PATHS = re.compile(r"^/(?:dev/fd|proc/self/fd|proc/(\d+)/fd)/(\d+)$")
+STANDARD = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
+STANDARD_NAMES = {0: "standard input", 1: "standard output", 2: "standard error"}
+
+
+def _open_descriptors(limit: int = 256) -> frozenset[int]:
+    found = set()
+    for descriptor in range(limit):
+        with contextlib.suppress(OSError):
+            os.fstat(descriptor)
+            found.add(descriptor)
+    return frozenset(found)
+
+
+#: The descriptors open when the package was imported: those the program was given (its
+#: standard streams, a pipe of `--out >(gzip > x.gz)`); one it opened later (a font that
+#: took the number of a closed stream) is never an output.
+GIVEN = _open_descriptors()
 
 
 class Target(NamedTuple):
@@ -41,6 +62,48 @@ class Target(NamedTuple):
     in_place: bool       # a device, a FIFO or a stream: opened and written, as cp would
     mode: int | None     # an existing file's permissions, kept by its replacement
     owner: tuple | None  # an existing file's (uid, gid)
+    descriptor: int | None = None  # a descriptor of this process that the path names: written to it
+
+
+def descriptor_named(text: str) -> int | None:
+    """The descriptor of this process that a path names (/dev/stdout, /dev/fd/N,
+    /proc/self/fd/N, or a chain of links that leads to one of them), or None."""
+    for _ in range(40):
+        if text in STANDARD:
+            return STANDARD[text]
+        found = DESCRIPTOR_PATHS.match(text)
+        if found and (found.group(1) is None or int(found.group(1)) == os.getpid()):
+            return int(found.group(2))
+        if not os.path.islink(text):
+            return None
+        link = os.readlink(text)
+        text = link if os.path.isabs(link) else os.path.normpath(os.path.join(os.path.dirname(text), link))
+    return None
+
+
+def _descriptor_target(path: Path, descriptor: int) -> Target:
+    """A path that names one of this process's descriptors: written to it, if the program
+    was given it as an output (OutputError otherwise)."""
+    name = STANDARD_NAMES.get(descriptor, f"descriptor {descriptor}")
+    if descriptor == 0:
+        raise OutputError(f"{path} is standard input, not an output")
+    stream = {1: sys.stdout, 2: sys.stderr}.get(descriptor)
+    closed = descriptor not in GIVEN or (descriptor in (1, 2) and (stream is None or _fileno(stream) != descriptor))
+    try:
+        os.fstat(descriptor)
+    except OSError:
+        closed = True
+    if closed:
+        raise OutputError(f"cannot write to {name} ({path}): it is closed, or this program opened that descriptor "
+                          "itself; give a file name")
+    return Target(path, True, None, None, descriptor)
+
+
+def _fileno(stream) -> int | None:
+    try:
+        return stream.fileno()
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def output_target(target: str | os.PathLike, example: str = "animation.gif") -> Target:
@@ -57,6 +120,9 @@ def output_target(target: str | os.PathLike, example: str = "animation.gif") -> 
     if not text:
         raise OutputError("the output path is empty: give a file name")
     path = Path(text)
+    descriptor = descriptor_named(text)
+    if descriptor is not None:
+        return _descriptor_target(path, descriptor)
     if text.endswith(("/", os.sep)) and not path.is_dir():
         raise OutputError(f"{text} ends in '/', so it names a folder: give a file name, e.g. {text}{example}")
     try:
@@ -73,7 +139,7 @@ def output_target(target: str | os.PathLike, example: str = "animation.gif") -> 
         raise OutputError(f"cannot write {path}: {error.strerror}") from None
     if stat.S_ISDIR(info.st_mode):
         raise OutputError(f"output path is a directory: {path}")
-    if not stat.S_ISREG(info.st_mode) or text.startswith(STREAM_LINKS):
+    if not stat.S_ISREG(info.st_mode):
         return Target(path, True, None, None)
     if not info.st_mode & 0o222:
         raise OutputError(f"{path} is read-only, so it is not replaced (make it writable, or remove it)")
@@ -102,12 +168,11 @@ def write_files(items: Sequence[tuple[bytes, str | os.PathLike]]) -> None:
             staged = []
             for (data, _), target in zip(items, targets):
                 if not target.in_place:
-                    tmp, folders = _stage(data, target, claims)
-                    made += folders
+                    tmp = _stage(data, target, claims, made)
                     staged.append((tmp, target.path))
             for (data, _), target in zip(items, targets):
                 if target.in_place:
-                    _write_in_place(data, target.path)
+                    _write_in_place(data, target)
             replace_staged(staged)
     except BaseException:
         for folder in reversed(made):
@@ -116,11 +181,11 @@ def write_files(items: Sequence[tuple[bytes, str | os.PathLike]]) -> None:
         raise
 
 
-def _stage(data: bytes, target: Target, claims: contextlib.ExitStack) -> tuple[Path, list[Path]]:
+def _stage(data: bytes, target: Target, claims: contextlib.ExitStack, made: list[Path]) -> Path:
     """`data` in a new temporary file beside `target`, on disk, with the target's mode and
-    owner, claimed by this process until `claims` closes; the folders made for it. A folder
-    that another process removes meanwhile (its own failed write) is made again."""
-    made: list[Path] = []
+    owner, claimed by this process until `claims` closes; the folders made for it are added
+    to `made` as they are made (so that a failure removes them). A folder that another
+    process removes meanwhile (its own failed write) is made again."""
     for attempt in range(FOLDER_TRIES):
         made += _make_folders(target.path.parent)
         try:
@@ -137,7 +202,7 @@ def _stage(data: bytes, target: Target, claims: contextlib.ExitStack) -> tuple[P
         os.chmod(tmp, target.mode)
         if os.geteuid() == 0 and target.owner != (os.geteuid(), os.getegid()):
             os.chown(tmp, *target.owner)
-    return tmp, made
+    return tmp
 
 
 def replace_staged(staged: Sequence[tuple[Path, Path]]) -> None:
@@ -185,9 +250,16 @@ def _claimed_by_someone(path: Path) -> bool:
     return False
 
 
-def remove_leftovers(folder: Path, prefix: str, suffix: str = "") -> None:
-    """Remove `PREFIX<pid>-...SUFFIX` files or folders in `folder` that no process claims:
-    what an earlier run could not clean up because it was killed (kill -9 runs no code).
+#: What this program names its temporary files beside a target, and its MP4 folders in
+#: the temporary directory: nothing else is ever taken for a leftover of its own.
+PART = re.compile(r"^\.animate-\d+-[0-9a-f]{8}\.part$")
+MP4_FOLDER = re.compile(r"^animate-mp4-\d+-[a-z0-9_]{8}$")
+
+
+def remove_leftovers(folder: Path, name: re.Pattern, folders: bool = False) -> None:
+    """Remove the files (or, with `folders`, the folders) in `folder` whose name is this
+    program's (`name`: PART, MP4_FOLDER) and that no process claims: what an earlier run
+    could not clean up because it was killed (kill -9 runs no code).
 
     A file in use is claimed by a lock its writer holds (`_claim`), which tells a live
     writer from a dead one in any PID namespace; one made in the last LEFTOVER_AGE seconds
@@ -196,25 +268,25 @@ def remove_leftovers(folder: Path, prefix: str, suffix: str = "") -> None:
     if fcntl is None:
         return
     try:
-        entries = [entry for entry in os.scandir(folder) if entry.name.startswith(prefix)
-                   and entry.name.endswith(suffix)]
+        entries = [entry for entry in os.scandir(folder) if name.match(entry.name)]
     except OSError:
         return
     now = time.time()
     for entry in entries:
         path = folder / entry.name
         with contextlib.suppress(OSError):
-            if now - entry.stat(follow_symlinks=False).st_mtime < LEFTOVER_AGE or entry.is_symlink():
+            if entry.is_symlink() or entry.is_dir(follow_symlinks=False) != folders:
                 continue
-            if not _claimed_by_someone(path):
-                shutil.rmtree(path) if entry.is_dir(follow_symlinks=False) else path.unlink()
+            if now - entry.stat(follow_symlinks=False).st_mtime < LEFTOVER_AGE or _claimed_by_someone(path):
+                continue
+            shutil.rmtree(path) if folders else path.unlink()
 
 
 @contextlib.contextmanager
 def claimed_folder(parent: str | os.PathLike, prefix: str) -> Iterator[Path]:
     """A new temporary folder `PREFIX<pid>-XXXXXXXX` in `parent`, claimed while the block
     runs and removed after it; unclaimed leftovers of killed runs are removed first."""
-    remove_leftovers(Path(parent), prefix)
+    remove_leftovers(Path(parent), MP4_FOLDER, folders=True)
     folder = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
     descriptor = _claim(folder)
     try:
@@ -225,10 +297,16 @@ def claimed_folder(parent: str | os.PathLike, prefix: str) -> Iterator[Path]:
 
 
 def write_stream(data: bytes, stream) -> int:
-    """Write `data` to an open binary stream (standard output for `--out -`)."""
+    """Write `data` to an open binary stream (standard output for `--out -`): every byte,
+    or an OutputError (a pipe whose reader stopped early, as `| head`, is one)."""
     try:
-        stream.write(data)
-        stream.flush()
+        descriptor = _fileno(stream)
+        if descriptor is None:
+            stream.write(data)
+            stream.flush()
+        else:
+            stream.flush()
+            write_all(descriptor, data)
     except (OSError, ValueError) as error:
         name = getattr(stream, "name", "the stream")
         raise OutputError(f"cannot write {'standard output' if name in (1, '<stdout>') else name}: "
@@ -236,12 +314,27 @@ def write_stream(data: bytes, stream) -> int:
     return len(data)
 
 
-def _write_in_place(data: bytes, path: Path) -> None:
+def _write_in_place(data: bytes, target: Target) -> None:
+    """A device or a FIFO, opened and written as cp would; a descriptor, written to."""
     try:
-        with open(path, "wb") as stream:
+        if target.descriptor is not None:
+            write_all(target.descriptor, data)
+            return
+        with open(target.path, "wb") as stream:
             stream.write(data)
     except OSError as error:
-        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+        raise OutputError(f"cannot write {target.path}: {error.strerror or error}") from None
+
+
+def write_all(descriptor: int, data: bytes) -> None:
+    """Every byte of `data` to `descriptor`, however many writes it takes (a pipe takes
+    what it has room for); OSError if the reader is gone (a closed pipe, `| head`)."""
+    view = memoryview(data)
+    while view:
+        written = os.write(descriptor, view)
+        if written <= 0:
+            raise OSError(errno.EPIPE, os.strerror(errno.EPIPE))
+        view = view[written:]
 
 
 def _make_folders(folder: Path) -> list[Path]:
@@ -308,7 +401,7 @@ def _new_file_beside(target: Path) -> tuple[Path, int]:
     """An empty new file in target's folder, `.animate-PID-XXXXXXXX.part` (short: a name
     near the file system's limit still has room), mode 0644 less the umask, and the
     descriptor that claims it. Parts left there by killed runs are removed first."""
-    remove_leftovers(target.parent, ".animate-", ".part")
+    remove_leftovers(target.parent, PART)
     for _ in range(100):
         tmp = target.with_name(f".animate-{os.getpid()}-{secrets.token_hex(4)}.part")
         try:

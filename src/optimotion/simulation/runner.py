@@ -116,7 +116,8 @@ def value_and_gradient(f, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(values, (list, tuple)) or (isinstance(values, np.ndarray) and values.dtype == object):
         boxed = any("ArrayBox" in type(item).__name__ for item in np.ravel(np.array(values, dtype=object)))
         raise SurfaceError("the surface must give one number per point, as an array of autograd.numpy, but it gave "
-                           + ("a list" if isinstance(values, (list, tuple)) else "a plain numpy array")
+                           + (f"a {type(values).__name__}" if isinstance(values, (list, tuple))
+                              else "a plain numpy array")
                            + (" of autograd's values: build it with autograd.numpy (np.where, np.stack, np.array "
                               "of autograd.numpy), not plain numpy or a list" if boxed else f": {values!r:.60}"))
     try:
@@ -189,11 +190,13 @@ def _check_some_gradient(surface) -> None:
 
 
 def simulate(scene: Scene, progress: Callable[[int], None] | None = None, keep=None,
-             observe: Callable[[int, np.ndarray, np.ndarray], None] | None = None, record_state: bool = True) -> Run:
+             observe: Callable[[int, np.ndarray, np.ndarray], None] | None = None, record_state: bool = True,
+             tick: Callable[[], None] | None = None) -> Run:
     """Run every racer from every start for `scene.epochs` epochs.
 
     `progress(n)` is called now and then with the number of epochs just completed.
     `record_state`: keep what each optimizer held and did at every epoch (`StateRecord`).
+    `tick()` is called now and then, as `progress` is (the caller's check on the scene's code).
     `keep` (epochs in order; default all) says at which epochs positions are recorded:
     a model's thousands of parameters need not be kept at every epoch. `observe(epoch,
     points, alive)` sees every epoch's positions (n_racers * n_starts, dim), racer-major,
@@ -255,13 +258,12 @@ def simulate(scene: Scene, progress: Callable[[int], None] | None = None, keep=N
                 record.before(epoch - 1, gradients, states)
             for r, racer in enumerate(racers):
                 before = states[r]
-                updates, states[r] = racer.optimizer.update(gradients[rows[r]], states[r], points[rows[r]])
+                answer = racer.optimizer.update(gradients[rows[r]], states[r], points[rows[r]])
+                if epoch == 1:
+                    _check_update(racer.optimizer, answer, points[rows[r]].shape)
+                updates, states[r] = answer
                 if record is not None:
                     record.update(epoch - 1, r, before, states[r])
-                if epoch == 1 and np.shape(updates) != points[rows[r]].shape:
-                    raise ValueError(f"{type(racer.optimizer).__name__}.update gave updates of shape "
-                                     f"{np.shape(updates)}, not the shape {points[rows[r]].shape} of the points it "
-                                     "moves (one row per start)")
                 stepped[rows[r]] = points[rows[r]] + updates
             if lo is not None:
                 stepped = np.clip(stepped, lo, hi)
@@ -289,8 +291,11 @@ def simulate(scene: Scene, progress: Callable[[int], None] | None = None, keep=N
                 values[epoch] = np.where(alive, current, np.nan)
             if observe is not None:
                 observe(epoch, points, alive)
-            if progress is not None and epoch % report_every == 0:
-                progress(report_every)
+            if epoch % report_every == 0:
+                if progress is not None:
+                    progress(report_every)
+                if tick is not None:
+                    tick()
     if progress is not None and scene.epochs % report_every:
         progress(scene.epochs % report_every)
     state = None
@@ -309,6 +314,21 @@ def simulate(scene: Scene, progress: Callable[[int], None] | None = None, keep=N
                positions=positions.reshape((len(positions), n_racers, n_starts, dim)), values=values.reshape(shape),
                diverged_at=diverged_at.reshape(n_racers, n_starts), kept=kept,
                no_gradient=(no_gradient & (diverged_at != NEVER)).reshape(n_racers, n_starts), state=state)
+
+
+def _check_update(optimizer, answer, shape: tuple) -> None:
+    """An optimizer's `update` gives (updates, new state), the updates an array of numbers
+    shaped as the points it moves; ValueError saying how it does not."""
+    name = f"{type(optimizer).__name__}.update"
+    if not isinstance(answer, tuple) or len(answer) != 2:
+        raise ValueError(f"{name} must give (updates, new_state), got {answer!r:.60}")
+    updates = answer[0]
+    if not isinstance(updates, np.ndarray) or not np.issubdtype(updates.dtype, np.number):
+        raise ValueError(f"{name} must give its updates as an array of numbers shaped as the points it moves "
+                         f"{shape}, got {updates!r:.60}")
+    if updates.shape != shape:
+        raise ValueError(f"{name} gave updates of shape {updates.shape}, not the shape {shape} of the points it "
+                         "moves (one row per start)")
 
 
 class _Recorder:
