@@ -32,7 +32,7 @@ import numpy as np
 from optimotion import estimate, scenes, stops, validation
 from optimotion.draw import fonts, pool
 from optimotion.draw.glyphs import glyph_tracks
-from optimotion.draw.stage import Reel, Stage, lower_median, one_line, plane_stage, reel_for, stage_for
+from optimotion.draw.stage import SLOW_HOLD_MS, Reel, Stage, lower_median, one_line, plane_stage, reel_for, stage_for
 from optimotion.draw.stage import slow_start as slow_start_frames
 from optimotion.draw.style import Style, key_colors, racer_styles, size_for
 from optimotion.errors import FitError, OptionError, OutputError, SceneExit, SlowRenderWarning
@@ -45,7 +45,6 @@ BASE_BYTES = 220 * 2**20     # ... which is, measured: the code and data,
 FRAME_PIXEL_BYTES = 3.3      # the frames (RGB), per pixel of each,
 JOB_PIXEL_BYTES = 36         # and each drawing process's canvases and the frames it sends, per pixel,
 TRACK_BYTES = 200            # and per epoch of each trajectory: the run, its copies and what is drawn of it
-SLOW_HOLD_MS = 900           # a slow-started update's frames: each part held this long
 MIN_FPS = 0.01               # a GIF frame lasts at most 655.35 s
 MAX_FPS = 120                # what screens show (an MP4 holds its first frame for fps frames)
 # max_bytes: every 2nd frame while SMOOTH_FRAMES are left, then smaller pictures down to

@@ -116,8 +116,9 @@ class Reel(NamedTuple):
 
 
 #: A slow-started update, a frame each: the gradient (with the state it meets), the state
-#: the gradient changes, then the step.
+#: the gradient changes, then the step; each held SLOW_HOLD_MS at least.
 PHASES = ("gradient", "state", "step")
+SLOW_HOLD_MS = 900
 
 
 def slow_start(frame_epochs, updates: int) -> tuple[list[int], tuple]:

@@ -38,16 +38,22 @@ from optimotion.draw.frames import (
     COUNTER_PAD,
     EXIT_EDGE_WIDTH,
     EXIT_MARKER_SIZE,
+    GLYPH_BOLD,
+    GLYPH_DASHES,
+    GLYPH_HEAD,
+    GLYPH_WIDTH,
     HOLLOW_EDGE_WIDTH,
     LEGEND_HOLLOW_WIDTH,
     NEWEST_WIDER,
+    NOTE_AT,
     FrameDrawer,
     compact,
 )
+from optimotion.draw.glyphs import glyph_tracks
 from optimotion.output.markup import attribute_text, fill, script_json, script_text
 from optimotion.optimizers.base import format_value
 from optimotion.draw.picture import BADGE_SIZE, LEGEND_MARKER_X, LIVE_PAD
-from optimotion.draw.stage import Reel, Stage, one_line, reel_for
+from optimotion.draw.stage import SLOW_HOLD_MS, Reel, Stage, one_line, reel_for, slow_start
 from optimotion.draw.style import Style, hex_color, key_colors, rgb
 
 WEB = importlib.resources.files("optimotion.output") / "web"  # the player: the package's data
@@ -66,8 +72,7 @@ def build(scene, runs: Sequence[runner.Run], stage: Stage, style: Style, fps: fl
     scenes_runs = list(zip(scene.variant_scenes(), runs))
     stages = [stage if variants is None else replace(stage, labels=tuple(one_line(r.name) for r in variant.racers))
               for variant, _ in scenes_runs]
-    reels = [reel if variants is None and reel is not None else
-             reel_for(stage_v, run_v.tracks, variant.frame_epochs_for(run_v.positions))
+    reels = [reel if variants is None and reel is not None else _reel(variant, run_v, stage_v)
              for stage_v, (variant, run_v) in zip(stages, scenes_runs)]
     if len(reels) > 1:  # one z plot for all: the static picture is the same for every variant
         low, high = min(r.z_range[0] for r in reels), max(r.z_range[1] for r in reels)
@@ -90,9 +95,18 @@ def build(scene, runs: Sequence[runner.Run], stage: Stage, style: Style, fps: fl
         "counter": _counter(drawers[default]),
         "variants": None if variants is None else {
             "name": scene.variant_title, "values": [format_value(v) for v in variants.values], "default": default},
-        "runs": [_run_data(drawer, label_box, colors, with_labels=variants is not None) for drawer in drawers],
+        "runs": [_run_data(drawer, label_box, colors, with_labels=variants is not None, run=run_v)
+                 for drawer, (_, run_v) in zip(drawers, scenes_runs)],
     }
     return _html(data, stage.title, style)
+
+
+def _reel(scene, run: runner.Run, stage: Stage) -> Reel:
+    """A variant's reel, as `render` makes the scene's own: its frames (a slow start's
+    included) and its glyphs."""
+    frame_epochs, phases = slow_start(scene.frame_epochs_for(run.positions), scene.slow_start)
+    tracks = run.tracks._replace(glyphs=glyph_tracks(scene, run.state, run.positions, stage.domain, frame_epochs))
+    return reel_for(stage, tracks, frame_epochs, phases)
 
 
 def _hex(color: str) -> str:
@@ -174,8 +188,20 @@ def _racer_looks(drawer: FrameDrawer) -> list[dict]:
             "edgeWidth": _points_to_pixels(rcParams["lines.markeredgewidth"], dpi),
             "hollowWidth": _points_to_pixels(HOLLOW_EDGE_WIDTH, dpi),
             "exitSize": _points_to_pixels(EXIT_MARKER_SIZE, dpi), "exitEdge": _points_to_pixels(EXIT_EDGE_WIDTH, dpi),
+            "glyph": _glyph_look(drawer.widths[r] * GLYPH_WIDTH, dpi),
         })
     return looks
+
+
+def _glyph_look(width: float, dpi: float) -> dict:
+    """A racer's glyphs in pixels, as the frames draw them (matplotlib's arrow head: 0.4
+    of the mutation scale long, 0.2 wide)."""
+    head = GLYPH_HEAD * width
+    return {"width": _points_to_pixels(width, dpi), "bold": _points_to_pixels(width * GLYPH_BOLD, dpi),
+            "dashes": [_points_to_pixels(d * width, dpi) for d in GLYPH_DASHES],
+            "box": _points_to_pixels(width * 0.8, dpi), "halo": _points_to_pixels(width * 2.2, dpi),
+            "headLength": _points_to_pixels(0.4 * head, dpi), "headWidth": _points_to_pixels(0.2 * head, dpi),
+            "dot": _points_to_pixels(width * 2.2, dpi)}
 
 
 def _z_plot(drawer: FrameDrawer) -> dict:
@@ -193,7 +219,7 @@ def _counter(drawer: FrameDrawer) -> dict:
 
 
 # -- one run (a variant) -----------------------------------------------------------------
-def _run_data(drawer: FrameDrawer, label_box, colors, with_labels: bool) -> dict:
+def _run_data(drawer: FrameDrawer, label_box, colors, with_labels: bool, run: runner.Run | None = None) -> dict:
     picture, style, stage = drawer.picture, drawer.style, drawer.stage
     legend = picture.ax_legend
     box = legend.get_window_extent(picture.canvas.get_renderer())
@@ -219,11 +245,55 @@ def _run_data(drawer: FrameDrawer, label_box, colors, with_labels: bool) -> dict
         },
         "tracks": _packed(_tracks(drawer)),
     }
+    phases = drawer.reel.phases or (None,) * len(drawer.frame_epochs)
+    data["holds"] = [SLOW_HOLD_MS if phase is not None else 0 for phase in phases]
+    if drawer.tracks.glyphs is not None:
+        data.update(_glyph_data(drawer, phases, run))
     if with_labels:
         x, y, w, h = label_box
         crop = _static_picture(drawer)[y:y + h, x:x + w]
         data["labelImage"], data["labelBox"] = _data_uri(_png(crop, colors)), label_box
     return data
+
+
+GLYPH_CODES = {"gradient": 0, "momentum": 1, "box": 2, "step": 3}
+
+
+def _glyph_data(drawer: FrameDrawer, phases, run) -> dict:
+    """Each frame's glyphs in canvas pixels, its note (a slow start's), and each racer's
+    state as the hover text reads it."""
+    picture, height = drawer.picture, drawer.style.height
+    frames = []
+    for epoch, phase in zip(drawer.frame_epochs, phases):
+        items = []
+        for shape in drawer.glyph_shapes(epoch, phase):
+            for v, (kind, ax) in enumerate(picture.position_axes):
+                pixels = _view_pixels(kind, ax, *drawer.glyph_points(kind, shape))
+                items.append([shape.r, shape.s, GLYPH_CODES[shape.name], v, int(shape.cut), int(shape.dot),
+                              *(round(float(c), 1) for x, y in pixels for c in (x, height - y))])
+        frames.append(items)
+    _, first = picture.position_axes[0]
+    x, y = first.transAxes.transform(NOTE_AT)
+    return {"glyphs": frames, "notes": [drawer.phase_note(e, p) for e, p in zip(drawer.frame_epochs, phases)],
+            "noteAt": [float(x), float(height - y), _points_to_pixels(picture.fs, drawer.style.dpi)],
+            "states": [_state_texts(run, epoch) for epoch in drawer.frame_epochs]}
+
+
+def _state_texts(run, epoch: int) -> list[list[str]]:
+    """What each racer (and start) holds at `epoch`, as the hover reads it: "grad (41.5, -1)
+    · exp_avg (4.15, -0.1)"."""
+    state = run.state if run is not None else None
+    if state is None:
+        return []
+    out = []
+    for r, keys in enumerate(state.keys):
+        texts = []
+        for s in range(state.gradients.shape[2]):
+            parts = [("grad", state.gradients[epoch, r, s])] + [(key, state.tensors[key][epoch, r, s]) for key in keys]
+            texts.append(" · ".join(f"{name} ({', '.join(compact(v) for v in values)})" for name, values in parts
+                                    if np.all(np.isfinite(values))))
+        out.append(texts)
+    return out
 
 
 def _tracks(drawer: FrameDrawer) -> dict:
@@ -246,7 +316,7 @@ def _tracks(drawer: FrameDrawer) -> dict:
             last = epochs if diverged == runner.NEVER else max(diverged - 1, 0)
             positions, values = tracks.positions[: last + 1, r, s], tracks.values[: last + 1, r, s]
             plotted = stage.plotted(values)
-            views = [_coded(_view_pixels(kind, ax, positions, plotted), height) for kind, ax in picture.position_axes]
+            views = [_coded(_track_pixels(kind, ax, positions, plotted), height) for kind, ax in picture.position_axes]
             with np.errstate(invalid="ignore"):
                 z_pixels = picture.ax_z.transData.transform(np.column_stack([np.arange(last + 1), values]))
             in_domain = np.all((positions >= low) & (positions <= high), axis=-1)
@@ -272,15 +342,22 @@ def _hover_texts(values: np.ndarray, live: list[str] | None, lo: float, hi: floa
     return texts
 
 
-def _view_pixels(kind: str, ax, positions: np.ndarray, heights: np.ndarray) -> np.ndarray:
+def _track_pixels(kind: str, ax, positions: np.ndarray, heights: np.ndarray) -> np.ndarray:
     """Display pixels of each position, by the view's own transforms (as the frames draw)."""
     if kind == "3d":
-        with np.errstate(all="ignore"):
-            xs, ys, _ = proj3d.proj_transform(positions[:, 0], positions[:, 1], heights, ax.get_proj())
-        return ax.transData.transform(np.column_stack([xs, ys]))
+        return _view_pixels(kind, ax, positions[:, 0], positions[:, 1], heights)
     if kind == "curve":
-        return ax.transData.transform(np.column_stack([positions[:, 0], heights]))
-    return ax.transData.transform(positions[:, :2])
+        return _view_pixels(kind, ax, positions[:, 0], heights)
+    return _view_pixels(kind, ax, positions[:, 0], positions[:, 1])
+
+
+def _view_pixels(kind: str, ax, *coords) -> np.ndarray:
+    """Display pixels of points in a view's own coordinates ((x, y, z) in 3-D)."""
+    if kind == "3d":
+        with np.errstate(all="ignore"):
+            xs, ys, _ = proj3d.proj_transform(*coords, ax.get_proj())
+        return ax.transData.transform(np.column_stack([xs, ys]))
+    return ax.transData.transform(np.column_stack(coords))
 
 
 def _coded(display: np.ndarray, height: int) -> list[list[int]]:

@@ -16,8 +16,9 @@
   const state = {
     variant: data.variants ? data.variants.default : 0,
     frame: 0, epoch: 0, playing: false, speed: 1, elapsed: 0, last: null,
-    hidden: data.racers.map(() => false),
+    hidden: data.racers.map(() => false), glyphs: true,
   };
+  const GLYPHS = ["gradient", "momentum", "box", "step"];
   let runs = [];  // per variant: {frames, legend, labels, racers: [{starts: [...], live: [...]}]}
 
   async function inflate(base64) {
@@ -234,6 +235,7 @@
       }
       drawLive(run, r, epoch);
     });
+    if (atFrame(run)) drawGlyphs(run, state.frame);
     epochText.textContent = epoch.toLocaleString("en-US");
     scrub.value = state.frame;
     playButton.innerHTML = state.playing ? "&#10074;&#10074;" : "&#9654;";
@@ -270,6 +272,67 @@
         else marker(look.outline, xs[seen], ys[seen], look.markerSize, look.color, data.edge, look.edgeWidth);
       }
     });
+  }
+
+  // -- each racer's state: the frames' glyphs, in the GIF's pixels ----------------------
+  function atFrame(run) {  // the glyphs and notes belong to frames: not to an epoch between them
+    return run.glyphs && run.frames[state.frame] === state.epoch;
+  }
+
+  function drawGlyphs(run, index) {
+    if (state.glyphs) {
+      for (const item of run.glyphs[index]) {
+        const [r, , code, view, cut, dot, ...xy] = item;
+        if (state.hidden[r]) continue;
+        ctx.save();
+        clipTo(data.views[view].clip);
+        drawGlyph(data.racers[r], GLYPHS[code], cut, dot, xy);
+        ctx.restore();
+      }
+    }
+    const note = run.notes[index];
+    if (note) {
+      const [x, y, size] = run.noteAt;
+      ctx.font = `bold ${size}px "DejaVu Sans", Verdana, sans-serif`;
+      ctx.textBaseline = "top";
+      ctx.fillStyle = data.ink;
+      ctx.fillText(note, x, y);
+    }
+  }
+
+  function drawGlyph(look, name, cut, dot, xy) {
+    const g = look.glyph;
+    const path = () => {
+      ctx.beginPath();
+      for (let i = 0; i < xy.length; i += 2) (i ? ctx.lineTo : ctx.moveTo).call(ctx, xy[i], xy[i + 1]);
+    };
+    if (dot) {
+      ctx.beginPath();
+      ctx.arc(xy[0], xy[1], g.dot / 2, 0, 2 * Math.PI);
+      ctx.fillStyle = look.color; ctx.fill();
+      ctx.strokeStyle = data.paper; ctx.lineWidth = g.width * 0.6; ctx.setLineDash([]); ctx.stroke();
+      return;
+    }
+    const width = name === "box" ? g.box : name === "momentum" ? g.bold : g.width;
+    const dashes = name === "gradient" ? g.dashes : [];
+    for (const [color, lineWidth, dash] of [[data.paper, g.halo, []], [look.color, width, dashes]]) {
+      path();  // a halo of the paper first, then the glyph, as the GIF draws them
+      ctx.strokeStyle = color; ctx.lineWidth = lineWidth; ctx.setLineDash(dash);
+      ctx.lineCap = "butt"; ctx.lineJoin = "round";
+      ctx.stroke();
+    }
+    if (name === "box") return;
+    const [x0, y0, x1, y1] = xy, length = Math.hypot(x1 - x0, y1 - y0) || 1;
+    const ux = (x1 - x0) / length, uy = (y1 - y0) / length;
+    const bx = x1 - ux * g.headLength, by = y1 - uy * g.headLength;
+    ctx.beginPath();
+    ctx.moveTo(bx - uy * g.headWidth, by + ux * g.headWidth);
+    ctx.lineTo(x1, y1);
+    ctx.lineTo(bx + uy * g.headWidth, by - ux * g.headWidth);
+    ctx.setLineDash([]);
+    ctx.strokeStyle = look.color; ctx.lineWidth = width;
+    if (cut) { ctx.stroke(); return; }  // an open head: the view cuts the arrow there
+    ctx.closePath(); ctx.fillStyle = look.color; ctx.fill(); ctx.stroke();
   }
 
   const spacings = new Map();
@@ -316,7 +379,9 @@
 
   function describe(run, r, s, epoch) {
     const several = run.racers[r].starts.length > 1 ? ` (start ${s + 1})` : "";
-    return `${run.labels[r]}${several} · epoch ${epoch.toLocaleString("en-US")} · ${run.legend.value} = ${valueText(run, r, s, epoch)}`;
+    const held = atFrame(run) && epoch === state.epoch && run.states[state.frame][r] ? run.states[state.frame][r][s] : "";
+    return `${run.labels[r]}${several} · epoch ${epoch.toLocaleString("en-US")} · ${run.legend.value} = ` +
+      `${valueText(run, r, s, epoch)}${held ? " · " + held : ""}`;
   }
 
   function hover(event) {
@@ -357,9 +422,9 @@
   function frameDuration(index) {
     const frames = runs[state.variant].frames, step = 1000 / data.fps;
     if (frames.length === 1) return Math.max(step, data.lastHold);
-    if (index === 0) return Math.max(step, data.firstHold);
+    if (index === 0) return Math.max(step, data.firstHold, runs[state.variant].holds[0]);
     if (index === frames.length - 1) return Math.max(step, data.lastHold);
-    return step;
+    return Math.max(step, runs[state.variant].holds[index]);  // a slow-started update's frames are held
   }
 
   function play(on) {
@@ -440,6 +505,10 @@
       showFrame(index);
     });
     speedSelect.addEventListener("change", () => { state.speed = Number(speedSelect.value); });
+    if (runs.some((run) => run.glyphs)) {
+      $("glyphsToggle").hidden = false;
+      $("glyphs").addEventListener("change", (event) => { state.glyphs = event.target.checked; render(); });
+    }
     document.addEventListener("keydown", onKey);
     document.addEventListener("keyup", onKey);
     stage.addEventListener("mousemove", hover);
