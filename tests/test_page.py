@@ -355,3 +355,33 @@ def test_no_script_of_a_scene_runs_in_the_page_or_the_notebook(browser, hostile,
     page.wait_for_timeout(300)
     assert dialogs == []
     context.close()
+
+
+# -- each racer's state --------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def with_glyphs(tmp_path_factory):
+    movie = optimotion.render("adam_equalises", size=SIZE, jobs=1)
+    path = tmp_path_factory.mktemp("glyphs") / "glyphs.html"
+    movie.save(path)
+    return movie, path
+
+
+def test_the_page_draws_the_gif_s_glyphs_and_a_toggle_hides_them(opened, with_glyphs):
+    movie, path = with_glyphs
+    index = 12
+    page = opened(path, fragment=f"#epoch={movie.frame_epochs[index]}")
+    shot = page.stage_shot()
+    with Image.open(io.BytesIO(movie.to_bytes("gif"))) as decoded:
+        decoded.seek(index)
+        gif = np.asarray(decoded.convert("RGB"), dtype=int)
+    assert np.abs(shot - gif).mean() < 2.5  # the glyphs where the GIF has them
+    shown = page.canvas_pixels()
+    page.page.click("#glyphs")
+    hidden = page.canvas_pixels()
+    changed = np.any(shown != hidden, axis=-1)
+    assert changed.sum() > 100 and not np.any(hidden[changed][:, 3] > shown[changed][:, 3])  # glyphs gone, nothing new
+    box = page.page.locator("#stage").bounding_box()
+    x, y = page.page.evaluate("window.animatePlayer.markerAt(1)")
+    page.page.mouse.move(box["x"] + x, box["y"] + y)
+    page.page.wait_for_timeout(100)
+    assert "grad (" in page.page.inner_text("#tip") and "exp_avg_sq (" in page.page.inner_text("#tip")
