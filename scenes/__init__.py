@@ -9,8 +9,21 @@ if __name__ != "optimotion.scenes":  # this folder of a clone imported as a pack
 
     raise ImportError(old_import("scenes"), name="scenes")
 from ._loader import GROUPS, SceneError, SceneInfo, UnknownScene, by_group, helper_files, info, load, names, resolve
-from ._scene import MAX_EPOCHS, EvenMotion, Racer, Scene, Variants, even_motion, every, grid, show_epoch
+from ._scene import (
+    MAX_EPOCHS,
+    TUNE_TRIALS,
+    EvenMotion,
+    Racer,
+    Scene,
+    Variants,
+    check_tune,
+    even_motion,
+    every,
+    grid,
+    show_epoch,
+)
 
-__all__ = ["GROUPS", "MAX_EPOCHS", "by_group", "Racer", "Scene", "SceneError", "SceneInfo", "UnknownScene", "Variants",
+__all__ = ["GROUPS", "MAX_EPOCHS", "TUNE_TRIALS", "by_group", "check_tune",
+           "Racer", "Scene", "SceneError", "SceneInfo", "UnknownScene", "Variants",
            "EvenMotion", "even_motion", "every", "grid", "helper_files", "info", "load", "names", "resolve",
            "show_epoch"]

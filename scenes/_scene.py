@@ -18,6 +18,7 @@ from optimotion.optimizers.base import _takes_one_argument, format_value
 MAX_EPOCHS = 2_000_000
 MAX_RACERS = 12   # racers a legend shows apart (colours, markers, rows)
 MAX_VARIANTS = 12  # every variant is simulated ahead of time and carried in the page
+TUNE_TRIALS = (2, 200)  # a tuning search's trials per racer, at least and at most
 GLYPHS = ("gradient", "momentum", "box", "step")  # what a racer's state can show, drawn in this order
 MAX_GLYPH_STARTS = 4
 MAX_STARTS = 1_000_000  # start points a race holds (every racer runs from each)
@@ -181,7 +182,9 @@ class Scene:
     which). `slow_start` shows the first that many updates in
     order, a frame each for the gradient, the state and the step, before the race runs.
     `view` is the position view the scene is best seen in ("3d", "contour" or "both"),
-    unless a render asks for another.
+    unless a render asks for another. `tune` (2 to 200) races every racer at the learning
+    rate the same search of that many trials picks for it (`simulation/tuning.py`): its
+    own is then the page's "as written" alternative.
     """
     surface: surfaces.Surface | str
     start: Sequence
@@ -199,6 +202,7 @@ class Scene:
     glyph_scale: float | None = None
     slow_start: int = 0
     view: str | None = None
+    tune: int | None = None
     racers: tuple[Racer, ...] = field(init=False, repr=False)
     starts: np.ndarray = field(init=False, repr=False)
 
@@ -237,6 +241,11 @@ class Scene:
         object.__setattr__(self, "glyphs", _as_glyphs(self.glyphs))
         validation.integer("slow_start", self.slow_start, 0)
         _check_positive("glyph_scale", self.glyph_scale, allow_none=True)
+        if self.tune is not None:
+            check_tune(self.tune)
+            if self.variants is not None:
+                raise ValueError("tune picks every racer's lr by one search, and variants sweep a hyperparameter by "
+                                 "hand: use one of them")
         if self.view not in (None, "3d", "contour", "both"):
             raise ValueError(f"view must be '3d', 'contour' or 'both' (the position view it is best seen in), "
                              f"got {self.view!r}")
@@ -447,6 +456,12 @@ def _check_batches(racers, surface) -> None:
         if racer.batch_size > n_samples:
             raise ValueError(f"racer {racer.name!r}: batch_size={racer.batch_size} is more than the "
                              f"{n_samples} samples of surface {surface.name!r}")
+
+
+def check_tune(trials) -> int:
+    """A tuning search's number of trials (`Scene.tune`)."""
+    low, high = TUNE_TRIALS
+    return validation.integer("tune", trials, low, high, expected=f"a number of trials from {low} to {high}")
 
 
 def _as_bounds(bounds, starts: np.ndarray) -> tuple:

@@ -31,6 +31,7 @@ import numpy as np
 
 from optimotion import estimate, scenes, stops, validation
 from optimotion.draw import fonts, pool
+from optimotion.draw.frames import compact
 from optimotion.draw.glyphs import glyph_tracks
 from optimotion.draw.stage import SLOW_HOLD_MS, Reel, Stage, lower_median, one_line, plane_stage, reel_for, stage_for
 from optimotion.draw.stage import slow_start as slow_start_frames
@@ -38,7 +39,8 @@ from optimotion.draw.style import Style, key_colors, racer_styles, size_for
 from optimotion.errors import FitError, OptionError, OutputError, SceneExit, SlowRenderWarning
 from optimotion.output import encoders, files
 from optimotion.output.markup import attribute_text
-from optimotion.simulation import plane, runner
+from optimotion.simulation import plane, runner, tuning
+from optimotion.simulation.alternatives import Alternatives, of_tuning, of_variants, single
 
 MAX_FRAME_BYTES = 4 * 2**30  # a render's memory at its peak (the drawn frames are held until encoded) ...
 BASE_BYTES = 220 * 2**20     # ... which is, measured: the code and data,
@@ -64,6 +66,7 @@ class Saved:
     frames: int
     extra_paths: tuple[Path, ...] = ()
     notes: tuple[str, ...] = ()
+    extra_names: tuple[str, ...] = ()  # what each extra path holds ("overview", "tuning card")
 
 
 def _no_progress(phase, total):
@@ -109,7 +112,8 @@ def check_memory(frames: int, style: Style, jobs: int = 1, epochs: int = 0, traj
 def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, size=None, preset: str | None = None,
            theme: str | None = None, view: str | None = None, orbit: float | None = None, dpi: int | None = None,
            fps: float | None = None,
-           glyphs=None, slow_start: int | None = None, jobs: int | None = None, poster: bool = False,
+           glyphs=None, slow_start: int | None = None, tune: int | None = None, jobs: int | None = None,
+           poster: bool = False,
            progress: Callable = _no_progress, notice: Callable[[str], None] | None = None) -> Animation:
     """Simulate a scene and draw its frames.
 
@@ -117,6 +121,9 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
         scene: a `scenes.Scene`, a built-in scene's name (`"saddle"`), or a path to a
             scene file (loading it runs its code).
         epochs, max_epochs, glyphs, slow_start: override the scene's (`Scene`).
+        tune: race every racer at the learning rate one equal search of this many trials
+            (2 to 200) picks for it (`simulation/tuning.py`); 0 races the scene as written
+            (default: the scene's `tune`). The animation's `tuning` holds the search.
         size: (width, height) in pixels, 16 to 4096 each; or `preset`: "blog" 960x540
             (the default), "slides" 1280x720, "square" 800x800 (`size` wins).
         theme: "light" (the default) or "dark". view: "3d", "contour" or "both" (default:
@@ -150,6 +157,10 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
         style = style_for(size, preset, theme or "light", view, orbit or 0.0, 100 if dpi is None else dpi)
         fps = check_fps(10.0 if fps is None else fps)
         jobs = None if jobs is None else validation.integer("jobs", jobs, 1)
+        tune = scene.tune if tune is None else (None if tune == 0 else scenes.check_tune(tune))
+        if tune is not None and scene.variants is not None:
+            raise OptionError("tune picks every racer's lr by one search, and this scene's variants sweep a "
+                              "hyperparameter by hand: leave out tune, or race a scene without variants", option="tune")
     except validation.LimitError:
         raise
     except ValueError as error:
@@ -166,26 +177,42 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
         drawing = pool.useful_jobs(jobs, frames)
         check_memory(frames, style, drawing, scene.epochs, trajectories)
         runner.at_start(scene)  # a surface that cannot be drawn says so here, before any work
-        seconds = estimate.render_seconds(scene, style, drawing, frames, estimate.gradient_seconds(scene),
+        gradient = estimate.gradient_seconds(scene)
+        seconds = estimate.render_seconds(scene, style, drawing, frames, gradient,
                                           passes=plane.passes(scene) if scene.over_model else 1)
+        if tune is not None:
+            seconds["tune"] = estimate.tune_seconds(scene, tune, jobs)
         said = estimate.notice(scene, style, drawing, frames, seconds)
         if said:
             if notice is None:
                 warnings.warn(said, SlowRenderWarning, stacklevel=2)
             else:
                 notice(said)
+        searched, as_written = None, None
+        if tune is not None:
+            tasks = len(tuning.tasks_for(scene, tune))
+            with progress("tune", tasks) as advance:
+                searched = tuning.tune(scene, tune, jobs, advance, tick=guard.check)
+            as_written, scene = scene, tuning.tuned_scene(scene, searched)
         raced = None
         if scene.over_model:  # its picture is the plane of its race: known after the run
             raced = plane.race(scene, progress)
             run, stage = raced.run, plane_stage(scene, raced, plane.landscape(scene, raced, style.mesh, progress))
         else:
             stage = stage_for(scene, style.mesh)
+        if searched is not None:
+            stage = replace(stage, caption=" · ".join(filter(None, (stage.caption, searched.stamp(stage.value_name)))))
         with pool.FramePool(stage, style, jobs, frames=1 if poster else count) as frame_pool:
             check_text(stage)  # here: a title beyond Latin, Greek and maths loads the fonts, beside the workers
             if raced is None:
                 with progress("simulate", scene.epochs) as advance:
                     run = runner.simulate(scene, progress=advance, tick=guard.check)
-            variant_runs = simulate_variants(scene, run, progress)
+            if scene.variants is not None:
+                others = of_variants(scene, run, progress)
+            elif as_written is not None and not scene.over_model:  # a model's page draws one plane: one race
+                others = of_tuning(run, as_written, searched.stamp(stage.value_name), progress)
+            else:
+                others = single(run)
             frame_epochs, phases = slow_start_frames(scene.frame_epochs_for(run.positions), scene.slow_start)
             tracks = run.tracks._replace(glyphs=glyph_tracks(scene, run.state, run.positions, stage.domain,
                                                              frame_epochs))
@@ -194,21 +221,10 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
             with progress("render", len(indices)) as advance:
                 frames = frame_pool.render(reel, indices, progress=advance)
     movie = Animation(run, stage, reel, style, fps, tuple(indices), frames, jobs)
-    movie.variant_runs = variant_runs
+    movie.alternatives, movie.tuning = others, searched
     movie.plane = None if raced is None else raced.plane
     movie.test_accuracy = None if raced is None else raced.accuracy
     return movie
-
-
-def simulate_variants(scene: scenes.Scene, run: runner.Run, progress: Callable) -> tuple[runner.Run, ...] | None:
-    """A scene with `variants`: the run of each variant (the scene's own is `run`), for the
-    page's slider; None for a scene without."""
-    if scene.variants is None:
-        return None
-    others = [variant for k, variant in enumerate(scene.variant_scenes()) if k != scene.variant_default]
-    with progress("simulate", sum(variant.epochs for variant in others)) as advance:
-        return tuple(run if k == scene.variant_default else runner.simulate(variant, progress=advance)
-                     for k, variant in enumerate(scene.variant_scenes()))
 
 
 def render_and_save(scene, out, format: str | None = None, max_bytes: int | None = None,
@@ -251,6 +267,10 @@ def check_options_for(fmt: str, **options) -> None:
         if formats is not None and value is not None and value is not False and fmt not in formats:
             raise OptionError(f"{option} applies to {', '.join(formats)}, not {fmt}: {WHY_NOT[fmt]}; leave it out",
                               option=option)
+
+
+def write_one(data: bytes, path: Path, stream) -> int:
+    return files.write_stream(data, stream) if stream is not None else files.write_bytes(data, path)
 
 
 def check_text(stage: Stage) -> None:
@@ -296,7 +316,8 @@ class Animation:
 
     plane: plane.Plane | None = None
     test_accuracy: np.ndarray | None = None
-    variant_runs: tuple[runner.Run, ...] | None = None
+    alternatives: Alternatives | None = None
+    tuning: tuning.Tuning | None = None
 
     def __init__(self, run: runner.Run, stage: Stage, reel: Reel, style: Style, fps: float,
                  indices: tuple[int, ...], frames: list[np.ndarray], jobs: int = 1):
@@ -377,7 +398,9 @@ class Animation:
             raise OptionError("orbit: the web page draws the 3-D view once, so it cannot turn; leave out "
                               "orbit for html, or write gif, webp, mp4 or png", option="orbit")
         with scene_code():  # a variant's frames are picked by the scene's own rule
-            return page.build(self.scene, self.variant_runs or (self.run,), self.stage, style, self.fps, self.reel)
+            card = None if self.tuning is None else encoders.encode_png(self.tuning_card(style))
+            return page.build(self.alternatives or single(self.run), self.stage, style, self.fps,
+                              self.reel, card)
 
     def overview(self) -> np.ndarray:
         """A still of the whole trails on a contour map (the curve in 1-D)."""
@@ -426,28 +449,56 @@ class Animation:
             raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
 
     def _save(self, path: Path, stream, fmt: str, max_bytes: int | None, progress: Callable) -> Saved:
-
-        def write(data: bytes) -> int:
-            return files.write_stream(data, stream) if stream is not None else files.write_bytes(data, path)
-
+        notes: tuple[str, ...] = ()
+        extras: list[tuple[bytes, Path, str]] = []  # files beside the file: written with it, or none is
         if fmt == "csv":
-            return Saved(path, write(self.to_bytes("csv")), 0)
-        if fmt == "html":
-            data = self.page()
+            data, frames = self.to_bytes("csv"), 0
+        elif fmt == "html":
+            data, frames = self.page(), len(self.reel.frame_epochs)
             if max_bytes is not None and len(data) > max_bytes:
                 raise FitError(f"cannot fit in {max_bytes:,} bytes: the page is {len(data):,} bytes "
                                f"(a smaller size, or fewer epochs, makes it lighter)")
-            return Saved(path, write(data), len(self.reel.frame_epochs))
-        if fmt == "png":
-            poster = encoders.encode_png(self.frames[-1])
+        elif fmt == "png":
+            data, frames = encoders.encode_png(self.frames[-1]), 1
             if stream is not None:
-                return Saved(path, write(poster), 1, notes=("the overview is not written: a stream holds one file",))
-            still = encoders.encode_png(self.overview())
-            overview_path = path.with_name(f"{path.stem}-overview{path.suffix}")
-            files.write_files([(poster, path), (still, overview_path)])  # both, or neither
-            return Saved(path, len(poster), 1, (overview_path,))
-        data, frames, notes = self._fit(fmt, max_bytes, progress)
-        return Saved(path, write(data), frames, notes=notes)
+                notes += ("the overview is not written: a stream holds one file",)
+            else:
+                extras.append((encoders.encode_png(self.overview()), path.with_name(f"{path.stem}-overview.png"),
+                               "overview"))
+        else:
+            data, frames, notes = self._fit(fmt, max_bytes, progress)
+        if self.tuning is not None and fmt != "csv":
+            if stream is not None:
+                notes += ("the tuning card is not written: a stream holds one file",)
+            else:
+                extras.append((encoders.encode_png(self.tuning_card()), path.with_name(f"{path.stem}-tuning.png"),
+                               "tuning card"))
+        if not extras:
+            return Saved(path, write_one(data, path, stream), frames, notes=notes)
+        files.write_files([(data, path), *((extra, where) for extra, where, _ in extras)])  # all, or none
+        return Saved(path, len(data), frames, tuple(where for _, where, _ in extras), notes,
+                     tuple(what for _, _, what in extras))
+
+    def tuning_card(self, style: Style | None = None) -> np.ndarray:
+        """The tuning card's pixels (`draw/tuning_card.py`): each racer's final value against
+        the learning rates it was tried at, its pick ringed. Only for a tuned render."""
+        from optimotion.draw.tuning_card import tuning_card
+
+        if self.tuning is None:
+            raise OptionError("this animation was not tuned: render it with tune=N for a tuning card", option="tune")
+        return tuning_card(self.tuning, self.stage.labels, self.stage.kinds, style or self.style, self.stage.title,
+                           self.stage.value_name)
+
+    def tuning_summary(self) -> list[str]:
+        """What the search picked, a line per racer: "Adam(lr=0.0464): final z 0.0031"."""
+        if self.tuning is None:
+            return []
+        lines = []
+        for label, score in zip(self.stage.labels, self.tuning.picked_scores):
+            said = f"final {self.stage.value_name} {compact(score)}" if math.isfinite(score) else \
+                f"diverged at every one of the {len(self.tuning.lrs)} learning rates (raced at the smallest)"
+            lines.append(f"{label}: {said}")
+        return lines
 
     def _fit(self, fmt: str, max_bytes: int | None, progress: Callable) -> tuple[bytes, int, tuple[str, ...]]:
         """The bytes in `fmt`, made to fit `max_bytes`; the frame count and what was done."""
@@ -509,7 +560,8 @@ class Animation:
                                 'style="max-width:100%">')
             else:
                 page = self.page(style).decode("utf-8")
-                controls = INLINE_CONTROLS * (2 if self.scene.variants is not None else 1)
+                several = self.alternatives is not None and len(self.alternatives.runs) > 1
+                controls = INLINE_CONTROLS * (2 if several else 1) + (style.height if self.tuning is not None else 0)
                 # sandboxed: the player runs, without the notebook's origin (its cookies, its kernel)
                 self._inline = (f'<iframe srcdoc="{attribute_text(page)}" title="{attribute_text(self.stage.title)}" '
                                 'sandbox="allow-scripts" '

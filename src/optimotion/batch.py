@@ -15,8 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from optimotion import errors, report, scenes, stops
-from optimotion.draw import pool
+from optimotion import errors, processes, report, scenes, stops
 
 
 class Outcome(NamedTuple):
@@ -70,7 +69,7 @@ def _child(sender, *args) -> None:
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stopping)
-    pool.end_with_parent(gently=True)
+    processes.end_with_parent(gently=True)
     sender.send(render_scene(*args))
     sender.close()
     report.flush_and_exit(0)  # now, even if the scene's code left a thread running
@@ -105,7 +104,7 @@ def render_all(folder: Path, fmt: str, options: dict, max_bytes: int | None = No
             yield Outcome(name, out, "up to date", "")
         else:
             todo.append((name, out, scene_file))
-    context = multiprocessing.get_context(pool.start_method())
+    context = multiprocessing.get_context(processes.start_method())
     running: dict = {}  # receiving end -> (name, out, process)
     try:
         while todo or running:
@@ -113,7 +112,7 @@ def render_all(folder: Path, fmt: str, options: dict, max_bytes: int | None = No
                 name, out, scene_file = todo.pop(0)
                 receiver, sender = context.Pipe(duplex=False)
                 process = context.Process(target=_child, args=(sender, scene_file, out, fmt, options, max_bytes))
-                with pool.callers_world_kept(context.get_start_method()):
+                with processes.callers_world_kept(context.get_start_method()):
                     process.start()
                 sender.close()
                 running[receiver] = (name, out, process)

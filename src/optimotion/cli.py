@@ -27,7 +27,7 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 FLAGS = {"epochs": "--epochs", "max_epochs": "--max-epochs", "size": "--size", "preset": "--preset",
          "theme": "--theme", "view": "--view", "orbit": "--orbit", "dpi": "--dpi", "fps": "--fps",
          "jobs": "--jobs", "max_bytes": "--max-bytes", "format": "--format", "glyphs": "--glyphs",
-         "slow_start": "--slow-start"}
+         "slow_start": "--slow-start", "tune": "--tune"}
 
 
 class Usage(errors.Mistake):
@@ -59,6 +59,9 @@ TYPES = {
     "dpi": checked(int, looks.check_dpi, f"{looks.MIN_DPI} to {looks.MAX_DPI} dots per inch"),
     "orbit": checked(float, looks.check_orbit, f"degrees between -{looks.MAX_ORBIT} and {looks.MAX_ORBIT}"),
     "slow_start": checked(int, lambda n: validation.integer("N", n, 0), "a number of updates, 0 or more"),
+    "tune": checked(int, lambda n: n if n == 0 else scenes.check_tune(n),
+                    f"a number of trials from {scenes.TUNE_TRIALS[0]} to {scenes.TUNE_TRIALS[1]} (0: the scene's "
+                    "own learning rates)"),
 }
 
 
@@ -126,6 +129,10 @@ def build_parser() -> Parser:
                              "from gradient,momentum,box,step (default: the scene's)")
     parser.add_argument("--slow-start", metavar="N", type=TYPES["slow_start"],
                         help="show the first N updates in order: the gradient, the state, the step")
+    parser.add_argument("--tune", metavar="N", type=TYPES["tune"],
+                        help="race every optimizer at the lr an equal search of N trials picks for it (log-spaced "
+                             "over 1e-4..10, scored by the final value over the starts); writes PATH-tuning.png "
+                             "beside the file; 0: the scene's own learning rates")
     parser.add_argument("--epochs", metavar="N", type=positive_int, help="override the scene's number of epochs")
     parser.add_argument("--max-epochs", metavar="N", type=positive_int,
                         help="lift the safety limit on epochs (default: 2,000,000)")
@@ -190,7 +197,7 @@ def run(args, parser: Parser, stop_signals: stops.StopSignals) -> int:
         raise Usage(str(error)) from None
     options = dict(epochs=args.epochs, max_epochs=args.max_epochs, size=args.size, preset=args.preset,
                    theme=args.theme, view=args.view, orbit=args.orbit, dpi=args.dpi, fps=args.fps,
-                   glyphs=args.glyphs, slow_start=args.slow_start)
+                   glyphs=args.glyphs, slow_start=args.slow_start, tune=args.tune)
     if args.jobs:
         options["jobs"] = args.jobs
     if args.scene == "all":

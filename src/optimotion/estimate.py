@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 from optimotion.draw.lines import crowd_stride, trail_stride
-from optimotion.simulation import runner
+from optimotion.simulation import runner, tuning
 
 LONG_RENDER = 30.0        # seconds: a render expected to take longer says so before it starts
 STARTUP_SECONDS = 1.5     # the drawing processes and the static picture
@@ -75,6 +75,17 @@ def render_seconds(scene, style, jobs: int, frames: int, gradient: float, passes
     return {"simulate": simulate, "render": render, "encode": ENCODE_SECONDS * style.width * style.height * frames}
 
 
+def tune_seconds(scene, trials: int, jobs: int) -> float:
+    """The expected seconds of a tuning search (`simulation/tuning.py`): a simulation of
+    the scene's epochs per racer, chunk of trials and seed, shared by `jobs` processes
+    where they fork; a chunk's gradient call timed on a chunk as wide."""
+    tasks = len(tuning.tasks_for(scene, trials)) * len(tuning.seeds_for(scene))
+    width = min(trials, tuning.BATCH)
+    chunk = tuning.trial_scene(scene, 0, tuning.trial_lrs(trials)[:width], scene.seed)
+    each = scene.epochs * (gradient_seconds(chunk) + UPDATE_SECONDS)
+    return tasks * each / tuning.jobs_for(scene, jobs, tasks)
+
+
 def notice(scene, style, jobs: int, frames: int, seconds: dict) -> str | None:
     """What to say before a render expected to take over LONG_RENDER seconds, or None."""
     total = sum(seconds.values())
@@ -85,9 +96,11 @@ def notice(scene, style, jobs: int, frames: int, seconds: dict) -> str | None:
     why = {"simulate": f"{scene.epochs:,} epochs of {trajectories:,} trajector{'y' if trajectories == 1 else 'ies'}",
            "render": f"{frames:,} frames of {style.width}x{style.height} with {trajectories:,} trails, "
                      f"in {jobs} process{'es' if jobs > 1 else ''}",
-           "encode": f"encoding {frames:,} frames of {style.width}x{style.height}"}[slowest]
-    return (f"this render will take about {_duration(total)}, mostly {why}; fewer epochs, starts or frames, or a "
-            "smaller size, take less")
+           "encode": f"encoding {frames:,} frames of {style.width}x{style.height}",
+           "tune": f"tuning each of {len(scene.racers)} racers' lr over {scene.epochs:,} epochs a trial"}[slowest]
+    fewer = "fewer trials, epochs or starts" if slowest == "tune" else \
+        "fewer epochs, starts or frames, or a smaller size"
+    return f"this render will take about {_duration(total)}, mostly {why}; {fewer} take less"
 
 
 def _duration(seconds: float) -> str:

@@ -150,8 +150,11 @@ def summary(saved, animation, seconds: float) -> list[str]:
     frames = f"{saved.frames} frame{'' if saved.frames == 1 else 's'}"
     what = f"{animation.run.values.size:,} rows" if saved.frames == 0 else frames
     lines = [f"{saved.path}: {what}, {saved.bytes:,} bytes, {seconds:.1f} s{note}"]
-    lines += [f"{path}: overview" for path in saved.extra_paths]
+    lines += [f"{path}: {what}" for path, what in zip(saved.extra_paths, saved.extra_names)]
     lines += [f"  {line}" for line in animation.summary()]
+    if animation.tuning is not None:
+        lines += [f"  {animation.tuning.stamp(animation.stage.value_name)}:"]
+        lines += [f"    {line}" for line in animation.tuning_summary()]
     return lines + list(saved.notes)
 
 

@@ -90,7 +90,7 @@ class FrameDrawer:
         self.reel, self.tracks, self.frame_epochs = reel, reel.tracks, reel.frame_epochs
         self.picture.fit_z(reel.z_range, reel.z_log)
         if self.tracks.glyphs is not None:
-            self.picture.set_caption(self.tracks.glyphs.key)
+            self.picture.set_caption(" · ".join(filter(None, (self.stage.caption, self.tracks.glyphs.key))))
         self._epoch_lines, self._number_width, self._short_notes = {}, None, False
         # For each epoch, racer and start: the latest epoch up to it in view (-1: none yet).
         epochs = np.arange(len(reel.in_view)).reshape(-1, 1, 1)

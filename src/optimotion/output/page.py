@@ -7,9 +7,10 @@ recorded run, at any epoch: every position and value is projected to pixels here
 transforms that draw the frames, and the texts are formatted here, by the rules that
 write them in the GIF. Nothing is fetched: script, style, picture and data are in the file.
 
-A scene with `variants` (a sweep of one hyperparameter) has every variant simulated here,
-and the page offers a slider between them; their z plots share one fit, so that the
-static picture serves them all, and only the legend's labels are drawn per variant.
+Where a render has alternatives (a scene's `variants`, a sweep of one hyperparameter; or
+a tuned race and the race as written), each simulated by the render, the page offers a
+slider between them; their z plots share one fit, so that the static picture serves them
+all, and only the legend's labels are drawn per race.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from PIL import Image
 from optimotion.draw import layout
 from optimotion.draw import monotext
 from optimotion.simulation import runner
+from optimotion.simulation.alternatives import Alternatives
 from optimotion.output import encoders, files
 from optimotion.draw.frames import (
     COUNTER_AT,
@@ -61,20 +63,24 @@ SUBPIXELS = 8          # positions are stored in 1/8 pixel
 FAR = 1e5              # a pixel coordinate further out than this is stored as this
 
 
-def build(scene, runs: Sequence[runner.Run], stage: Stage, style: Style, fps: float, reel: Reel | None = None) -> bytes:
-    """The page's bytes for a simulated `scene`: `runs` are its variants' runs (the scene's
-    own alone, without variants), drawn as `stage` in `style`.
+def build(alternatives: Alternatives, stage: Stage, style: Style, fps: float, reel: Reel | None = None,
+          card: bytes | None = None) -> bytes:
+    """The page's bytes: `alternatives` are the races it plays (`Alternatives`: the
+    scene's own run alone, or its variants, or a tuned race and the race as written),
+    drawn as `stage` in `style`; `card` a PNG shown under the player (the tuning card).
 
-    `reel` is the scene's own run's (its frame epochs and z fit), as the GIF drew it;
-    without variants the page shows exactly that.
+    `reel` is the default race's (its frame epochs and z fit), as the GIF drew it; with
+    one race the page shows exactly that.
     """
-    variants, default = scene.variants, scene.variant_default
-    scenes_runs = list(zip(scene.variant_scenes(), runs))
-    stages = [stage if variants is None else replace(stage, labels=tuple(one_line(r.name) for r in variant.racers))
-              for variant, _ in scenes_runs]
-    reels = [reel if variants is None and reel is not None else _reel(variant, run_v, stage_v)
-             for stage_v, (variant, run_v) in zip(stages, scenes_runs)]
-    if len(reels) > 1:  # one z plot for all: the static picture is the same for every variant
+    default, several = alternatives.default, len(alternatives.runs) > 1
+    if alternatives.caption is not None:
+        stage = replace(stage, caption=alternatives.caption)
+    scenes_runs = list(zip(alternatives.scenes, alternatives.runs))
+    stages = [stage if not several else replace(stage, labels=tuple(one_line(r.name) for r in scene_v.racers))
+              for scene_v, _ in scenes_runs]
+    reels = [reel if not several and reel is not None else _reel(scene_v, run_v, stage_v)
+             for stage_v, (scene_v, run_v) in zip(stages, scenes_runs)]
+    if several:  # one z plot for all: the static picture is the same for every race
         low, high = min(r.z_range[0] for r in reels), max(r.z_range[1] for r in reels)
         log = all(r.z_log for r in reels) and low > 0
         reels = [r._replace(z_range=(low, high), z_log=log) for r in reels]
@@ -93,10 +99,11 @@ def build(scene, runs: Sequence[runner.Run], stage: Stage, style: Style, fps: fl
                   for kind, ax in drawers[default].picture.position_axes],
         "z": _z_plot(drawers[default]),
         "counter": _counter(drawers[default]),
-        "variants": None if variants is None else {
-            "name": scene.variant_title, "values": [format_value(v) for v in variants.values], "default": default},
-        "runs": [_run_data(drawer, label_box, colors, with_labels=variants is not None, run=run_v)
+        "variants": None if not several else {
+            "name": alternatives.name, "values": list(alternatives.values), "default": default},
+        "runs": [_run_data(drawer, label_box, colors, with_labels=several, run=run_v)
                  for drawer, (_, run_v) in zip(drawers, scenes_runs)],
+        "card": None if card is None else _data_uri(card),
     }
     return _html(data, stage.title, style)
 

@@ -498,6 +498,7 @@
     setUpStage();
     buildLegend();
     if (data.variants) $("variantValue").textContent = data.variants.values[state.variant];
+    if (data.card) { $("cardImage").src = data.card; $("card").hidden = false; }
     playButton.addEventListener("click", () => play(!state.playing));
     scrub.addEventListener("input", () => {
       const index = Number(scrub.value);
