@@ -277,6 +277,88 @@ def test_the_variant_slider_changes_the_trajectory(opened, try_it):
     assert colour_pixels(page.canvas_pixels(), adam) > 50
 
 
+# -- a start anywhere, and a tuned race ---------------------------------------------------
+@pytest.fixture(scope="module")
+def anywhere(tmp_path_factory):
+    """The saddle with a start anywhere (a 6x6 grid), in the contour view and the 3-D one."""
+    movie = optimotion.render("saddle", size=SIZE, view="both", jobs=1, poster=True, start_grid=6)
+    path = tmp_path_factory.mktemp("page") / "anywhere.html"
+    movie.save(path)
+    return movie, path
+
+
+def test_a_click_on_the_map_restarts_the_race_from_the_nearest_grid_point(opened, anywhere):
+    from optimotion.draw.frames import FrameDrawer
+    from optimotion.draw.stage import reel_for
+    from optimotion.output.page import SUBPIXELS, _track_pixels
+    from optimotion.simulation import runner
+
+    movie, path = anywhere
+    page = opened(path)
+    g = 21  # the 4th point of the 4th row of a 6x6 grid
+    for v in (1, 0):  # the contour map, then the 3-D view: a click beside a grid point snaps to it
+        x, y = page.page.evaluate(f"animatePlayer.gridPoint({g}, {v})")
+        box = page.page.locator("#stage").bounding_box()
+        page.page.mouse.click(box["x"] + x + 4, box["y"] + y - 3)
+        assert page.page.evaluate("animatePlayer.start") == g
+    point = movie.start_grid.points[g]
+    assert re.fullmatch(rf"Racing from \({compact(point[0])}, {compact(point[1])}\), the nearest point of a 6×6 "
+                        r"grid, \S+ apart in x and \S+ in y\.", page.page.inner_text("#startText"))
+    # the positions shown are a direct run's from that start, projected as the GIF projects them
+    scene = movie.scene
+    direct = runner.simulate(optimotion.Scene(scene.surface, start=tuple(point), optimizers=scene.optimizers,
+                                              epochs=scene.epochs))
+    drawer = FrameDrawer(movie.stage, movie.style, movie.reel)
+    in_view = reel_for(movie.stage, direct.tracks, movie.reel.frame_epochs).in_view
+    compared = 0
+    for epoch in movie.reel.frame_epochs[1:4] + movie.reel.frame_epochs[-1:]:
+        page.page.evaluate(f"animatePlayer.show({epoch})")
+        for r in range(3):
+            seen = [e for e in range(epoch + 1) if in_view[e, r, 0]]  # a racer out of view: where it left
+            for v, (kind, ax) in enumerate(drawer.picture.position_axes):
+                shown = page.page.evaluate(f"animatePlayer.markerAt({r}, 0, {v})")
+                if not seen:
+                    assert shown is None
+                    continue
+                at = direct.positions[seen[-1], r, 0]
+                expected = _track_pixels(kind, ax, at[None], movie.stage.plotted(direct.values[seen[-1], r, :1]))[0]
+                assert abs(shown[0] - expected[0]) <= 1 / SUBPIXELS
+                assert abs(shown[1] - (movie.style.height - expected[1])) <= 1 / SUBPIXELS
+                compared += seen[-1] == epoch
+        live = page.page.inner_text("#live-2")
+        assert live.startswith("left") or live.split()[-1] == compact(direct.values[epoch, 2, 0])
+    assert compared >= 6  # racers in view, in both views, at two moments
+    page.press("Escape")
+    assert page.page.evaluate("animatePlayer.start") is None
+    assert page.page.inner_text("#startText").startswith("Click the map to race from anywhere")
+
+
+def test_a_start_grid_keeps_the_page_under_four_times_its_weight():
+    for name in ("saddle", "rosenbrock_race"):
+        plain = optimotion.render(name, jobs=1, poster=True)
+        grid = optimotion.render(name, jobs=1, poster=True, start_grid=10)
+        assert len(grid.to_bytes("html")) < 4 * len(plain.to_bytes("html"))
+
+
+def test_a_tuned_page_offers_the_race_as_written_and_shows_the_card(opened, tmp_path):
+    movie = optimotion.render("rosenbrock_race", size=(320, 180), epochs=300, jobs=1, poster=True, tune=4)
+    path = tmp_path / "tuned.html"
+    movie.save(path)
+    assert (tmp_path / "tuned-tuning.png").is_file()
+    data = page_data(path)
+    assert data["variants"] == {"name": "lr", "values": [movie.tuning.stamp().removeprefix("lr "), "as written"],
+                                "default": 0}
+    page = opened(path, fragment="#epoch=300")
+    assert page.page.locator("#cardImage").is_visible()
+    card = Image.open(io.BytesIO(base64.b64decode(data["card"].split(",", 1)[1])))
+    assert card.size == (320, 180)
+    tuned_live = page.page.inner_text("#live-3")
+    page.page.focus("#variant")
+    page.press("ArrowRight")
+    assert page.page.inner_text("#variantValue") == "as written"
+    assert page.page.inner_text("#live-3") != tuned_live
+
+
 # -- the command line ------------------------------------------------------------------------
 def test_the_command_line_writes_a_page_by_format_or_suffix(cli, tmp_path):
     by_suffix = cli("saddle", "--epochs", "40", "--size", "320x180", "--out", tmp_path / "s.html")

@@ -4,6 +4,7 @@ picture, the card, the page and the command say so."""
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -157,3 +158,25 @@ def test_the_estimate_counts_the_search():
     assert 0 < one and 10 < many / one < 25  # 2 chunks of 12 against 17: per chunk, not per trial
     text = estimate.notice(slow, Style(), 1, 10, {"tune": 60.0, "simulate": 1.0, "render": 1.0, "encode": 0.1})
     assert "mostly tuning each of 2 racers' lr over 40 epochs a trial; fewer trials" in text
+
+
+def test_the_command_line_tunes_writes_the_card_and_reports_the_picks(cli, tmp_path):
+    done = cli("momentum_builds", "--tune", "4", "--size", "320x180", "--out", tmp_path / "m.gif")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[1] == f"{tmp_path / 'm-tuning.png'}: tuning card"
+    assert lines[2] == "  lr tuned: 4 trials each over 1e-4..10, final z:"
+    assert re.fullmatch(r"    SGD · lr \S+: final z \S+", lines[3]) and len(lines) == 5
+    from PIL import Image
+    assert Image.open(tmp_path / "m-tuning.png").size == (320, 180)
+    for trials, said in (("1", "expected a number of trials from 2 to 200"), ("many", "expected a number of trials")):
+        refused = cli("saddle", "--tune", trials, "--out", tmp_path / "x.gif")
+        assert refused.returncode == 2 and said in refused.stderr and len(refused.stderr.splitlines()) == 1
+
+
+def test_a_stream_gets_the_file_and_a_note_for_the_card():
+    import io
+
+    movie = optimotion.render(SCENE, tune=3, size=(160, 90), poster=True)
+    saved = movie.save(io.BytesIO(), format="png")
+    assert saved.notes[-1] == "the tuning card is not written: a stream holds one file"

@@ -31,7 +31,6 @@ import numpy as np
 
 from optimotion import estimate, scenes, stops, validation
 from optimotion.draw import fonts, pool
-from optimotion.draw.frames import compact
 from optimotion.draw.glyphs import glyph_tracks
 from optimotion.draw.stage import SLOW_HOLD_MS, Reel, Stage, lower_median, one_line, plane_stage, reel_for, stage_for
 from optimotion.draw.stage import slow_start as slow_start_frames
@@ -41,6 +40,8 @@ from optimotion.output import encoders, files
 from optimotion.output.markup import attribute_text
 from optimotion.simulation import plane, runner, tuning
 from optimotion.simulation.alternatives import Alternatives, of_tuning, of_variants, single
+from optimotion.simulation.start_grid import StartGrid, race_from_grid
+from optimotion.simulation.start_grid import check_side as start_grid_side
 
 MAX_FRAME_BYTES = 4 * 2**30  # a render's memory at its peak (the drawn frames are held until encoded) ...
 BASE_BYTES = 220 * 2**20     # ... which is, measured: the code and data,
@@ -55,7 +56,7 @@ MIN_SIDE = 160
 SMOOTH_FRAMES = 30
 MIN_FRAMES = 8
 INLINE_WIDTH = 640           # what a notebook shows: the player at most this wide ...
-INLINE_CONTROLS = 72         # ... and this much taller for its controls (twice with variants)
+PLAYER_CONTROLS = 72         # the height of a row of the page's controls, under the picture
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,8 @@ def check_memory(frames: int, style: Style, jobs: int = 1, epochs: int = 0, traj
 def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, size=None, preset: str | None = None,
            theme: str | None = None, view: str | None = None, orbit: float | None = None, dpi: int | None = None,
            fps: float | None = None,
-           glyphs=None, slow_start: int | None = None, tune: int | None = None, jobs: int | None = None,
-           poster: bool = False,
+           glyphs=None, slow_start: int | None = None, tune: int | None = None, start_grid: int | None = None,
+           jobs: int | None = None, poster: bool = False,
            progress: Callable = _no_progress, notice: Callable[[str], None] | None = None) -> Animation:
     """Simulate a scene and draw its frames.
 
@@ -124,6 +125,9 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
         tune: race every racer at the learning rate one equal search of this many trials
             (2 to 200) picks for it (`simulation/tuning.py`); 0 races the scene as written
             (default: the scene's `tune`). The animation's `tuning` holds the search.
+        start_grid: for the web page, race from every point of a grid this many points a
+            side (2 to 40) over the surface: a click on the page's map restarts the race
+            from the nearest (`simulation/start_grid.py`).
         size: (width, height) in pixels, 16 to 4096 each; or `preset`: "blog" 960x540
             (the default), "slides" 1280x720, "square" 800x800 (`size` wins).
         theme: "light" (the default) or "dark". view: "3d", "contour" or "both" (default:
@@ -158,6 +162,7 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
         fps = check_fps(10.0 if fps is None else fps)
         jobs = None if jobs is None else validation.integer("jobs", jobs, 1)
         tune = scene.tune if tune is None else (None if tune == 0 else scenes.check_tune(tune))
+        start_grid = None if start_grid is None else check_start_grid(scene, start_grid)
         if tune is not None and scene.variants is not None:
             raise OptionError("tune picks every racer's lr by one search, and this scene's variants sweep a "
                               "hyperparameter by hand: leave out tune, or race a scene without variants", option="tune")
@@ -166,7 +171,7 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
     except ValueError as error:
         raise OptionError(str(error)) from None
     with scene_code() as guard:
-        trajectories = len(scene.racers) * len(scene.starts)
+        trajectories = len(scene.racers) * (len(scene.starts) + (start_grid or 0) ** scene.surface.dim)
         check_memory(1, style, 1, scene.epochs, trajectories)  # the run alone, before its frames are picked
         count = scene.frame_count  # runs the scene's frame rule: its errors are its own
         if not scene.follows_the_run and not scene.picked_epochs:
@@ -213,6 +218,10 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
                 others = of_tuning(run, as_written, searched.stamp(stage.value_name), progress)
             else:
                 others = single(run)
+            grid = None
+            if start_grid is not None:
+                with progress("simulate", scene.epochs) as advance:
+                    grid = race_from_grid(scene, start_grid, advance)
             frame_epochs, phases = slow_start_frames(scene.frame_epochs_for(run.positions), scene.slow_start)
             tracks = run.tracks._replace(glyphs=glyph_tracks(scene, run.state, run.positions, stage.domain,
                                                              frame_epochs))
@@ -221,7 +230,7 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
             with progress("render", len(indices)) as advance:
                 frames = frame_pool.render(reel, indices, progress=advance)
     movie = Animation(run, stage, reel, style, fps, tuple(indices), frames, jobs)
-    movie.alternatives, movie.tuning = others, searched
+    movie.alternatives, movie.tuning, movie.start_grid = others, searched, grid
     movie.plane = None if raced is None else raced.plane
     movie.test_accuracy = None if raced is None else raced.accuracy
     return movie
@@ -252,11 +261,20 @@ PICTURES = ("gif", "webp", "mp4", "png", "html")
 MOVING = ("gif", "webp", "mp4", "html")
 OPTION_FORMATS = {"size": PICTURES, "preset": PICTURES, "theme": PICTURES, "view": PICTURES, "dpi": PICTURES,
                   "glyphs": PICTURES, "orbit": ("gif", "webp", "mp4", "png"), "fps": MOVING, "slow_start": MOVING,
-                  "max_bytes": MOVING}
+                  "max_bytes": MOVING, "start_grid": ("html",)}
 
 
 WHY_NOT = {"csv": "a CSV holds the run's numbers, no picture", "png": "a PNG is one still picture",
+           **{movie: "a movie plays the race it was drawn with" for movie in ("gif", "webp", "mp4")},
            "html": "the web page draws the 3-D view once, so it cannot turn"}
+
+
+def check_start_grid(scene: scenes.Scene, side) -> int:
+    if scene.over_model:
+        raise OptionError(f"start_grid: model {scene.surface.name!r} is drawn on the plane of its race, fitted to "
+                          "its starts; there is no map to start anywhere on: leave out start_grid",
+                          option="start_grid")
+    return start_grid_side(side)
 
 
 def check_options_for(fmt: str, **options) -> None:
@@ -318,6 +336,7 @@ class Animation:
     test_accuracy: np.ndarray | None = None
     alternatives: Alternatives | None = None
     tuning: tuning.Tuning | None = None
+    start_grid: StartGrid | None = None
 
     def __init__(self, run: runner.Run, stage: Stage, reel: Reel, style: Style, fps: float,
                  indices: tuple[int, ...], frames: list[np.ndarray], jobs: int = 1):
@@ -400,7 +419,7 @@ class Animation:
         with scene_code():  # a variant's frames are picked by the scene's own rule
             card = None if self.tuning is None else encoders.encode_png(self.tuning_card(style))
             return page.build(self.alternatives or single(self.run), self.stage, style, self.fps,
-                              self.reel, card)
+                              self.reel, card, self.start_grid)
 
     def overview(self) -> np.ndarray:
         """A still of the whole trails on a contour map (the curve in 1-D)."""
@@ -491,6 +510,8 @@ class Animation:
 
     def tuning_summary(self) -> list[str]:
         """What the search picked, a line per racer: "Adam(lr=0.0464): final z 0.0031"."""
+        from optimotion.draw.frames import compact  # here: matplotlib loads once the render needs it
+
         if self.tuning is None:
             return []
         lines = []
@@ -560,14 +581,19 @@ class Animation:
                                 'style="max-width:100%">')
             else:
                 page = self.page(style).decode("utf-8")
-                several = self.alternatives is not None and len(self.alternatives.runs) > 1
-                controls = INLINE_CONTROLS * (2 if several else 1) + (style.height if self.tuning is not None else 0)
+                controls = self.below_player(style)
                 # sandboxed: the player runs, without the notebook's origin (its cookies, its kernel)
                 self._inline = (f'<iframe srcdoc="{attribute_text(page)}" title="{attribute_text(self.stage.title)}" '
                                 'sandbox="allow-scripts" '
                                 f'style="width:100%;max-width:{style.width + 16}px;height:{style.height + controls}px;'
                                 f'border:0" loading="lazy"></iframe>')
         return self._inline
+
+    def below_player(self, style: Style) -> int:
+        """The pixels the page takes under the picture: its rows of controls (the player's;
+        a slider between alternatives; a start anywhere's) and a tuning card."""
+        rows = 1 + (self.alternatives is not None and len(self.alternatives.runs) > 1) + (self.start_grid is not None)
+        return PLAYER_CONTROLS * rows + (style.height if self.tuning is not None else 0)
 
     def _inline_style(self) -> Style:
         style = self.style

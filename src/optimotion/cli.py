@@ -20,14 +20,16 @@ from optimotion.animation import MAX_FPS, MIN_FPS, check_fps, check_options_for,
 from optimotion.draw import style as looks
 from optimotion.output.encoders import FORMATS, format_for
 from optimotion.report import STDERR, STDOUT, say
+from optimotion.simulation import start_grid
 
 PROG = "animate"
+DEFAULT_START_GRID = 10  # --start-grid alone: 100 starts, a page about 3x the one without
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 #: The flag of each keyword option, for messages that name the keyword.
 FLAGS = {"epochs": "--epochs", "max_epochs": "--max-epochs", "size": "--size", "preset": "--preset",
          "theme": "--theme", "view": "--view", "orbit": "--orbit", "dpi": "--dpi", "fps": "--fps",
          "jobs": "--jobs", "max_bytes": "--max-bytes", "format": "--format", "glyphs": "--glyphs",
-         "slow_start": "--slow-start", "tune": "--tune"}
+         "slow_start": "--slow-start", "tune": "--tune", "start_grid": "--start-grid"}
 
 
 class Usage(errors.Mistake):
@@ -59,6 +61,8 @@ TYPES = {
     "dpi": checked(int, looks.check_dpi, f"{looks.MIN_DPI} to {looks.MAX_DPI} dots per inch"),
     "orbit": checked(float, looks.check_orbit, f"degrees between -{looks.MAX_ORBIT} and {looks.MAX_ORBIT}"),
     "slow_start": checked(int, lambda n: validation.integer("N", n, 0), "a number of updates, 0 or more"),
+    "start_grid": checked(int, start_grid.check_side, f"a number of starts a side from {start_grid.MIN_SIDE} to "
+                                                       f"{start_grid.MAX_SIDE}"),
     "tune": checked(int, lambda n: n if n == 0 else scenes.check_tune(n),
                     f"a number of trials from {scenes.TUNE_TRIALS[0]} to {scenes.TUNE_TRIALS[1]} (0: the scene's "
                     "own learning rates)"),
@@ -133,6 +137,9 @@ def build_parser() -> Parser:
                         help="race every optimizer at the lr an equal search of N trials picks for it (log-spaced "
                              "over 1e-4..10, scored by the final value over the starts); writes PATH-tuning.png "
                              "beside the file; 0: the scene's own learning rates")
+    parser.add_argument("--start-grid", metavar="N", type=TYPES["start_grid"], nargs="?", const=DEFAULT_START_GRID,
+                        help="html: a click on the map restarts the race from the nearest of an NxN grid of starts, "
+                             f"each raced here (default N: {DEFAULT_START_GRID}; the page grows about 3x)")
     parser.add_argument("--epochs", metavar="N", type=positive_int, help="override the scene's number of epochs")
     parser.add_argument("--max-epochs", metavar="N", type=positive_int,
                         help="lift the safety limit on epochs (default: 2,000,000)")
@@ -197,7 +204,7 @@ def run(args, parser: Parser, stop_signals: stops.StopSignals) -> int:
         raise Usage(str(error)) from None
     options = dict(epochs=args.epochs, max_epochs=args.max_epochs, size=args.size, preset=args.preset,
                    theme=args.theme, view=args.view, orbit=args.orbit, dpi=args.dpi, fps=args.fps,
-                   glyphs=args.glyphs, slow_start=args.slow_start, tune=args.tune)
+                   glyphs=args.glyphs, slow_start=args.slow_start, tune=args.tune, start_grid=args.start_grid)
     if args.jobs:
         options["jobs"] = args.jobs
     if args.scene == "all":

@@ -99,7 +99,7 @@ def notice(scene, style, jobs: int, frames: int, seconds: dict) -> str | None:
            "encode": f"encoding {frames:,} frames of {style.width}x{style.height}",
            "tune": f"tuning each of {len(scene.racers)} racers' lr over {scene.epochs:,} epochs a trial"}[slowest]
     fewer = "fewer trials, epochs or starts" if slowest == "tune" else \
-        "fewer epochs, starts or frames, or a smaller size"
+        "fewer epochs, starts or frames, or a smaller size,"
     return f"this render will take about {_duration(total)}, mostly {why}; {fewer} take less"
 
 

@@ -45,8 +45,7 @@ logger = logging.getLogger(__name__)
 
 FORMATS = ("gif", "webp", "mp4", "html")
 MEDIA = "_optimotion"   # the folder of the built site that the animations are copied into
-RENDER_OPTIONS = ("preset", "theme", "view", "epochs", "fps")  # passed to render as they are
-PLAYER_CONTROLS = 72    # pixels the page's controls take below the picture (twice with variants)
+RENDER_OPTIONS = ("preset", "theme", "view", "epochs", "fps", "tune", "start_grid")  # passed to render as they are
 
 
 class animation_node(nodes.General, nodes.Element):
@@ -69,6 +68,8 @@ class OptimizerAnimation(SphinxDirective):
         "view": _choice(("3d", "contour", "both")),
         "epochs": directives.positive_int,
         "fps": float,
+        "tune": directives.positive_int,
+        "start-grid": directives.positive_int,
         "alt": directives.unchanged,
         "caption": directives.unchanged,
     }
@@ -123,7 +124,8 @@ class OptimizerAnimation(SphinxDirective):
         return scenes.resolve(argument)
 
     def _render_options(self) -> dict:
-        options = {key: value for key, value in self.options.items() if key in RENDER_OPTIONS}
+        options = {key.replace("-", "_"): value for key, value in self.options.items()
+               if key.replace("-", "_") in RENDER_OPTIONS}
         if "size" in self.options:
             width, _, height = self.options["size"].lower().partition("x")
             try:
@@ -161,10 +163,11 @@ def render_into(scene, path: Path, fmt: str, options: dict) -> dict:
     import optimotion
 
     keywords = {**options, "size": tuple(options["size"]) if "size" in options else None}
+    optimotion.animation.check_options_for(fmt, **keywords)
     movie = optimotion.render(scene, poster=fmt == "html", notice=lambda text: logger.info(f"optimotion: {text}"),
                               **keywords)
     movie.save(path, format=fmt)
-    controls = 0 if fmt != "html" else PLAYER_CONTROLS * (2 if scene.variants is not None else 1)
+    controls = movie.below_player(movie.style) if fmt == "html" else 0
     return {"width": movie.style.width, "height": movie.style.height, "controls": controls,
             "title": movie.stage.title}
 

@@ -12,6 +12,7 @@ stable from frame to frame. Positions and values come from the `Tracks` as recor
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
@@ -87,20 +88,11 @@ class FrameDrawer:
 
     def attach(self, reel: Reel) -> None:
         """The run whose frames to draw (its scene must be this drawer's)."""
-        self.reel, self.tracks, self.frame_epochs = reel, reel.tracks, reel.frame_epochs
+        self._read(reel)
         self.picture.fit_z(reel.z_range, reel.z_log)
         if self.tracks.glyphs is not None:
             self.picture.set_caption(" · ".join(filter(None, (self.stage.caption, self.tracks.glyphs.key))))
-        self._epoch_lines, self._number_width, self._short_notes = {}, None, False
-        # For each epoch, racer and start: the latest epoch up to it in view (-1: none yet).
-        epochs = np.arange(len(reel.in_view)).reshape(-1, 1, 1)
-        self._seen = np.maximum.accumulate(np.where(reel.in_view, epochs, -1), axis=0)
-        # Where each z line first leaves the z plot (-1: never), and whether above it.
-        lo, hi = reel.z_range
-        with np.errstate(invalid="ignore"):
-            out = (reel.tracks.values < lo) | (reel.tracks.values > hi)
-        self._first_exit = np.where(out.any(axis=0), out.argmax(axis=0), -1)
-        self._exit_above = np.take_along_axis(reel.tracks.values, np.maximum(self._first_exit, 0)[None], 0)[0] > hi
+        self._number_width, self._short_notes = None, False
         self.picture.fit_legend(self._live_column_width())
         if self.picture.shortest_label() < SHORTEST_LABEL:  # the notes crowd the labels out
             self._short_notes = True
@@ -116,6 +108,29 @@ class FrameDrawer:
         self.many_width = 1.0 if crowd <= 1 else max(0.4, crowd ** -0.25)
         if crowd > 1:
             self.sizes = [max(2.5, size * crowd ** -0.5) for size in self.sizes]
+
+    def _read(self, reel: Reel) -> None:
+        """What the frames look up in a run, worked out once."""
+        self.reel, self.tracks, self.frame_epochs = reel, reel.tracks, reel.frame_epochs
+        self._epoch_lines = {}
+        # For each epoch, racer and start: the latest epoch up to it in view (-1: none yet).
+        epochs = np.arange(len(reel.in_view)).reshape(-1, 1, 1)
+        self._seen = np.maximum.accumulate(np.where(reel.in_view, epochs, -1), axis=0)
+        # Where each z line first leaves the z plot (-1: never), and whether above it.
+        lo, hi = reel.z_range
+        with np.errstate(invalid="ignore"):
+            out = (reel.tracks.values < lo) | (reel.tracks.values > hi)
+        self._first_exit = np.where(out.any(axis=0), out.argmax(axis=0), -1)
+        self._exit_above = np.take_along_axis(reel.tracks.values, np.maximum(self._first_exit, 0)[None], 0)[0] > hi
+
+    def reading(self, stage: Stage, reel: Reel) -> FrameDrawer:
+        """This drawer, reading another run of its scene (`stage` with that run's starts)
+        on the same picture, laid out and fitted as it is: what the page shows of a start
+        the reader picks. Its frames are not for drawing (the legend is fitted to this run)."""
+        other = copy.copy(self)
+        other.stage = stage
+        other._read(reel._replace(z_range=self.reel.z_range, z_log=self.reel.z_log))
+        return other
 
     # -- a frame's artists ----------------------------------------------------------------
     def artists(self, index: int) -> list:

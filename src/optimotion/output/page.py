@@ -20,9 +20,7 @@ import io
 import json
 import math
 import zlib
-from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 from matplotlib import rcParams
@@ -30,11 +28,7 @@ from matplotlib.markers import MarkerStyle
 from mpl_toolkits.mplot3d import proj3d
 from PIL import Image
 
-from optimotion.draw import layout
-from optimotion.draw import monotext
-from optimotion.simulation import runner
-from optimotion.simulation.alternatives import Alternatives
-from optimotion.output import encoders, files
+from optimotion.draw import layout, monotext
 from optimotion.draw.frames import (
     COUNTER_AT,
     COUNTER_PAD,
@@ -52,11 +46,14 @@ from optimotion.draw.frames import (
     compact,
 )
 from optimotion.draw.glyphs import glyph_tracks
-from optimotion.output.markup import attribute_text, fill, script_json, script_text
-from optimotion.optimizers.base import format_value
 from optimotion.draw.picture import BADGE_SIZE, LEGEND_MARKER_X, LIVE_PAD
 from optimotion.draw.stage import SLOW_HOLD_MS, Reel, Stage, one_line, reel_for, slow_start
 from optimotion.draw.style import Style, hex_color, key_colors, rgb
+from optimotion.output import encoders
+from optimotion.output.markup import attribute_text, fill, script_json, script_text
+from optimotion.simulation import runner
+from optimotion.simulation.alternatives import Alternatives
+from optimotion.simulation.start_grid import StartGrid
 
 WEB = importlib.resources.files("optimotion.output") / "web"  # the player: the package's data
 SUBPIXELS = 8          # positions are stored in 1/8 pixel
@@ -64,10 +61,11 @@ FAR = 1e5              # a pixel coordinate further out than this is stored as t
 
 
 def build(alternatives: Alternatives, stage: Stage, style: Style, fps: float, reel: Reel | None = None,
-          card: bytes | None = None) -> bytes:
+          card: bytes | None = None, grid: StartGrid | None = None) -> bytes:
     """The page's bytes: `alternatives` are the races it plays (`Alternatives`: the
     scene's own run alone, or its variants, or a tuned race and the race as written),
-    drawn as `stage` in `style`; `card` a PNG shown under the player (the tuning card).
+    drawn as `stage` in `style`; `card` a PNG shown under the player (the tuning card);
+    `grid` the default race from every point of a grid, for a start anywhere.
 
     `reel` is the default race's (its frame epochs and z fit), as the GIF drew it; with
     one race the page shows exactly that.
@@ -104,6 +102,7 @@ def build(alternatives: Alternatives, stage: Stage, style: Style, fps: float, re
         "runs": [_run_data(drawer, label_box, colors, with_labels=several, run=run_v)
                  for drawer, (_, run_v) in zip(drawers, scenes_runs)],
         "card": None if card is None else _data_uri(card),
+        "grid": None if grid is None else _grid_data(drawers[default], grid),
     }
     return _html(data, stage.title, style)
 
@@ -305,37 +304,115 @@ def _state_texts(run, epoch: int) -> list[list[str]]:
 
 def _tracks(drawer: FrameDrawer) -> dict:
     """Every racer's pixels and texts at every epoch, delta-coded for the deflate."""
-    picture, reel, stage = drawer.picture, drawer.reel, drawer.stage
-    tracks = reel.tracks
-    epochs = tracks.values.shape[0] - 1
-    height = drawer.style.height
-    low, high = np.array(stage.domain, dtype=float).T
+    stage, epochs = drawer.stage, drawer.tracks.values.shape[0] - 1
     racers = []
-    lo, hi = reel.z_range
     for r in range(len(stage.labels)):
-        live = []
-        for epoch in range(epochs + 1):
-            kind, text = drawer.live_content(r, epoch)
-            live.append(("!" if kind == "note" else "") + text)
-        starts = []
-        for s in range(stage.n_starts):
-            diverged = int(tracks.diverged_at[r, s])
-            last = epochs if diverged == runner.NEVER else max(diverged - 1, 0)
-            positions, values = tracks.positions[: last + 1, r, s], tracks.values[: last + 1, r, s]
-            plotted = stage.plotted(values)
-            views = [_coded(_track_pixels(kind, ax, positions, plotted), height) for kind, ax in picture.position_axes]
-            with np.errstate(invalid="ignore"):
-                z_pixels = picture.ax_z.transData.transform(np.column_stack([np.arange(last + 1), values]))
-            in_domain = np.all((positions >= low) & (positions <= high), axis=-1)
-            starts.append({
-                "last": last, "views": views, "z": _coded(z_pixels, height)[1],
-                "inView": "".join("1" if v else "0" for v in reel.in_view[: last + 1, r, s]),
-                "inDomain": "".join("1" if v else "0" for v in in_domain),
-                "exit": _z_exit(drawer, values, height),
-                "values": _hover_texts(values, live if stage.n_starts == 1 else None, lo, hi),
-            })
+        live = [_live_text(drawer, r, epoch) for epoch in range(epochs + 1)]
+        starts = [_start_track(drawer, r, s, hover=live if stage.n_starts == 1 else None)
+                  for s in range(stage.n_starts)]
         racers.append({"starts": starts, "live": live})
     return {"racers": racers}
+
+
+def _live_text(drawer: FrameDrawer, r: int, epoch: int) -> str:
+    """The legend's live column at `epoch`, as the player reads it ("!" before a note)."""
+    kind, text = drawer.live_content(r, epoch)
+    return ("!" if kind == "note" else "") + text
+
+
+def _start_track(drawer: FrameDrawer, r: int, s: int, hover: list[str] | None = None,
+                 kept: np.ndarray | None = None) -> dict:
+    """One racer from one start: its pixels in every view and in the z plot, whether in
+    view and in the domain, where its z line leaves the plot, and (`hover`: the live
+    texts, or None over several starts) what hovering its z line reads; at every epoch up
+    to its last, or at the `kept` epochs only ("epochs" then lists them, delta-coded)."""
+    picture, reel, stage, height = drawer.picture, drawer.reel, drawer.stage, drawer.style.height
+    tracks = reel.tracks
+    epochs = tracks.values.shape[0] - 1
+    diverged = int(tracks.diverged_at[r, s])
+    last = epochs if diverged == runner.NEVER else max(diverged - 1, 0)
+    at = np.arange(last + 1) if kept is None else kept[kept <= last]
+    positions, values = tracks.positions[at, r, s], tracks.values[at, r, s]
+    plotted = stage.plotted(values)
+    low, high = np.array(stage.domain, dtype=float).T
+    with np.errstate(invalid="ignore"):
+        z_pixels = picture.ax_z.transData.transform(np.column_stack([at, values]))
+    in_domain = np.all((positions >= low) & (positions <= high), axis=-1)
+    track = {
+        "last": last,
+        "views": [_coded(_track_pixels(kind, ax, positions, plotted), height) for kind, ax in picture.position_axes],
+        "z": _coded(z_pixels, height)[1],
+        "inView": "".join("1" if v else "0" for v in reel.in_view[at, r, s]),
+        "inDomain": "".join("1" if v else "0" for v in in_domain),
+        "exit": _z_exit(drawer, tracks.values[: last + 1, r, s], height),
+    }
+    if kept is None:
+        track["values"] = _hover_texts(values, hover, *reel.z_range)
+    else:
+        track["epochs"] = np.diff(at, prepend=0).tolist()
+    return track
+
+
+# -- a start anywhere --------------------------------------------------------------------
+GRID_POINTS = 120  # a start's trail and z line keep about this many epochs, besides its frames'
+
+
+def _grid_data(drawer: FrameDrawer, grid: StartGrid) -> dict:
+    """The race from every point of `grid`, for the player to restart from the one nearest
+    a click: each point's pixels in every view (to find the nearest), and each racer's
+    track from it at the kept epochs (the frames', every k-th for the trail and the z line,
+    and where it enters or leaves the view and ends, so that every marker is where the
+    GIF would draw it), with the live column's texts at the frames.
+
+    The trade, at 960x540: the frames are the scene's own (its rule picks them from its own
+    run); the trail and z line keep about GRID_POINTS epochs, drawn straight between; the
+    hover reads values at the frames only; glyphs and a slow start are the scene's own
+    run's. Positions are exact at every kept epoch (in 1/8 pixel, as the scene's own)."""
+    stage = replace(drawer.stage, starts=grid.points, start_heights=drawer.stage.plotted(grid.run.values[0, 0]))
+    frames = sorted(set(drawer.frame_epochs))
+    reel = reel_for(stage, grid.run.tracks, frames)
+    reader = drawer.reading(stage, reel)
+    epochs = grid.run.values.shape[0] - 1
+    every = max(1, -(-epochs // GRID_POINTS))
+    common = np.union1d(np.arange(0, epochs + 1, every), frames)
+    height = drawer.style.height
+    starts = []
+    for s in range(len(grid.points)):
+        one = reader.reading(replace(stage, starts=grid.points[s:s + 1], start_heights=stage.start_heights[s:s + 1]),
+                             reel._replace(tracks=_one_start(reel.tracks, s), in_view=reel.in_view[:, :, s:s + 1]))
+        racers = []
+        for r in range(len(stage.labels)):
+            moved = np.flatnonzero(np.diff(reel.in_view[:, r, s].astype(np.int8)))  # the last epoch before a change
+            diverged = int(reel.tracks.diverged_at[r, s])
+            last = epochs if diverged == runner.NEVER else max(diverged - 1, 0)
+            kept = np.union1d(common, np.concatenate([moved, moved + 1, [last]])).astype(int)
+            track = _start_track(one, r, 0, kept=kept)
+            track["live"] = [_live_text(one, r, epoch) for epoch in frames]
+            racers.append(track)
+        starts.append(racers)
+    pixels = []
+    for kind, ax in drawer.picture.position_axes:
+        if kind == "3d":
+            coords = (grid.points[:, 0], grid.points[:, 1], stage.start_heights)
+        elif kind == "curve":
+            coords = (grid.points[:, 0], stage.start_heights)
+        else:
+            coords = (grid.points[:, 0], grid.points[:, 1])
+        display = _view_pixels(kind, ax, *coords)
+        pixels.append([[round(float(x), 1), round(float(height - y), 1)] for x, y in display])
+    return {
+        "shape": list(grid.shape), "frames": frames, "pixels": pixels,
+        "starts": [[compact(float(c)) for c in point] for point in grid.points],
+        "spacing": [compact(d) for d in grid.spacing], "axes": list(stage.axis_names[:stage.dim]),
+        "prefix": replace(stage, starts=grid.points[:1]).live_prefix,
+        "tracks": _packed(starts),
+    }
+
+
+def _one_start(tracks: runner.Tracks, s: int) -> runner.Tracks:
+    return tracks._replace(positions=tracks.positions[:, :, s:s + 1], values=tracks.values[:, :, s:s + 1],
+                           diverged_at=tracks.diverged_at[:, s:s + 1],
+                           no_gradient=None if tracks.no_gradient is None else tracks.no_gradient[:, s:s + 1])
 
 
 def _hover_texts(values: np.ndarray, live: list[str] | None, lo: float, hi: float) -> list[str]:
@@ -404,6 +481,12 @@ def _compact(source: str) -> str:
     return "\n".join(line for line in lines if line and not line.startswith("//"))
 
 
+def _player(with_grid: bool) -> str:
+    """The player's script; the start anywhere's part only in a page with a grid."""
+    grid = (WEB / "start_anywhere.js").read_text(encoding="utf-8") if with_grid else ""
+    return (WEB / "player.js").read_text(encoding="utf-8").replace("  /* start anywhere */", grid, 1)
+
+
 def _html(data: dict, title: str, style: Style) -> bytes:
     template = (WEB / "player.html").read_text(encoding="utf-8")
     values = {
@@ -411,6 +494,6 @@ def _html(data: dict, title: str, style: Style) -> bytes:
         "theme": attribute_text(style.theme),
         "css": script_text(_compact((WEB / "player.css").read_text(encoding="utf-8"))),
         "data": script_json(data),
-        "script": script_text(_compact((WEB / "player.js").read_text(encoding="utf-8"))),
+        "script": script_text(_compact(_player(with_grid=data["grid"] is not None))),
     }
     return fill(template, values).encode("utf-8")

@@ -17,9 +17,16 @@
     variant: data.variants ? data.variants.default : 0,
     frame: 0, epoch: 0, playing: false, speed: 1, elapsed: 0, last: null,
     hidden: data.racers.map(() => false), glyphs: true,
+    start: null,  // a start anywhere: the grid point the race restarted from (null: the scene's own)
   };
   const GLYPHS = ["gradient", "momentum", "box", "step"];
   let runs = [];  // per variant: {frames, legend, labels, racers: [{starts: [...], live: [...]}]}
+  let gridTracks = null, gridRun = null;  // a start anywhere: every grid point's tracks; the one shown
+  const defaultVariant = data.variants ? data.variants.default : 0;
+
+  function current() {  // the run on show
+    return state.start !== null ? gridRun : runs[state.variant];
+  }
 
   async function inflate(base64) {
     const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
@@ -57,7 +64,10 @@
         })),
       };
     }));
+    if (data.grid) gridTracks = await inflate(data.grid.tracks);
   }
+
+  /* start anywhere */
 
   // -- layout ---------------------------------------------------------------------------
   function fit() {
@@ -88,7 +98,7 @@
       color: data.ink, background: data.paper, letterSpacing: letterSpacing(c.font, c.cell),
     });
     epochText.style.width = `${c.digits}ch`;
-    scrub.max = runs[state.variant].frames.length - 1;
+    scrub.max = current().frames.length - 1;
     if (data.variants) {
       const v = data.variants, slider = $("variant");
       $("variantRow").hidden = false;
@@ -103,7 +113,7 @@
 
   function buildLegend() {
     legend.textContent = "";
-    const run = runs[state.variant], L = run.legend;
+    const run = current(), L = run.legend;
     run.entries = data.racers.map((look, r) => {
       const row = L.rows[r];
       const button = document.createElement("button");
@@ -134,32 +144,33 @@
 
   // -- what to show ---------------------------------------------------------------------
   function frameAt(epoch) {  // the last frame at or before `epoch`
-    const frames = runs[state.variant].frames;
+    const frames = current().frames;
     let lo = 0, hi = frames.length - 1;
     while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (frames[mid] <= epoch) lo = mid; else hi = mid - 1; }
     return lo;
   }
 
   function previousFrameEpoch(epoch) {
-    const frames = runs[state.variant].frames, k = frameAt(epoch);
+    const frames = current().frames, k = frameAt(epoch);
     return frames[k] < epoch ? frames[k] : (k > 0 ? frames[k - 1] : 0);
   }
 
   function showFrame(index) {
-    const frames = runs[state.variant].frames;
+    const frames = current().frames;
     state.frame = Math.max(0, Math.min(frames.length - 1, index));
     state.epoch = frames[state.frame];
     render();
   }
 
   function showEpoch(epoch) {
-    const frames = runs[state.variant].frames;
+    const frames = current().frames;
     state.epoch = Math.max(0, Math.min(frames[frames.length - 1], Math.round(epoch)));
     state.frame = frameAt(state.epoch);
     render();
   }
 
   function setVariant(k) {
+    if (state.start !== null) { state.start = null; describeStart(); }  // the grid is the default race's
     state.variant = k;
     $("variantValue").textContent = data.variants.values[k];
     buildLegend();
@@ -169,7 +180,7 @@
 
   function toggle(r) {
     state.hidden[r] = !state.hidden[r];
-    const entry = runs[state.variant].entries[r];
+    const entry = current().entries[r];
     entry.button.classList.toggle("off", state.hidden[r]);
     entry.button.setAttribute("aria-pressed", String(!state.hidden[r]));
     render();
@@ -206,7 +217,8 @@
     ctx.stroke();
   }
 
-  function trailPoints(from, to) {  // as the GIF samples a trail: the ends, and multiples of the stride
+  function trailPoints(from, to, start) {  // as the GIF samples a trail: the ends, and multiples of the stride
+    if (start.kept) return Array.from(start.kept).filter((e) => e >= from && e <= to);  // a grid start's kept epochs
     const stride = data.stride, points = [from];
     for (let i = (Math.floor(from / stride) + 1) * stride; i < to; i += stride) points.push(i);
     points.push(to);
@@ -217,7 +229,7 @@
     const [xs, ys] = start.views[view];
     let open = false;
     ctx.beginPath();
-    for (const i of trailPoints(from, to)) {
+    for (const i of trailPoints(from, to, start)) {
       if (kind === "3d" && start.inDomain[i] !== "1") { open = false; continue; }  // 3-D lines clip to the box
       if (open) ctx.lineTo(xs[i], ys[i]); else ctx.moveTo(xs[i], ys[i]);
       open = true;
@@ -226,7 +238,7 @@
   }
 
   function render() {
-    const run = runs[state.variant], epoch = state.epoch, previous = previousFrameEpoch(epoch);
+    const run = current(), epoch = state.epoch, previous = previousFrameEpoch(epoch);
     ctx.clearRect(0, 0, W, H);
     data.racers.forEach((look, r) => {
       const racer = run.racers[r];
@@ -236,6 +248,7 @@
       drawLive(run, r, epoch);
     });
     if (atFrame(run)) drawGlyphs(run, state.frame);
+    if (state.start !== null) drawSnapped();
     epochText.textContent = epoch.toLocaleString("en-US");
     scrub.value = state.frame;
     playButton.innerHTML = state.playing ? "&#10074;&#10074;" : "&#9654;";
@@ -248,9 +261,10 @@
     ctx.save();
     clipTo(z.clip);
     ctx.beginPath();
-    for (let i = 0; i <= last; i++) {
-      const x = z.x0 + i * z.dx;
-      if (i) ctx.lineTo(x, start.z[i]); else ctx.moveTo(x, start.z[i]);
+    const epochs = start.kept ? Array.from(start.kept).filter((e) => e <= last) : null;
+    for (let k = 0; k <= (epochs ? epochs.length - 1 : last); k++) {
+      const i = epochs ? epochs[k] : k, x = z.x0 + i * z.dx;
+      if (k) ctx.lineTo(x, start.z[i]); else ctx.moveTo(x, start.z[i]);
     }
     stroke(look, look.lineWidth);
     ctx.restore();
@@ -387,7 +401,7 @@
   function hover(event) {
     const box = stage.getBoundingClientRect(), scale = state.scale || 1;
     const mx = (event.clientX - box.left) / scale, my = (event.clientY - box.top) / scale;
-    const run = runs[state.variant], z = data.z, [zx, zy, zw, zh] = z.clip;
+    const run = current(), z = data.z, [zx, zy, zw, zh] = z.clip;
     let best = null, bestDistance = 9;
     run.racers.forEach((racer, r) => {
       if (state.hidden[r]) return;
@@ -420,15 +434,15 @@
 
   // -- playing --------------------------------------------------------------------------
   function frameDuration(index) {
-    const frames = runs[state.variant].frames, step = 1000 / data.fps;
+    const frames = current().frames, step = 1000 / data.fps;
     if (frames.length === 1) return Math.max(step, data.lastHold);
-    if (index === 0) return Math.max(step, data.firstHold, runs[state.variant].holds[0]);
+    if (index === 0) return Math.max(step, data.firstHold, current().holds[0]);
     if (index === frames.length - 1) return Math.max(step, data.lastHold);
-    return Math.max(step, runs[state.variant].holds[index]);  // a slow-started update's frames are held
+    return Math.max(step, current().holds[index]);  // a slow-started update's frames are held
   }
 
   function play(on) {
-    const frames = runs[state.variant].frames;
+    const frames = current().frames;
     if (on && state.frame === frames.length - 1 && !loopBox.checked) showFrame(0);
     state.playing = on;
     state.elapsed = 0;
@@ -441,7 +455,7 @@
     if (!state.playing) return;
     if (state.last !== null) state.elapsed += (now - state.last) * state.speed;
     state.last = now;
-    const frames = runs[state.variant].frames;
+    const frames = current().frames;
     let changed = false;
     while (state.elapsed >= frameDuration(state.frame)) {
       state.elapsed -= frameDuration(state.frame);
@@ -464,12 +478,13 @@
     if (target.tagName === "SELECT" || target.id === "variant" || event.altKey || event.ctrlKey || event.metaKey) {
       return;
     }
-    const frames = runs[state.variant].frames, big = event.shiftKey ? 10 : 1;
+    const frames = current().frames, big = event.shiftKey ? 10 : 1;
     const actions = {
       " ": () => play(!state.playing),
       ArrowLeft: () => step(-big), ArrowRight: () => step(big),
       Home: () => { play(false); showFrame(0); },
       End: () => { play(false); showFrame(frames.length - 1); },
+      Escape: () => { if (state.start !== null) setStart(null); },
     };
     const action = actions[event.key];
     if (!action) return;
@@ -515,6 +530,13 @@
     stage.addEventListener("mousemove", hover);
     stage.addEventListener("mouseleave", () => { tip.hidden = true; });
     window.addEventListener("hashchange", fromHash);
+    if (data.grid) {
+      $("startRow").hidden = false;
+      stage.classList.add("pickable");
+      stage.addEventListener("click", pick);
+      $("startReset").addEventListener("click", () => setStart(null));
+      describeStart();
+    }
     const linked = fromHash();
     if (!linked) showFrame(0);
     const still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -523,9 +545,11 @@
     window.animatePlayer = {
       get epoch() { return state.epoch; },
       get variant() { return state.variant; },
+      get start() { return state.start; },  // the grid point raced from (null: the scene's own start)
+      gridPoint: (g, view = 0) => data.grid.pixels[view][g],  // where a grid point is, in the picture's pixels
       show: (epoch) => { play(false); showEpoch(epoch); },
       markerAt(racer, start = 0, view = 0) {  // the racer's marker now, in the picture's pixels
-        const track = runs[state.variant].racers[racer].starts[start];
+        const track = current().racers[racer].starts[start];
         const seen = track.seen[Math.min(state.epoch, track.last)];
         return seen < 0 ? null : [track.views[view][0][seen], track.views[view][1][seen]];
       },

@@ -1,0 +1,93 @@
+// A start anywhere, in a page with a start grid: the race restarts from the grid point
+// nearest a click on the map, with that point's tracks (kept epochs only, NaN between).
+// The page inserts this file into the player's closure (at "start anywhere"), so it
+// reads the player's own state and functions.
+  function gridTrack(track, epochs) {  // a kept-epochs track as the player's dense arrays (NaN between)
+    const kept = new Int32Array(track.epochs.length);
+    track.epochs.reduce((sum, d, i) => (kept[i] = sum + d), 0);
+    const size = track.last + 1, views = track.views.map(([xs, ys]) => {
+      const ux = undelta(xs), uy = undelta(ys);
+      const dx = new Float64Array(size).fill(NaN), dy = new Float64Array(size).fill(NaN);
+      kept.forEach((e, i) => { dx[e] = ux[i]; dy[e] = uy[i]; });
+      return [dx, dy];
+    });
+    const z = new Float64Array(size).fill(NaN), uz = undelta(track.z);
+    const inView = new Array(size).fill("0"), inDomain = new Array(size).fill("0");
+    kept.forEach((e, i) => { z[e] = uz[i]; inView[e] = track.inView[i]; inDomain[e] = track.inDomain[i]; });
+    const view = inView.join("");
+    return { last: track.last, exit: track.exit, values: [], inView: view, inDomain: inDomain.join(""),
+             seen: lastTrue(view), views, z, kept, epochs };
+  }
+
+  function setStart(g) {
+    play(false);
+    if (g === null) {
+      state.start = null;
+    } else {
+      if (state.variant !== defaultVariant) { $("variant").value = defaultVariant; state.variant = defaultVariant;
+        $("variantValue").textContent = data.variants.values[defaultVariant]; }
+      const base = runs[defaultVariant], G = data.grid, epochs = base.racers[0].live.length;
+      gridRun = {
+        ...base, frames: G.frames, holds: G.frames.map(() => 0), glyphs: null, notes: null, states: null,
+        legend: { ...base.legend, prefix: G.prefix },  // one start: "z = ", not a median's
+        racers: gridTracks[g].map((track) => {
+          const live = new Array(epochs).fill("");
+          G.frames.forEach((e, i) => { live[e] = track.live[i]; });
+          return { live, starts: [gridTrack(track, epochs)] };
+        }),
+      };
+      state.start = g;
+    }
+    buildLegend();
+    scrub.max = current().frames.length - 1;
+    describeStart();
+    showFrame(0);
+    play(true);
+  }
+
+  function describeStart() {
+    const G = data.grid, [nx, ny] = G.shape, [ax, ay] = G.axes;
+    const grid = ny === undefined ? `${nx} starts ${G.spacing[0]} apart in ${ax}`
+      : `a ${nx}×${ny} grid, ${G.spacing[0]} apart in ${ax} and ${G.spacing[1]} in ${ay}`;
+    $("startText").textContent = state.start === null
+      ? `Click the map to race from anywhere: the nearest point of ${grid}.`
+      : `Racing from ${ny === undefined ? `${ax} = ${G.starts[state.start][0]}` : `(${G.starts[state.start].join(", ")})`}` +
+        `, the nearest point of ${grid}.`;
+    $("startReset").hidden = state.start === null;
+  }
+
+  function pick(event) {  // a click on a view: the nearest grid point there
+    if (!data.grid) return;
+    const box = stage.getBoundingClientRect(), scale = state.scale || 1;
+    const mx = (event.clientX - box.left) / scale, my = (event.clientY - box.top) / scale;
+    data.views.forEach((view, v) => {
+      const [x, y, w, h] = view.clip;
+      if (mx < x || mx > x + w || my < y || my > y + h) return;
+      let best = 0, bestDistance = Infinity;
+      data.grid.pixels[v].forEach(([px, py], g) => {
+        const d = Math.hypot(px - mx, py - my);
+        if (d < bestDistance) { best = g; bestDistance = d; }
+      });
+      setStart(best);
+    });
+  }
+
+  function drawSnapped() {  // the grid point the race started from, ringed and crossed in every view
+    if (state.start === null) return;
+    data.views.forEach((view, v) => {
+      const [x, y] = data.grid.pixels[v][state.start], r = 9;
+      ctx.save();
+      clipTo(view.clip);
+      ctx.setLineDash([]);
+      for (const [color, width] of [[data.paper, 4], [data.ink, 1.6]]) {
+        ctx.beginPath();
+        ctx.arc(x, y, r, 0, 2 * Math.PI);
+        ctx.moveTo(x - r - 4, y); ctx.lineTo(x + r + 4, y);
+        ctx.moveTo(x, y - r - 4); ctx.lineTo(x, y + r + 4);
+        ctx.strokeStyle = color; ctx.lineWidth = width;
+        ctx.stroke();
+      }
+      ctx.restore();
+    });
+  }
+
