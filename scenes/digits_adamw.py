@@ -7,7 +7,7 @@ GROUP = "Real networks"
 SCENE = Scene(
     surface=DIGITS_MLP,
     start=DIGITS_MLP.initial(seed=0),
-    optimizers={"Adam": Adam(lr=0.01), "AdamW": AdamW(lr=0.01, weight_decay=1.0)},
+    optimizers={"Adam lr 0.01": Adam(lr=0.01), "AdamW lr 0.01, decay 1": AdamW(lr=0.01, weight_decay=1.0)},
     epochs=200,
-    title="Weight decay: AdamW (decay 1) trades training loss for smaller weights (lr 0.01)",
+    title="Weight decay: AdamW trades training loss for smaller weights",
 )

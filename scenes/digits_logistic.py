@@ -7,7 +7,7 @@ GROUP = "Real networks"
 SCENE = Scene(
     surface=DIGITS_LOGISTIC,
     start=DIGITS_LOGISTIC.initial(seed=0),
-    optimizers={"SGD": SGD(lr=1.0), "Momentum": Momentum(lr=0.1), "Adam": Adam(lr=0.02)},
+    optimizers={"SGD lr 1": SGD(lr=1.0), "Momentum lr 0.1": Momentum(lr=0.1), "Adam lr 0.02": Adam(lr=0.02)},
     epochs=300,
-    title="Convex, one minimum: logistic regression (lr: SGD 1, momentum 0.1, Adam 0.02)",
+    title="Convex, one minimum: logistic regression on the digits",
 )

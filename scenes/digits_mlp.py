@@ -7,7 +7,7 @@ GROUP = "Real networks"
 SCENE = Scene(
     surface=DIGITS_MLP,
     start=DIGITS_MLP.initial(seed=0),
-    optimizers={"SGD": SGD(lr=0.01), "Momentum": Momentum(lr=0.01), "Adam": Adam(lr=0.01)},
+    optimizers={"SGD lr 0.01": SGD(lr=0.01), "Momentum lr 0.01": Momentum(lr=0.01), "Adam lr 0.01": Adam(lr=0.01)},
     epochs=200,
-    title="A real network: a 64-64-10 MLP learns the digits (lr 0.01)",
+    title="A real network: a 64-64-10 MLP learns the digits",
 )

@@ -204,7 +204,7 @@ def test_the_picture_says_loss_accuracy_and_distance(movie):
             "number", f"{compact(run.values[SHORT, r, 0])} · {run.off_plane[SHORT, r, 0]:.0%} off")
     summary = movie.summary()
     assert summary[0].startswith(f"the plane of the race holds {movie.plane.explained[0]:.0%} (PC1)")
-    assert summary[3].startswith(f"Adam: training loss {run.values[-1, 2, 0]:.4g}, test accuracy")
+    assert summary[3].startswith(f"Adam lr 0.01: training loss {run.values[-1, 2, 0]:.4g}, test accuracy")
 
 
 def test_the_csv_has_every_epoch_with_plane_coordinates(movie):
@@ -214,7 +214,7 @@ def test_the_csv_has_every_epoch_with_plane_coordinates(movie):
     table = np.array([[float(x) for x in row[3:]] for row in rows[1:]]).reshape(SHORT + 1, 3, 4)
     assert np.array_equal(table[..., :2], movie.run.positions[:, :, 0])
     assert np.array_equal(table[..., 2], movie.run.values[:, :, 0])
-    assert [row[1] for row in rows[1:4]] == ["SGD", "Momentum", "Adam"]
+    assert [row[1] for row in rows[1:4]] == ["SGD lr 0.01", "Momentum lr 0.01", "Adam lr 0.01"]
 
 
 def test_what_a_model_scene_cannot_have():

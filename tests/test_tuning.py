@@ -180,3 +180,27 @@ def test_a_stream_gets_the_file_and_a_note_for_the_card():
     movie = optimotion.render(SCENE, tune=3, size=(160, 90), poster=True)
     saved = movie.save(io.BytesIO(), format="png")
     assert saved.notes[-1] == "the tuning card is not written: a stream holds one file"
+
+
+def test_a_start_grid_covers_the_domain_within_the_bounds_at_cell_centres():
+    from optimotion.simulation import start_grid
+
+    boxed = Scene(VALLEY, start=(0.5, 0.5), epochs=5, optimizers=[SGD(lr=0.1)], bounds=((-1, 2), (-3, 3)))
+    grid = start_grid.race_from_grid(boxed, 3)
+    assert grid.spacing == (1.0, 2.0) and grid.shape == (3, 3)
+    assert np.allclose(grid.points[:3], [(-0.5, -2), (0.5, -2), (1.5, -2)])  # x fastest
+    assert np.array_equal(grid.run.positions[0, 0], grid.points)
+    alone = Scene(VALLEY, start=(0.5, 0.0), epochs=5, optimizers=[SGD(lr=0.1)], bounds=((-1, 2), (-3, 3)))
+    assert np.array_equal(grid.run.positions[:, 0, 4], runner.simulate(alone).positions[:, 0, 0])
+    with pytest.raises(ValueError, match="start_grid must be a number of starts a side from 2 to 40"):
+        optimotion.render(boxed, start_grid=41, poster=True)
+    with pytest.raises(OptionError, match="start_grid: model 'digits_logistic' is drawn on the plane"):
+        optimotion.render("digits_logistic", start_grid=4, poster=True)
+
+
+def test_a_label_that_says_its_lr_says_the_tuned_one():
+    scene = Scene(VALLEY, start=(2.5, 1.5), epochs=20, optimizers={"SGD lr 0.01": SGD(lr=0.01), "fast": Adam(lr=0.1),
+                                                                  "SGD lr 0.015": SGD(lr=0.1)})
+    found = tuning.Tuning(tuning.trial_lrs(3), np.ones((3, 3)), np.zeros((3, 3), dtype=int), (0, 1, 2), 1, 1.0)
+    labels = [racer.name for racer in tuning.tuned_scene(scene, found).racers]
+    assert labels == ["SGD lr 0.0001", "fast · lr 0.0316", "SGD lr 0.015 · lr 10"]  # "lr 0.015" is not its lr

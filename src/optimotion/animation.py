@@ -206,7 +206,7 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
         else:
             stage = stage_for(scene, style.mesh)
         if searched is not None:
-            stage = replace(stage, caption=" · ".join(filter(None, (stage.caption, searched.stamp(stage.value_name)))))
+            stage = replace(stage, caption=" · ".join(filter(None, (searched.stamp(stage.value_name), stage.caption))))
         with pool.FramePool(stage, style, jobs, frames=1 if poster else count) as frame_pool:
             check_text(stage)  # here: a title beyond Latin, Greek and maths loads the fonts, beside the workers
             if raced is None:

@@ -44,8 +44,12 @@ def grid_points(domain, side: int) -> tuple[np.ndarray, tuple[float, ...]]:
 
 def race_from_grid(scene, side: int, progress: Callable[[int], None] | None = None) -> StartGrid:
     """Every racer of `scene` from every point of a `side`-a-side grid over its surface's
-    domain (glyphs and a slow start are the scene's own run's only)."""
-    points, spacing = grid_points(scene.surface.domain, side)
+    domain, within its `bounds` if it has them (glyphs and a slow start are the scene's
+    own run's only)."""
+    domain = scene.surface.domain
+    if scene.bounds is not None:
+        domain = [(max(lo, low), min(hi, high)) for (lo, hi), (low, high) in zip(domain, scene.bounds)]
+    points, spacing = grid_points(domain, side)
     grid_scene = dataclasses.replace(scene, start=points, glyphs=None, slow_start=0, variants=None, tune=None)
     run = runner.simulate(grid_scene, progress=progress, record_state=False)
     return StartGrid(points, (side,) * points.shape[1], spacing, run)

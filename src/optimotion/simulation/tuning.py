@@ -19,6 +19,7 @@ import dataclasses
 import math
 import multiprocessing
 import os
+import re
 import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -130,12 +131,17 @@ def pick(scores: np.ndarray, settled: np.ndarray) -> int:
 def tuned_scene(scene, tuning: Tuning):
     """`scene` with each racer at its picked learning rate, labelled so that the lr shows
     in a short legend: "Adam lr 0.0464" (the optimizer's own label where two racers of one
-    optimizer need their other hyperparameters told apart), "<scene's label> · lr 0.0464"."""
+    optimizer need their other hyperparameters told apart); a label of the scene's own
+    that says its lr ("SGD lr 0.01") says the picked one instead, another gets
+    " · lr 0.0464"."""
     kinds = [type(racer.optimizer).__name__ for racer in scene.racers]
     racers = []
     for racer, kind, lr in zip(scene.racers, kinds, tuning.picked_lrs):
         optimizer = with_lr(racer.optimizer, lr)
-        if racer.label is not None:
+        written = f"lr {format_value(racer.optimizer.lr)}"
+        if racer.label is not None and re.search(rf"\b{re.escape(written)}\b", racer.label):
+            label = re.sub(rf"\b{re.escape(written)}\b", f"lr {format_value(lr)}", racer.label)
+        elif racer.label is not None:
             label = f"{racer.label} · lr {format_value(lr)}"
         elif kinds.count(kind) > 1 or callable(optimizer.lr):
             label = optimizer.label
