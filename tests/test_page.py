@@ -333,13 +333,6 @@ def test_a_click_on_the_map_restarts_the_race_from_the_nearest_grid_point(opened
     assert page.page.inner_text("#startText").startswith("Click the map to race from anywhere")
 
 
-def test_a_start_grid_keeps_the_page_under_four_times_its_weight():
-    for name in ("saddle", "rosenbrock_race"):
-        plain = optimotion.render(name, jobs=1, poster=True)
-        grid = optimotion.render(name, jobs=1, poster=True, start_grid=10)
-        assert len(grid.to_bytes("html")) < 4 * len(plain.to_bytes("html"))
-
-
 def test_a_tuned_page_offers_the_race_as_written_and_shows_the_card(opened, tmp_path):
     movie = optimotion.render("rosenbrock_race", size=(320, 180), epochs=300, jobs=1, poster=True, tune=4)
     path = tmp_path / "tuned.html"

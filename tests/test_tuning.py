@@ -204,3 +204,11 @@ def test_a_label_that_says_its_lr_says_the_tuned_one():
     found = tuning.Tuning(tuning.trial_lrs(3), np.ones((3, 3)), np.zeros((3, 3), dtype=int), (0, 1, 2), 1, 1.0)
     labels = [racer.name for racer in tuning.tuned_scene(scene, found).racers]
     assert labels == ["SGD lr 0.0001", "fast · lr 0.0316", "SGD lr 0.015 · lr 10"]  # "lr 0.015" is not its lr
+
+
+def test_a_start_grid_keeps_the_page_under_four_times_its_weight():
+    """At 960x540, the saddle: the heaviest grid of the built-in scenes against its page
+    (bench/bench_start_grid.py measures them all)."""
+    plain = optimotion.render("saddle", jobs=1, poster=True).to_bytes("html")
+    grid = optimotion.render("saddle", jobs=1, poster=True, start_grid=10).to_bytes("html")
+    assert len(plain) < len(grid) < 4 * len(plain)
