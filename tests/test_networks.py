@@ -143,6 +143,11 @@ def test_distance_off_the_plane():
     other /= np.linalg.norm(other)
     coords, off = found.project(found.centre + np.stack([2 * u - v, other, u + other]))
     assert np.allclose(coords[0], [2, -1]) and np.allclose(off, [0, 1, np.sqrt(0.5)], rtol=0, atol=1e-12)
+    # points on the plane, near and far: off it by no more than rounding, on any BLAS (a
+    # difference of squared lengths would leave ~1e-8 here, the root of 1e-16)
+    ab = rng.uniform(-1e3, 1e3, (200, 2))
+    _, off = found.project(found.centre + ab @ found.directions)
+    assert off.max() <= 1e-12
 
 
 def test_a_race_is_drawn_on_the_plane_of_its_own_trajectories(movie):

@@ -49,10 +49,12 @@ class Plane:
         parameter vectors theta (..., dim): 0 on the plane, 1 at a right angle to it."""
         offset = theta - self.centre
         coords = offset @ self.directions.T
-        length2 = np.sum(offset * offset, axis=-1)
-        residual2 = np.maximum(length2 - np.sum(coords * coords, axis=-1), 0.0)
+        # The part of the offset off the plane, subtracted as a vector: |offset|² - |coords|²
+        # would cancel to rounding (1e-8 after the root) for a point on the plane.
+        residual = offset - coords @ self.directions
+        length = np.linalg.norm(offset, axis=-1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            off = np.where(length2 > 0, np.sqrt(residual2 / np.where(length2 > 0, length2, 1)), 0.0)
+            off = np.where(length > 0, np.linalg.norm(residual, axis=-1) / np.where(length > 0, length, 1), 0.0)
         return coords, off
 
 
