@@ -99,6 +99,23 @@ def test_two_writes_of_one_pair_never_leave_one_file_of_each(tmp_path, monkeypat
     assert sorted(os.listdir(tmp_path)) == ["p-overview.png", "p.png"]
 
 
+@posix_only
+def test_a_pair_whose_first_file_exists_is_written_in_one_folder_lock(tmp_path, monkeypatch):
+    """An existing poster's path is followed to its real file (its links kept), a new
+    overview's is not: one folder under two names. Both are written; neither waits on the
+    other's lock (it did: forever)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "p.png").write_bytes(b"old")
+    pair = [(b"new", "out/p.png"), (b"view", "out/p-overview.png")]
+    writer = threading.Thread(target=files.write_files, args=(pair,), daemon=True)
+    writer.start()
+    writer.join(timeout=10)
+    assert not writer.is_alive(), "the write waits on its own lock"
+    assert (tmp_path / "out" / "p.png").read_bytes() == b"new"
+    assert (tmp_path / "out" / "p-overview.png").read_bytes() == b"view"
+
+
 # -- 5. a scene's threads, signal handlers and top level never decide the tool's life -----------
 THREADED_SCENE = '''"""Starts a thread that never ends."""
 import threading, time

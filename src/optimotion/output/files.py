@@ -208,9 +208,20 @@ def _stage(data: bytes, target: Target, claims: contextlib.ExitStack, made: list
 def replace_staged(staged: Sequence[tuple[Path, Path]]) -> None:
     """Rename each staged file over its target; several at once under a lock on their
     folders, so that another process's pair is never interleaved with this one."""
-    with _folders_locked(sorted({target.parent for _, target in staged}) if len(staged) > 1 else []):
+    with _folders_locked(_distinct_folders([target for _, target in staged]) if len(staged) > 1 else []):
         for tmp, target in staged:
             os.replace(tmp, target)
+
+
+def _distinct_folders(targets: Sequence[Path]) -> list[Path]:
+    """The folders of `targets`, each once however it is named (a relative and an absolute
+    path to one folder are one folder: a second lock on it would wait on the first
+    forever), in one order for every process (by device and inode)."""
+    folders = {}
+    for target in targets:
+        info = os.stat(target.parent)
+        folders.setdefault((info.st_dev, info.st_ino), target.parent)
+    return [folders[key] for key in sorted(folders)]
 
 
 @contextlib.contextmanager
