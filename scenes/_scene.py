@@ -53,7 +53,9 @@ class EvenMotion:
 
     Where a run moves fast early and crawls late (most runs), the default rule's frames
     jump early and then stand still; these frames keep the motion even. Epoch 0 and the
-    last epoch are always frames.
+    last epoch are always frames, and there are `frames` of them (all the epochs, if the
+    run has fewer): where one step covers several even distances (a first leap), the
+    frames it would have had go to the rest of the run.
     """
 
     def __init__(self, frames: int = 60):
@@ -70,11 +72,25 @@ class EvenMotion:
             steps = np.sqrt(np.sum(np.diff(on_screen, axis=0) ** 2, axis=-1))  # (epochs, racers, starts)
         travelled = np.concatenate([[0.0], np.cumsum(np.nanmean(np.nan_to_num(steps, nan=0.0), axis=(1, 2)))])
         epochs = len(travelled) - 1
+        wanted = min(self.frames, epochs + 1)
         if travelled[-1] <= 0:  # nothing moves: spread the frames over the epochs
-            picks = np.linspace(0, epochs, self.frames)
-        else:
-            picks = np.searchsorted(travelled, np.linspace(0, travelled[-1], self.frames)[:-1], side="left")
-        return sorted({0, epochs, *np.clip(np.round(picks).astype(int), 0, epochs).tolist()})
+            return sorted({int(e) for e in np.round(np.linspace(0, epochs, wanted))})
+
+        def crossings(count: int) -> np.ndarray:  # the epochs where the motion crosses `count` even marks
+            marks = np.linspace(0, travelled[-1], count)
+            return np.unique(np.concatenate([[0, epochs], np.searchsorted(travelled, marks, side="left")]))
+
+        # One step can cross several marks (a racer's first leap): those marks share one
+        # epoch. Finer marks, until the distinct epochs are enough; then every k-th of them.
+        count, found = wanted, crossings(wanted)
+        while len(found) < wanted and count < 64 * (epochs + 1):
+            count *= 2
+            found = crossings(count)
+        if len(found) < wanted:  # fewer epochs move than frames asked: the rest spread in time
+            still = np.setdiff1d(np.arange(epochs + 1), found)
+            found = np.union1d(found, still[np.round(np.linspace(0, len(still) - 1, wanted - len(found))).astype(int)])
+        keep = np.unique(np.round(np.linspace(0, len(found) - 1, wanted)).astype(int))
+        return found[keep].astype(int).tolist()
 
 
 def even_motion(frames: int = 60) -> EvenMotion:

@@ -146,3 +146,21 @@ def test_broken_scene_files_give_one_line_naming_the_file(tmp_path, source, mess
     with pytest.raises(SceneError, match=message) as caught:
         scenes.load(str(path))
     assert "\n" not in str(caught.value)
+
+
+def test_even_motion_gives_the_frames_it_is_asked_for():
+    """Himmelblau's 49 starts leap in their first steps: equal distances would put 43 of
+    60 frames on the same few epochs (17 frames). The frames a leap cannot use go to the
+    rest of the run; a run shorter than the frames asked gets every epoch."""
+    from optimotion.simulation import runner
+
+    scene = scenes.load("himmelblau_basins")
+    run = runner.simulate(scene)
+    frames = scene.frame_epochs_for(run.positions)
+    assert len(frames) == 60 == scene.frame_count and frames[0] == 0 and frames[-1] == scene.epochs
+    assert frames == sorted(set(frames))
+    short = scene.with_options(epochs=30)
+    assert short.frame_epochs_for(runner.simulate(short).positions) == list(range(31))
+    still = Scene("bowl", start=(0.0, 0.0), optimizers=[SGD(lr=0.1)], epochs=100,
+                  show_epoch=scenes.even_motion(11))
+    assert still.frame_epochs_for(runner.simulate(still).positions) == list(range(0, 101, 10))
