@@ -17,5 +17,5 @@ SCENE = Scene(
     epochs=60,
     show_epoch=every(1),
     variants=Variants("lr", (0.03, 0.1, 0.3, 0.6, 1.0), racer=1),
-    title="Try it: SGD and Adam on (x − 3)²",
+    title="SGD and Adam on (x − 3)²",
 )

@@ -164,3 +164,11 @@ def test_even_motion_gives_the_frames_it_is_asked_for():
     still = Scene("bowl", start=(0.0, 0.0), optimizers=[SGD(lr=0.1)], epochs=100,
                   show_epoch=scenes.even_motion(11))
     assert still.frame_epochs_for(runner.simulate(still).positions) == list(range(0, 101, 10))
+
+
+def test_a_scene_without_a_title_is_named_by_its_surface_and_claims_nothing():
+    from optimotion.draw.stage import stage_for
+
+    untitled = Scene("saddle", start=(1.0, 0.5), optimizers=[SGD(lr=0.01)], epochs=5)
+    assert stage_for(untitled, 4).title == "Saddle"  # not the description's "plain SGD lingers near the ridge"
+    assert stage_for(untitled.with_options(surface="long_valley"), 4).title == "Long valley"

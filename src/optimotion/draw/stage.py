@@ -163,6 +163,13 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def default_title(name: str) -> str:
+    """The title of a scene that gives none: its surface's name ("long_valley": "Long
+    valley"), which claims nothing. A surface's description says what it usually teaches,
+    and a run may show otherwise."""
+    return name.replace("_", " ").strip().capitalize() or "Optimizers"
+
+
 def stage_for(scene, mesh: int = 36) -> Stage:
     """Sample `scene`'s surface for every view (a `mesh`-by-`mesh` 3-D surface)."""
     surface = scene.surface
@@ -198,7 +205,7 @@ def stage_for(scene, mesh: int = 36) -> Stage:
     minima = np.array(surface.minima, dtype=float).reshape(-1, surface.dim)
     saddles = np.array(surface.saddle_points, dtype=float).reshape(-1, surface.dim)
     return Stage(
-        title=one_line(scene.title or f"{surface.name}: {surface.description}"),
+        title=one_line(scene.title or default_title(surface.name)),
         labels=tuple(one_line(racer.name) for racer in scene.racers),
         dim=surface.dim, domain=surface.domain, zlim=surface.zlim, log_z=surface.log_z,
         camera=tuple(surface.view[:2]), epochs=scene.epochs,
@@ -231,7 +238,7 @@ def plane_stage(scene, plane_run, landscape) -> Stage:
     labels = tuple(one_line(racer.name) + _accuracy_note(plane_run.accuracy[r]) for r, racer in enumerate(scene.racers))
     pc1, pc2 = (f"{share:.0%}" for share in plane.explained)
     return Stage(
-        title=one_line(scene.title or (f"{model.name}: {model.description}" if model.description else model.name)),
+        title=one_line(scene.title or default_title(model.name)),
         labels=labels, dim=2, domain=landscape.domain, zlim=zlim, log_z=log_z, camera=(35.0, -60.0),
         epochs=scene.epochs, starts=run.positions[0, 0], start_heights=plotted(run.values[0, 0], zlim, log_z),
         minima=np.zeros((0, 2)), minima_heights=np.zeros(0), saddles=np.zeros((0, 2)), saddle_heights=np.zeros(0),
