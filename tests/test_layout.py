@@ -98,3 +98,14 @@ def test_live_notes_take_the_short_form_rather_than_crowd_the_labels_out():
     wide = drawer(run, Style(width=960, height=540, dpi=100))  # room enough: the long form
     texts = [a.get_text() for a in wide.artists(len(wide.frame_epochs) - 1) if hasattr(a, "get_text")]
     assert "left the view at epoch 394" in texts
+
+
+@pytest.mark.parametrize("name, view", [("saddle", "3d"), ("saddle", "both"), ("saddle_escape", "3d"),
+                                        ("warmup_cosine", "3d"), ("learning_rates", "3d")])
+def test_no_label_is_cut_while_the_legend_has_room(name, view):
+    """Each label leaves room for its own row's live column, not for the widest note of
+    any row: the hero scene's 'RMSprop(lr=0.005)' was cut to 'RMSprop(lr=0.0…' beside an
+    empty third of its row, because another row would say 'left the view at epoch 3,499'."""
+    picture = drawer(_run(name), Style(view=view)).picture
+    assert [t.get_text() for t in picture.label_texts] == list(picture.stage.labels)
+    assert all(t.get_fontsize() >= 0.75 * picture.fs * 0.95 for t in picture.label_texts)

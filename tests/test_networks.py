@@ -271,7 +271,7 @@ def test_any_model_races_in_bounded_memory(monkeypatch):
     assert np.all(np.isnan(raced.accuracy))  # no test set: no accuracy
     stage = plane_stage(scene, raced, plane.landscape(scene, raced, mesh=8))
     assert stage.labels == ("SGD", "Adam") and stage.value_name == "loss"
-    assert stage.title == "stretched: A long quadratic bowl."
+    assert stage.title == "Stretched"  # a scene without a title: its surface's name, which claims nothing
     assert np.all(np.diff(raced.run.values[:, 0, 0]) < 0)  # SGD on a bowl: down at every step
 
 

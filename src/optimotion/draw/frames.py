@@ -54,7 +54,6 @@ GLYPH_DASHES = (3, 2)    # the gradient arrow's dashes, in its line widths
 NOTE_AT = (0.02, 0.97)   # a slow start's note, in the first view's axes
 PHASE_GLYPHS = {None: ("gradient", "momentum", "box", "step"), "gradient": ("gradient", "momentum"),
                 "state": ("gradient", "momentum", "box"), "step": ("gradient", "momentum", "box", "step")}
-SHORTEST_LABEL = 8       # characters a legend label keeps before the live notes take the short form
 
 
 class GlyphShape(NamedTuple):
@@ -93,10 +92,10 @@ class FrameDrawer:
         if self.tracks.glyphs is not None:
             self.picture.set_caption(" · ".join(filter(None, (self.stage.caption, self.tracks.glyphs.key))))
         self._number_width, self._short_notes = None, False
-        self.picture.fit_legend(self._live_column_width())
-        if self.picture.shortest_label() < SHORTEST_LABEL:  # the notes crowd the labels out
+        self.picture.fit_legend(self._live_widths())
+        if self.picture.shortest_label() < float("inf"):  # the long notes cut a label: try the short ones
             self._short_notes = True
-            self.picture.fit_legend(self._live_column_width())
+            self.picture.fit_legend(self._live_widths())
         n, single = len(self.stage.labels), self.stage.n_starts == 1
         # Racers drawn first (lower in the legend) are wider and bigger, so that one that
         # runs exactly where another does still shows around it.
@@ -463,14 +462,16 @@ class FrameDrawer:
         number = self.live_number(r, epoch)
         return ("note", "all left the view") if number is None else ("number", number)
 
-    def _live_column_width(self) -> float:
-        """The widest text the live column shows in this run, in pixels."""
-        widths = [self.picture.live_width(self.stage.live_prefix + "0" * self.widest_number())]
-        notes = {text for r in range(len(self.stage.labels)) for epoch in self.frame_epochs
-                 for kind, text in [self.live_content(r, epoch)] if kind == "note"}
-        widths += [self.picture.live_width(note, size=self.picture.fs * BADGE_SIZE)
-                   for note in notes]
-        return max(widths)
+    def _live_widths(self) -> list[float]:
+        """The widest text each racer's row of the live column shows in this run, in pixels."""
+        number = self.picture.live_width(self.stage.live_prefix + "0" * self.widest_number())
+        widths = []
+        for r in range(len(self.stage.labels)):
+            notes = {text for epoch in self.frame_epochs for kind, text in [self.live_content(r, epoch)]
+                     if kind == "note"}
+            widths.append(max([number, *(self.picture.live_width(note, size=self.picture.fs * BADGE_SIZE)
+                                         for note in notes)]))
+        return widths
 
     def _live_value(self, r, epoch, st):
         """The legend's live column: this racer's z now; or, once it has diverged or left
@@ -478,7 +479,7 @@ class FrameDrawer:
         y = self.picture.legend_rows[r]
         kind, text = self.live_content(r, epoch)
         if kind == "note":
-            self._live_text(y, text, size=self.picture.fs * BADGE_SIZE, color=self.style.paper,
+            self._live_text(r, text, size=self.picture.fs * BADGE_SIZE, color=self.style.paper,
                             background=st["color"])
             self.picture.ax_legend.add_artist(Line2D([LEGEND_MARKER_X], [y], marker=st["marker"], color=st["color"],
                                                      markersize=self.picture.legend_marker_size,
@@ -486,21 +487,21 @@ class FrameDrawer:
                                                      markeredgewidth=LEGEND_HOLLOW_WIDTH))
             return
         # Left-aligned in a column as wide as the widest number: "z =" never moves.
-        self._live_text(y, f"{self.stage.live_prefix}{text:<{self.widest_number()}}", color=st["color"])
+        self._live_text(r, f"{self.stage.live_prefix}{text:<{self.widest_number()}}", color=st["color"])
 
-    def _live_text(self, y: float, text: str, **props) -> None:
-        """A text of the legend's live column: right-aligned at the legend's right edge, or
-        further right (up to the next view) where the longest label would touch it."""
-        picture = self.picture
+    def _live_text(self, r: int, text: str, **props) -> None:
+        """A text of racer r's row of the live column: right-aligned at the legend's right
+        edge, or further right (up to the next view) where its label would touch it."""
+        picture, y, labels_end = self.picture, self.picture.legend_rows[r], self.picture.labels_ends[r]
         artist = MonoText(0, y, text, transform=picture.ax_legend.transAxes, ha="right", va="center",
                           **{"size": picture.live_size, "weight": "bold", "pad": LIVE_PAD, **props})
         legend_width = picture.ax_legend.get_window_extent().width
         width = artist.extent(self.style.dpi)[0] / legend_width
-        room = picture.column_limit - picture.labels_end - layout.GAP
+        room = picture.column_limit - labels_end - layout.GAP
         if width > room:  # not even a cut label leaves room (a small frame at a high dpi): smaller
             artist.size = max(4.0, artist.size * room / width)
             width = artist.extent(self.style.dpi)[0] / legend_width
-        artist.x = min(max(0.98, picture.labels_end + layout.GAP + width), picture.column_limit)
+        artist.x = min(max(0.98, labels_end + layout.GAP + width), picture.column_limit)
         picture.ax_legend.add_artist(artist)
 
 

@@ -89,23 +89,29 @@ def _cut_to_fit(artist, text: str, strip: str, fits) -> None:
     artist.set_text(cut(low))
 
 
-def fit_labels(texts: list, size: float, legend_box, reserve: float, column_limit: float) -> float:
-    """Shrink (down to 75%), then cut with an ellipsis, the legend labels `texts` so that
-    `reserve` (a width in legend widths) fits right of them, before `column_limit`; return
-    where the longest label ends, in legend widths. A label more than twice as long as the
+LONG_LABEL = 3  # a label this many times the middle one's length is cut rather than shrinking all
+
+
+def fit_labels(texts: list, size: float, legend_box, reserves: list[float], column_limit: float) -> list[float]:
+    """Shrink (down to 75%, all alike), then cut with an ellipsis, the legend labels
+    `texts` so that each leaves room for its own row's live column (`reserves`, widths in
+    legend widths: the widest text that row shows) before `column_limit`; return where each
+    label ends, in legend widths. A row whose live column is narrow lends its label the
+    room another row's long note needs. A label more than LONG_LABEL times as long as the
     middle one is cut, and does not make the others smaller."""
     layout = texts[0].figure.canvas.get_renderer() if texts else None
-    room = column_limit - reserve - GAP - LABEL_X
+    rooms = [column_limit - reserve - GAP - LABEL_X for reserve in reserves]
 
     def end(text) -> float:
         return (text.get_window_extent(layout).x1 - legend_box.x0) / legend_box.width - LABEL_X
 
-    ends = sorted(end(t) for t in texts)
-    usual = [e for e in ends if e <= 2 * ends[(len(ends) - 1) // 2]] if ends else []
-    if usual and usual[-1] > room:
+    ends = [end(t) for t in texts]
+    middle = sorted(ends)[(len(ends) - 1) // 2] if ends else 0
+    squeeze = [room / e for e, room in zip(ends, rooms) if room < e <= LONG_LABEL * middle]
+    if squeeze:
         for t in texts:
-            t.set_fontsize(size * max(0.75, room / usual[-1]))
-    for t in texts:
+            t.set_fontsize(size * max(0.75, min(squeeze)))
+    for t, room in zip(texts, rooms):
         if end(t) > room and len(t.get_text()) > 1:
-            _cut_to_fit(t, t.get_text(), " ,=(·", lambda t=t: end(t) <= room)
-    return LABEL_X + max((end(t) for t in texts), default=0)
+            _cut_to_fit(t, t.get_text(), " ,=(·", lambda t=t, room=room: end(t) <= room)
+    return [LABEL_X + end(t) for t in texts]

@@ -34,7 +34,7 @@ class Picture:
     `ax_z`, `ax_legend` and `position_axes` ((kind, axes), kind "3d", "contour" or
     "curve") are where the frames add their moving artists; `legend_rows` are the legend
     entries' heights, `label_texts` their labels' Text artists (as fitted), and a live
-    value sits right of `labels_end`, before `column_limit` (legend widths).
+    value sits right of its row's `labels_ends`, before `column_limit` (legend widths).
     """
 
     def __init__(self, stage: Stage, style: Style = Style()):
@@ -169,17 +169,20 @@ class Picture:
                 if t.get_text() != label]
         return min(kept, default=float("inf"))
 
-    def fit_legend(self, live_width: float) -> None:
-        """Make the labels leave room for a live column `live_width` pixels wide (the
-        widest text a run shows there): the full labels where they fit, else smaller ones,
-        then cut ones. The static picture is drawn again if that changes them."""
+    def fit_legend(self, live_widths) -> None:
+        """Make each label leave room for its row's live column, `live_widths` pixels wide
+        (a row each, or one for all: the widest text a run shows there): the full labels
+        where they fit, else smaller ones, then cut ones. The static picture is drawn again
+        if that changes them."""
+        if np.ndim(live_widths) == 0:
+            live_widths = [float(live_widths)] * len(self.label_texts)
         before = [(t.get_text(), t.get_fontsize()) for t in self.label_texts]
         for text, label in zip(self.label_texts, self.stage.labels):
             text.set_text(label)
             text.set_fontsize(self._label_size)
         box = self.ax_legend.get_window_extent(self.canvas.get_renderer())
-        self.labels_end = layout.fit_labels(self.label_texts, self._label_size, box, live_width / box.width,
-                                            self.column_limit)
+        self.labels_ends = layout.fit_labels(self.label_texts, self._label_size, box,
+                                             [width / box.width for width in live_widths], self.column_limit)
         if [(t.get_text(), t.get_fontsize()) for t in self.label_texts] != before:
             self._background = None
 

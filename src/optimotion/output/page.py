@@ -238,7 +238,7 @@ def _run_data(drawer: FrameDrawer, label_box, colors, with_labels: bool, run: ru
         "labels": list(stage.labels),
         "frames": list(drawer.frame_epochs),
         "legend": {
-            "x0": box.x0, "width": box.width, "rows": rows, "labelsEnd": picture.labels_end,
+            "x0": box.x0, "width": box.width, "rows": rows, "labelsEnd": picture.labels_ends,
             "gap": layout.GAP, "columnLimit": picture.column_limit, "markerX": float(marker_x),
             "markerSize": _points_to_pixels(picture.legend_marker_size, style.dpi),
             "hollowWidth": _points_to_pixels(LEGEND_HOLLOW_WIDTH, style.dpi),

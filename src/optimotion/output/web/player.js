@@ -78,7 +78,7 @@
   }
 
   function setUpStage() {
-    frame.style.maxWidth = `${W}px`;
+    $("player").style.maxWidth = `${W}px`;  // the controls as wide as the picture, the whole centred
     stage.style.width = `${W}px`;
     stage.style.height = `${H}px`;
     document.documentElement.style.setProperty("--veil", data.paper + "cc");
@@ -370,7 +370,7 @@
     const width = font.cell * text.length + 2 * font.pad, height = font.line + 2 * font.pad;
     // As the GIF places it: right-aligned at the legend's right edge, or further right
     // (up to the next view) where the longest label would touch it.
-    const right = Math.min(Math.max(0.98, L.labelsEnd + L.gap + width / L.width), L.columnLimit);
+    const right = Math.min(Math.max(0.98, L.labelsEnd[r] + L.gap + width / L.width), L.columnLimit);
     const x = L.x0 + right * L.width, row = L.rows[r];
     span.textContent = text;
     span.className = "live" + (state.hidden[r] ? " off" : "");
