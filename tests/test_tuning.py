@@ -212,3 +212,14 @@ def test_a_start_grid_keeps_the_page_under_four_times_its_weight():
     plain = optimotion.render("saddle", jobs=1, poster=True).to_bytes("html")
     grid = optimotion.render("saddle", jobs=1, poster=True, start_grid=10).to_bytes("html")
     assert len(plain) < len(grid) < 4 * len(plain)
+
+
+def test_a_pick_that_ends_out_of_the_view_is_said_and_a_csv_says_where_the_card_is():
+    import io
+
+    movie = optimotion.render("saddle", tune=3, epochs=60, size=(160, 90), poster=True)
+    assert movie.tuning_summary()[-1].startswith("SGD lr 10, Adam lr 10 and RMSprop lr 10 end out of the view: "
+                                                 "the search scores the final value wherever a racer ends")
+    saved = movie.save(io.BytesIO(), format="csv")
+    assert saved.notes == ("the tuning card is not written beside a CSV: the run is the tuned race, the picks are in "
+                           "tuning_summary() and on the command line's report",)

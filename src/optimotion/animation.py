@@ -475,8 +475,10 @@ class Animation:
         elif fmt == "html":
             data, frames = self.page(), len(self.reel.frame_epochs)
             if max_bytes is not None and len(data) > max_bytes:
-                raise FitError(f"cannot fit in {max_bytes:,} bytes: the page is {len(data):,} bytes "
-                               f"(a smaller size, or fewer epochs, makes it lighter)")
+                lighter = "a smaller start grid, a smaller size, or fewer epochs" if self.start_grid is not None \
+                    else "a smaller size, or fewer epochs"
+                raise FitError(f"cannot fit in {max_bytes:,} bytes: the page is {len(data):,} bytes ({lighter} "
+                               "makes it lighter)")
         elif fmt == "png":
             data, frames = encoders.encode_png(self.frames[-1]), 1
             if stream is not None:
@@ -486,6 +488,9 @@ class Animation:
                                "overview"))
         else:
             data, frames, notes = self._fit(fmt, max_bytes, progress)
+        if self.tuning is not None and fmt == "csv":
+            notes += ("the tuning card is not written beside a CSV: the run is the tuned race, the picks are in "
+                      "tuning_summary() and on the command line's report",)
         if self.tuning is not None and fmt != "csv":
             if stream is not None:
                 notes += ("the tuning card is not written: a stream holds one file",)
@@ -519,6 +524,12 @@ class Animation:
             said = f"final {self.stage.value_name} {compact(score)}" if math.isfinite(score) else \
                 f"diverged at every one of the {len(self.tuning.lrs)} learning rates (raced at the smallest)"
             lines.append(f"{label}: {said}")
+        away = [label for r, label in enumerate(self.stage.labels) if not self.reel.in_view[-1, r].any()]
+        if away:
+            named = away[0] if len(away) == 1 else f"{', '.join(away[:-1])} and {away[-1]}"
+            lines.append(f"{named} end{'s' if len(away) == 1 else ''} out of the view: the search "
+                         "scores the final value wherever a racer ends (on a surface without a bottom, the one "
+                         "that ran furthest)")
         return lines
 
     def _fit(self, fmt: str, max_bytes: int | None, progress: Callable) -> tuple[bytes, int, tuple[str, ...]]:

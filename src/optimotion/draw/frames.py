@@ -122,12 +122,15 @@ class FrameDrawer:
         self._first_exit = np.where(out.any(axis=0), out.argmax(axis=0), -1)
         self._exit_above = np.take_along_axis(reel.tracks.values, np.maximum(self._first_exit, 0)[None], 0)[0] > hi
 
-    def reading(self, stage: Stage, reel: Reel) -> FrameDrawer:
+    def reading(self, stage: Stage, reel: Reel, short_notes: bool | None = None) -> FrameDrawer:
         """This drawer, reading another run of its scene (`stage` with that run's starts)
         on the same picture, laid out and fitted as it is: what the page shows of a start
-        the reader picks. Its frames are not for drawing (the legend is fitted to this run)."""
+        the reader picks; `short_notes` for its notes ("left at 20"). Its frames are not
+        for drawing (the legend is fitted to this run)."""
         other = copy.copy(self)
         other.stage = stage
+        if short_notes is not None:
+            other._short_notes = short_notes
         other._read(reel._replace(z_range=self.reel.z_range, z_log=self.reel.z_log))
         return other
 

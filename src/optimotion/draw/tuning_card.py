@@ -1,7 +1,7 @@
 """The tuning card: each racer's score against the learning rate it was tried at, on one
 log axis, its pick ringed; the value at the start a dotted line; a trial that ended above
-it (it learned nothing, or blew up short of overflowing) a triangle on the top edge, and
-one that diverged a cross there. How wide and how flat each curve is shows how sensitive
+it (it learned nothing, or blew up short of overflowing) an arrow, and one that diverged a
+cross, in a shaded band above the data, a row per racer. How wide and how flat each curve is shows how sensitive
 each method is to its learning rate.
 """
 from __future__ import annotations
@@ -19,7 +19,9 @@ from optimotion.draw.frames import compact
 from optimotion.draw.style import Style, racer_styles
 from optimotion.optimizers.base import format_value
 
-DIVERGED_AT = 0.96  # where a diverged trial's cross sits, in axes heights
+BAND = 0.06         # the band above the data, per racer with a trial there, in data heights
+ABOVE = r"$\uparrow$"  # a trial that ended above the start (a triangle is a racer's marker)
+TIE_TEXT = "a millionth"
 LOG_SPAN = 1e3      # scores that span more than this ratio get a log (or symmetric log) axis
 
 
@@ -59,20 +61,29 @@ def tuning_card(tuning, labels, kinds, style: Style = Style(), title: str = "", 
         ax.axhline(float(height(np.array([tuning.start]))[0]), color=style.ink, linestyle=":", linewidth=1.2,
                    zorder=2)
         low, high = ax.get_ylim()
-        ax.set_ylim(low, high)  # held: the marks on the top edge are drawn in data units
-        for r, st in enumerate(styles):
-            scores = tuning.scores[r]
-            edge = low + (DIVERGED_AT - 0.025 * r) * (high - low)  # each racer's marks a little lower
-            for marks, marker in ((~np.isfinite(scores), "x"), (np.isfinite(scores) & (scores > tuning.start), "^")):
+        ax.set_yticks([tick for tick in ax.get_yticks() if low <= tick <= high])  # none in the band
+        marked = [r for r in range(len(styles)) if np.any(~np.isfinite(tuning.scores[r])
+                                                        | (tuning.scores[r] > tuning.start))]
+        band = (high - low) * BAND * max(1, len(marked))
+        ax.set_ylim(low, high + band)  # a band above the data for the trials it cannot hold
+        if marked:
+            ax.axhspan(high, high + band, color=style.ink, alpha=0.07, linewidth=0, zorder=1)
+        for row, r in enumerate(marked):
+            scores, st = tuning.scores[r], styles[r]
+            y = high + band * (row + 0.5) / len(marked)
+            for marks, marker in ((~np.isfinite(scores), "x"), (np.isfinite(scores) & (scores > tuning.start),
+                                                                ABOVE)):
                 if marks.any():
-                    ax.plot(tuning.lrs[marks], np.full(marks.sum(), edge), linestyle="", marker=marker,
-                            color=st["color"], markersize=6 * style.font_scale, markeredgewidth=1.6, clip_on=False,
-                            zorder=3)
+                    ax.plot(tuning.lrs[marks], np.full(marks.sum(), y), linestyle="", marker=marker,
+                            color=st["color"], markersize=7 * style.font_scale, markeredgewidth=1.6, zorder=3)
         handles.append(Line2D([], [], linestyle="", marker="o", markersize=11, markerfacecolor="none",
-                              markeredgecolor=style.ink, markeredgewidth=1.8, label="the lr raced (ringed)"))
-        handles.append(Line2D([], [], linestyle="", marker="^", color=style.ink, label="ended above the start"))
+                              markeredgecolor=style.ink, markeredgewidth=1.8,
+                              label=f"the lr raced: the lowest final {value_name}\n(within {TIE_TEXT} of it, "
+                                    "the first to settle)"))
+        handles.append(Line2D([], [], linestyle="", marker=ABOVE, color=style.ink, markersize=9,
+                              label="in the shaded band: ended above\nthe start"))
         handles.append(Line2D([], [], linestyle="", marker="x", color=style.ink, markeredgewidth=1.6,
-                              label="diverged (any start)"))
+                              label="in the shaded band: diverged\n(from any start)"))
         handles.append(Line2D([], [], linestyle=":", color=style.ink, label=f"the start: {value_name} "
                                                                             f"{compact(tuning.start)}"))
         legend = fig.legend(handles=handles, loc="center left", bbox_to_anchor=(0.63, 0.48), frameon=False,

@@ -371,7 +371,7 @@ def _grid_data(drawer: FrameDrawer, grid: StartGrid) -> dict:
     stage = replace(drawer.stage, starts=grid.points, start_heights=drawer.stage.plotted(grid.run.values[0, 0]))
     frames = sorted(set(drawer.frame_epochs))
     reel = reel_for(stage, grid.run.tracks, frames)
-    reader = drawer.reading(stage, reel)
+    reader = drawer.reading(stage, reel, short_notes=True)  # the legend was laid out for the scene's own notes
     epochs = grid.run.values.shape[0] - 1
     every = max(1, -(-epochs // GRID_POINTS))
     common = np.union1d(np.arange(0, epochs + 1, every), frames)

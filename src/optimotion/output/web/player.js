@@ -374,6 +374,11 @@
     const x = L.x0 + right * L.width, row = L.rows[r];
     span.textContent = text;
     span.className = "live" + (state.hidden[r] ? " off" : "");
+    // A text wider than its row's room (a note a picked start says, which the GIF never
+    // laid out for): smaller, right edge kept, rather than over the label.
+    const room = (L.columnLimit - L.labelsEnd[r] - L.gap) * L.width;
+    span.style.transform = width > room ? `scale(${Math.max(0.4, room / width)})` : "";
+    span.style.transformOrigin = "right center";
     Object.assign(span.style, {
       left: `${Math.round(x - width)}px`, top: `${H - Math.round(H - row - height / 2) - height}px`,
       width: `${width}px`, height: `${height}px`, padding: `${font.pad}px`, fontSize: `${font.font}px`,
@@ -475,6 +480,10 @@
 
   function onKey(event) {
     const target = event.target;
+    if (event.key === "Escape" && state.start !== null) {  // from anywhere: back to the scene's start
+      if (event.type === "keydown") setStart(null);
+      return;
+    }
     if (target.tagName === "SELECT" || target.id === "variant" || event.altKey || event.ctrlKey || event.metaKey) {
       return;
     }
@@ -484,7 +493,6 @@
       ArrowLeft: () => step(-big), ArrowRight: () => step(big),
       Home: () => { play(false); showFrame(0); },
       End: () => { play(false); showFrame(frames.length - 1); },
-      Escape: () => { if (state.start !== null) setStart(null); },
     };
     const action = actions[event.key];
     if (!action) return;

@@ -19,13 +19,18 @@
              seen: lastTrue(view), views, z, kept, epochs };
   }
 
+  let moved = false;  // whether the last click moved the slider back to the default race
+
   function setStart(g) {
     play(false);
+    moved = false;
     if (g === null) {
       state.start = null;
     } else {
-      if (state.variant !== defaultVariant) { $("variant").value = defaultVariant; state.variant = defaultVariant;
-        $("variantValue").textContent = data.variants.values[defaultVariant]; }
+      if (state.variant !== defaultVariant) {  // the grid is the default race's
+        $("variant").value = defaultVariant; state.variant = defaultVariant; moved = true;
+        $("variantValue").textContent = data.variants.values[defaultVariant];
+      }
       const base = runs[defaultVariant], G = data.grid, epochs = base.racers[0].live.length;
       gridRun = {
         ...base, frames: G.frames, holds: G.frames.map(() => 0), glyphs: null, notes: null, states: null,
@@ -52,7 +57,9 @@
     $("startText").textContent = state.start === null
       ? `Click the map to race from anywhere: the nearest point of ${grid}.`
       : `Racing from ${ny === undefined ? `${ax} = ${G.starts[state.start][0]}` : `(${G.starts[state.start].join(", ")})`}` +
-        `, the nearest point of ${grid}.`;
+        `, the nearest point of ${grid}.` +
+        (moved ? ` The ${data.variants.name} slider went back to ${data.variants.values[defaultVariant]}: ` +
+          "the grid was raced with that." : "");
     $("startReset").hidden = state.start === null;
   }
 
@@ -64,8 +71,9 @@
       const [x, y, w, h] = view.clip;
       if (mx < x || mx > x + w || my < y || my > y + h) return;
       let best = 0, bestDistance = Infinity;
+      const curve = data.grid.shape.length === 1;  // a 1-D curve: the nearest x, wherever along the curve
       data.grid.pixels[v].forEach(([px, py], g) => {
-        const d = Math.hypot(px - mx, py - my);
+        const d = curve ? Math.abs(px - mx) : Math.hypot(px - mx, py - my);
         if (d < bestDistance) { best = g; bestDistance = d; }
       });
       setStart(best);
