@@ -361,13 +361,14 @@ def test_long_labels_leave_room_for_the_widest_live_value(view):
     picture = drawer(simulate(scene), Style(width=480, height=270, view=view))
     drawn = drawn_artists(picture)
     layout = picture.picture.canvas.get_renderer()
-    labels = [t.get_window_extent(layout) for t in picture.picture.ax_legend.texts]
+    labels = {round(t.get_position()[1], 6): t.get_window_extent(layout) for t in picture.picture.ax_legend.texts}
     values = [a for a in drawn if isinstance(a, MonoText) and a.get_transform() is picture.picture.ax_legend.transAxes]
     views = [ax.get_window_extent(layout) for _, ax in picture.picture.position_axes]
+    assert values and len(labels) == 2
     for value in values:
         x1 = picture.picture.ax_legend.transAxes.transform((value.x, value.y))[0]
         x0 = x1 - value.extent(picture.style.dpi)[0]
-        assert all(x0 > label.x1 for label in labels)  # no overlap with any label
+        assert x0 > labels[round(value.y, 6)].x1  # no overlap with its row's label
         assert all(x1 <= view.x0 for view in views)  # nor with the position view
 
 

@@ -151,11 +151,14 @@ def test_the_card_holds_every_score_even_near_the_largest_float():
     assert scale == " (log scale)" and np.allclose(height(np.array([1e-6, 1e301])), [-6, 301])
 
 
-def test_the_estimate_counts_the_search():
+def test_the_estimate_counts_the_search(monkeypatch):
     slow = Scene(VALLEY, start=(2.5, 1.5), epochs=40, optimizers=[SGD(lr=0.01), Adam(lr=0.01)])
-    runner.at_start(slow)
-    one, many = estimate.tune_seconds(slow, 12, 1), estimate.tune_seconds(slow, 200, 1)
-    assert 0 < one and 10 < many / one < 25  # 2 chunks of 12 against 17: per chunk, not per trial
+    widths = []
+    monkeypatch.setattr(estimate, "gradient_seconds", lambda chunk: widths.append(len(chunk.racers)) or 0.01)
+    each = 40 * (0.01 + estimate.UPDATE_SECONDS)  # a chunk's simulation: its epochs, one gradient call each
+    assert estimate.tune_seconds(slow, 12, 1) == pytest.approx(2 * each)  # a chunk per racer
+    assert estimate.tune_seconds(slow, 200, 1) == pytest.approx(2 * 17 * each)  # 17 chunks of 12 per racer
+    assert widths == [12, 12]  # timed on a chunk as wide as the search's
     text = estimate.notice(slow, Style(), 1, 10, {"tune": 60.0, "simulate": 1.0, "render": 1.0, "encode": 0.1})
     assert "mostly tuning each of 2 racers' lr over 40 epochs a trial; fewer trials" in text
 

@@ -212,14 +212,16 @@ class FrameDrawer:
             line = self._epoch_line(r, 0).upto(last)
             self._add_line("z", picture.ax_z, line, color=st["color"], linestyle=st["linestyle"], linewidth=width)
             self._mark_z_exits(r, [0], last, st)
-            pieces = [(tracks.positions[index, r, 0], stage.plotted(tracks.values[index, r, 0]), wide)
+            pieces = [(tracks.positions[index, r, 0],
+                       stage.heights(tracks.positions[index, r, 0], tracks.values[index, r, 0]), wide)
                       for index, wide in self._trail_pieces(frame_index, last)]
             if pieces:
                 for kind, ax in picture.position_axes:
                     self._draw_trail(kind, ax, pieces, st, width)
             seen = self._last_seen(r, 0, last)
             if seen is not None:
-                tip, z_tip = tracks.positions[seen, r, 0], stage.plotted(tracks.values[seen, r, 0])
+                tip = tracks.positions[seen, r, 0]
+                z_tip = stage.heights(tip, tracks.values[seen, r, 0])
                 for kind, ax in picture.position_axes:
                     self._draw_tip(kind, ax, tip, z_tip, st, self.sizes[r], hollow=seen != epoch)
 
@@ -240,7 +242,7 @@ class FrameDrawer:
                                                        linestyles=st["linestyle"]), autolim=False)
             self._mark_z_exits(r, slice(None), epoch, st)
             paths = np.swapaxes(tracks.positions[trail_epochs, r], 0, 1)     # (starts, points, dim)
-            path_heights = stage.plotted(values[trail_epochs]).T              # (starts, points)
+            path_heights = stage.heights(paths, values[trail_epochs].T)         # (starts, points)
             seen = self._seen[epoch, r]
             shown = np.flatnonzero(seen >= 0)
             for kind, ax in picture.position_axes:
@@ -250,8 +252,9 @@ class FrameDrawer:
                     starts = shown[(seen[shown] != epoch) == hollow]
                     if len(starts):
                         at = seen[starts]
-                        self._draw_tip(kind, ax, tracks.positions[at, r, starts],
-                                       stage.plotted(values[at, starts]), st, self.sizes[r], hollow=hollow)
+                        tips = tracks.positions[at, r, starts]
+                        self._draw_tip(kind, ax, tips, stage.heights(tips, values[at, starts]), st, self.sizes[r],
+                                       hollow=hollow)
 
     def _last_seen(self, r: int, s: int, last: int) -> int | None:
         """The latest epoch up to `last` at which the racer was in view, or None."""
@@ -436,6 +439,8 @@ class FrameDrawer:
         if not self.reel.z_log and abs(middle) < 1e-9 * max(abs(lo), abs(hi)):
             return "0"  # rounding noise around zero, not a value to read
         off_plane = self.tracks.off_plane
+        if epoch == self.stage.epochs and self.stage.end_notes and self.stage.end_notes[r]:
+            return f"{compact(middle)} · {self.stage.end_notes[r]}"  # known at the end only: said at the end only
         if off_plane is not None and self.stage.n_starts == 1:  # a model's race, drawn on its plane
             return f"{compact(middle)} · {off_plane[epoch, r, 0]:.0%} off"
         return compact(middle)

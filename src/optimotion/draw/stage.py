@@ -7,7 +7,7 @@ and drawing never evaluates the surface again.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -48,6 +48,8 @@ class Stage:
     caption: str = ""          # a line under the title: what the views show, where that is not plain
     named_live_values: bool = True  # the live column says "z = 0.706" (False: "0.706", the z plot names it)
     equal_axes: bool = False   # x and y in the same units (a model's plane): the views keep them equal
+    marks_on_surface: bool = False  # a model's plane: racers drawn on the surface (the loss on the plane)
+    end_notes: tuple[str, ...] = ()  # what each racer's live value adds at the last epoch ("test 97.2%")
 
     @property
     def n_starts(self) -> int:
@@ -71,6 +73,13 @@ class Stage:
 
     def plotted(self, values):
         return plotted(values, self.zlim, self.log_z)
+
+    def heights(self, positions: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """How high the 3-D view draws racers at `positions` (..., dim) with `values` (...):
+        at their values, as plotted; on a model's plane, on the surface under them (the
+        surface is the loss on the plane, and a racer off the plane has another: the z plot
+        and the live numbers say that one)."""
+        return self.height_at(positions) if self.marks_on_surface else self.plotted(values)
 
     def height_at(self, points: np.ndarray) -> np.ndarray:
         """The plotted surface under `points` (..., dim), read off the finest grid this
@@ -235,22 +244,24 @@ def plane_stage(scene, plane_run, landscape) -> Stage:
         hi = lo + max(abs(lo), 1.0)
     zlim = (lo, hi)
     grid = Grid(xs, ys, plotted(np.nan_to_num(zs, nan=hi, posinf=hi), zlim, log_z))
-    labels = tuple(one_line(racer.name) + _accuracy_note(plane_run.accuracy[r]) for r, racer in enumerate(scene.racers))
+    labels = tuple(one_line(racer.name) for racer in scene.racers)
     pc1, pc2 = (f"{share:.0%}" for share in plane.explained)
-    return Stage(
+    stage = Stage(
         title=one_line(scene.title or default_title(model.name)),
         labels=labels, dim=2, domain=landscape.domain, zlim=zlim, log_z=log_z, camera=(35.0, -60.0),
-        epochs=scene.epochs, starts=run.positions[0, 0], start_heights=plotted(run.values[0, 0], zlim, log_z),
+        epochs=scene.epochs, starts=run.positions[0, 0], start_heights=np.zeros(len(run.positions[0, 0])),
         minima=np.zeros((0, 2)), minima_heights=np.zeros(0), saddles=np.zeros((0, 2)), saddle_heights=np.zeros(0),
         kinds=tuple(type(racer.optimizer).__name__ for racer in scene.racers),
         mesh=grid, contour=grid, curve=None,
         axis_names=(f"PC1: {pc1}", f"PC2: {pc2}"), value_name="loss",
-        named_live_values=False, equal_axes=True,
-        caption="surface: the loss on the plane of the paths' main directions (PC1, PC2: % of their variance) · "
-                "% off: a racer's distance from it · test: accuracy at the end")
+        named_live_values=False, equal_axes=True, marks_on_surface=True,
+        end_notes=tuple(_accuracy_note(plane_run.accuracy[r]) for r in range(len(scene.racers))),
+        caption="surface and marks: the loss on the plane of the paths (PC1, PC2: % of their variance) · "
+                "numbers and z plot: each racer's own loss, % off the plane · at the end: test accuracy")
+    return replace(stage, start_heights=stage.height_at(stage.starts))  # the starts on the surface too
 
 
 def _accuracy_note(accuracy: np.ndarray) -> str:
-    """ · test 97.2%" for a racer (the median over its starts), or nothing."""
+    """"test 97.2%" for a racer (the median over its starts), or nothing."""
     middle = lower_median(accuracy)
-    return "" if middle is None else f" · test {middle:.1%}"
+    return "" if middle is None else f"test {middle:.1%}"

@@ -333,7 +333,7 @@ def _start_track(drawer: FrameDrawer, r: int, s: int, hover: list[str] | None = 
     last = epochs if diverged == runner.NEVER else max(diverged - 1, 0)
     at = np.arange(last + 1) if kept is None else kept[kept <= last]
     positions, values = tracks.positions[at, r, s], tracks.values[at, r, s]
-    plotted = stage.plotted(values)
+    plotted = stage.heights(positions, values)
     low, high = np.array(stage.domain, dtype=float).T
     with np.errstate(invalid="ignore"):
         z_pixels = picture.ax_z.transData.transform(np.column_stack([at, values]))
