@@ -9,6 +9,7 @@ from conftest import drawer
 from optimotion import scenes
 from optimotion.draw.monotext import MonoText
 from optimotion.draw.style import PRESETS, Style
+from optimotion.optimizers import SGD, Adam, RMSprop
 from optimotion.simulation.runner import simulate
 
 RUNS = {}
@@ -89,15 +90,18 @@ def test_the_check_finds_an_overlap():
 
 
 def test_live_notes_take_the_short_form_rather_than_crowd_the_labels_out():
-    """The saddle at dpi 150: "left the view at epoch 3,499" left one letter of each label."""
-    run = simulate(scenes.load("saddle"))
-    picture = drawer(run, Style(width=960, height=540, dpi=150))
-    texts = [a.get_text() for a in picture.artists(len(picture.frame_epochs) - 1) if hasattr(a, "get_text")]
-    assert "left at 394" in texts and "left at 3,499" in texts
-    assert [t.get_text() for t in picture.picture.label_texts] == list(picture.stage.labels)
-    wide = drawer(run, Style(width=960, height=540, dpi=100))  # room enough: the long form
-    texts = [a.get_text() for a in wide.artists(len(wide.frame_epochs) - 1) if hasattr(a, "get_text")]
-    assert "left the view at epoch 394" in texts
+    """A long note ("diverged at epoch 10") takes the short form ("diverged at 10") where it
+    would cut a label; where there is room, the long one."""
+    scene = scenes.load("saddle").with_options(optimizers=[SGD(lr=10.0), Adam(lr=0.005), RMSprop(lr=0.005)],
+                                              epochs=300)
+    run = simulate(scene)
+    assert 0 < run.diverged_at[0, 0] < 300  # overflowed
+    said = f"{run.diverged_at[0, 0]:,}"
+    for dpi, note in ((150, f"diverged at {said}"), (100, f"diverged at epoch {said}")):
+        picture = drawer(run, Style(width=960, height=540, dpi=dpi))
+        texts = [a.get_text() for a in picture.artists(len(picture.frame_epochs) - 1) if hasattr(a, "get_text")]
+        assert note in texts
+    assert [t.get_text() for t in picture.picture.label_texts] == list(picture.stage.labels)  # at dpi 100
 
 
 @pytest.mark.parametrize("name, view", [("saddle", "3d"), ("saddle", "both"), ("saddle_escape", "3d"),

@@ -428,10 +428,12 @@ class FrameDrawer:
 
     # -- the legend's live column ---------------------------------------------------------
     def live_number(self, r: int, epoch: int) -> str | None:
-        """Racer r's z at `epoch` as the legend shows it, or None when no start of it is in
-        view. Over several starts: the median of those in view (the lower of the middle
-        two, so that it is a value some start has)."""
-        values = self.tracks.values[epoch, r][self.reel.in_view[epoch, r]]
+        """Racer r's z at `epoch` as the legend shows it, in view or not (as the z plot
+        draws it: the number and the line agree), or None once it is not finite. Over
+        several starts: the median of those in view (the lower of the middle two, so that
+        it is a value some start has), None when none is."""
+        values = self.tracks.values[epoch, r]
+        values = values[np.isfinite(values)] if self.stage.n_starts == 1 else values[self.reel.in_view[epoch, r]]
         if not len(values):
             return None
         middle = lower_median(values)
@@ -454,9 +456,11 @@ class FrameDrawer:
         return self._number_width
 
     def live_content(self, r: int, epoch: int) -> tuple[str, str]:
-        """What the legend's live column says of racer r at `epoch`: ("number", its z) or
-        ("note", since when it has diverged or been out of view: "left the view at epoch N",
-        or "left at N" where the long note would leave too little room for the labels)."""
+        """What the legend's live column says of racer r at `epoch`: ("number", its z);
+        ("away", its z) once it has left the view, its legend marker hollow as its marker
+        in the view is (the z plot still draws its value, and the number says it); or
+        ("note", since when it has diverged: "diverged at epoch N", or "diverged at N"
+        where the long note would leave too little room for the labels)."""
         if self.stage.n_starts == 1:
             diverged = self.tracks.diverged_at[r, 0]
             away = self._away_since(r, 0, epoch)
@@ -465,8 +469,8 @@ class FrameDrawer:
                 if self.tracks.no_gradient is not None and self.tracks.no_gradient[r, 0]:
                     return "note", f"no gradient at {epoch_word}{diverged - 1:,}"
                 return "note", f"diverged at {epoch_word}{diverged:,}"
-            if away is not None:
-                return "note", f"{'left' if self._short_notes else 'left the view'} at {epoch_word}{away:,}"
+            number = self.live_number(r, epoch)
+            return ("away" if away is not None else "number", number)
         number = self.live_number(r, epoch)
         return ("note", "all left the view") if number is None else ("number", number)
 
@@ -482,20 +486,20 @@ class FrameDrawer:
         return widths
 
     def _live_value(self, r, epoch, st):
-        """The legend's live column: this racer's z now; or, once it has diverged or left
-        the view, since when (and its legend marker hollow, as it is in the view)."""
+        """The legend's live column: this racer's z now; once it has diverged, since when.
+        Its legend marker is hollow once it is out of the view, as its marker there is."""
         y = self.picture.legend_rows[r]
         kind, text = self.live_content(r, epoch)
         if kind == "note":
             self._live_text(r, text, size=self.picture.fs * BADGE_SIZE, color=self.style.paper,
                             background=st["color"])
+        else:  # left-aligned in a column as wide as the widest number: "z =" never moves
+            self._live_text(r, f"{self.stage.live_prefix}{text:<{self.widest_number()}}", color=st["color"])
+        if kind != "number":
             self.picture.ax_legend.add_artist(Line2D([LEGEND_MARKER_X], [y], marker=st["marker"], color=st["color"],
                                                      markersize=self.picture.legend_marker_size,
                                                      markerfacecolor=self.style.paper,
                                                      markeredgewidth=LEGEND_HOLLOW_WIDTH))
-            return
-        # Left-aligned in a column as wide as the widest number: "z =" never moves.
-        self._live_text(r, f"{self.stage.live_prefix}{text:<{self.widest_number()}}", color=st["color"])
 
     def _live_text(self, r: int, text: str, **props) -> None:
         """A text of racer r's row of the live column: right-aligned at the legend's right

@@ -25,7 +25,7 @@ LEGEND_MARKER_X = 0.11  # where a legend row's marker sits, in the legend's widt
 WIDEST_NUMBER = "-1.23e-100"  # the widest text a live value takes (see frames.compact)
 LIVE_SIZE = 1.0               # live values and the epoch counter, in the picture's font size ...
 MIN_LIVE_POINTS = 8.0         # ... but never smaller (at 100 dpi: digits 8 px tall)
-BADGE_SIZE = 0.75             # "left the view at epoch N" and "diverged at epoch N"
+BADGE_SIZE = 0.75             # "diverged at epoch N"
 
 
 class Picture:

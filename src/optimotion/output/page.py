@@ -315,9 +315,10 @@ def _tracks(drawer: FrameDrawer) -> dict:
 
 
 def _live_text(drawer: FrameDrawer, r: int, epoch: int) -> str:
-    """The legend's live column at `epoch`, as the player reads it ("!" before a note)."""
+    """The legend's live column at `epoch`, as the player reads it ("!" before a note, "^"
+    before the number of a racer out of the view: its legend marker hollow)."""
     kind, text = drawer.live_content(r, epoch)
-    return ("!" if kind == "note" else "") + text
+    return {"note": "!", "away": "^"}.get(kind, "") + text
 
 
 def _start_track(drawer: FrameDrawer, r: int, s: int, hover: list[str] | None = None,
@@ -422,7 +423,7 @@ def _hover_texts(values: np.ndarray, live: list[str] | None, lo: float, hi: floa
     texts = []
     for epoch, value in enumerate(values.tolist()):
         text = compact(value) if lo <= value <= hi else ""
-        texts.append("" if live is not None and live[epoch] == text else text)
+        texts.append("" if live is not None and live[epoch].lstrip("^") == text else text)
     return texts
 
 

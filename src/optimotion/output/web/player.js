@@ -364,8 +364,8 @@
   function drawLive(run, r, epoch) {
     const L = run.legend, look = data.racers[r], span = run.entries[r].live;
     const content = run.racers[r].live[epoch];
-    const note = content.startsWith("!");
-    const text = note ? content.slice(1) : `${L.prefix}${content.padEnd(L.widest)}`;
+    const note = content.startsWith("!"), away = content.startsWith("^");  // away: out of the view
+    const text = note ? content.slice(1) : `${L.prefix}${content.slice(away ? 1 : 0).padEnd(L.widest)}`;
     const font = note ? L.note : L.number;
     const width = font.cell * text.length + 2 * font.pad, height = font.line + 2 * font.pad;
     // As the GIF places it: right-aligned at the legend's right edge, or further right
@@ -385,7 +385,7 @@
       lineHeight: `${font.line}px`, color: note ? data.paper : look.color, background: note ? look.color : "transparent",
       letterSpacing: letterSpacing(font.font, font.cell),
     });
-    if (note && !state.hidden[r]) {
+    if ((note || away) && !state.hidden[r]) {
       marker(look.outline, L.markerX, row, L.markerSize, data.paper, look.color, L.hollowWidth);
     }
   }
@@ -393,7 +393,8 @@
   // -- hover: read a line or a marker ---------------------------------------------------
   function valueText(run, r, s, epoch) {  // the page stores a value only where the legend does not say it
     const racer = run.racers[r], stored = racer.starts[s].values[epoch];
-    return stored || (racer.starts.length === 1 && !racer.live[epoch].startsWith("!") ? racer.live[epoch] : "");
+    const live = racer.live[epoch];
+    return stored || (racer.starts.length === 1 && !live.startsWith("!") ? live.replace(/^\^/, "") : "");
   }
 
   function describe(run, r, s, epoch) {
