@@ -12,11 +12,11 @@ def test_renders_a_scene_and_reports_path_frames_bytes_seconds(cli, tmp_path):
     assert result.returncode == 0, result.stderr
     match = re.fullmatch(r"(.+): (\d+) frames, ([\d,]+) bytes, ([\d.]+) s\n", result.stdout)
     assert match, result.stdout
-    assert match[1] == str(out) and int(match[2]) == 22
+    assert match[1] == str(out) and int(match[2]) == 21
     assert int(match[3].replace(",", "")) == out.stat().st_size
     assert result.stderr == ""  # not a terminal: no progress bar
     with Image.open(out) as gif:
-        assert gif.n_frames == 22 and gif.size == (320, 180)
+        assert gif.n_frames == 21 and gif.size == (320, 180)
 
 
 def test_default_output_goes_to_output_slash_scene_gif(cli, tmp_path):

@@ -86,7 +86,7 @@ def test_each_page_embeds_its_render(project):
             out / re.search(r'src="([^"]+)"', tag).group(1)
         assert file.exists()
     with Image.open(next((out / "_optimotion").glob("my_scene-*.webp"))) as webp:
-        assert webp.size == (160, 90) and webp.n_frames == 7  # show_epoch over 0..10
+        assert webp.size == (160, 90) and webp.n_frames == 6  # show_epoch over 0..10: every 2nd
 
 
 def test_a_second_build_renders_nothing(project):

@@ -78,7 +78,7 @@ def test_animate_saddle_writes_under_the_folder_it_runs_in(installed, tmp_path):
     done = run([installed / "animate", "saddle", *SMALL], tmp_path)
     assert done.returncode == 0, done.stderr
     with Image.open(tmp_path / "output" / "saddle.gif") as gif:
-        assert gif.size == (160, 90) and gif.n_frames == 13  # show_epoch over 0..20
+        assert gif.size == (160, 90) and gif.n_frames == 11  # show_epoch over 0..20: every 2nd
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
 
 
@@ -103,5 +103,5 @@ def test_python_m_and_import_from_anywhere(installed, tmp_path):
     done = run([installed / "python", "-c", script], tmp_path)
     assert done.returncode == 0, done.stderr
     where, frames, version = json.loads(done.stdout)
-    assert Path(where).is_relative_to(installed.parent) and frames == 13 and version == optimotion.__version__
+    assert Path(where).is_relative_to(installed.parent) and frames == 11 and version == optimotion.__version__
     assert (tmp_path / "s.gif").exists()

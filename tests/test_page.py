@@ -210,6 +210,13 @@ def test_live_values_are_the_recorded_numbers(opened, saddle):
     # view at 394, its value goes on as its z line does
 
 
+def test_the_pace_under_the_counter_is_the_gif_s(opened, saddle):
+    page = opened(fragment="#epoch=2250")
+    assert page.page.inner_text("#pace") == "+250 a frame"
+    page.press("Home")
+    assert page.page.locator("#pace").is_hidden()  # the first frame has no frame before it
+
+
 def test_hovering_a_marker_or_a_line_reads_its_epoch_and_value(opened, saddle):
     movie = saddle[0]
     page = opened(fragment="#epoch=300")
@@ -361,7 +368,7 @@ def test_a_tuned_page_offers_the_race_as_written_and_shows_the_card(opened, tmp_
 def test_the_command_line_writes_a_page_by_format_or_suffix(cli, tmp_path):
     by_suffix = cli("saddle", "--epochs", "40", "--size", "320x180", "--out", tmp_path / "s.html")
     assert by_suffix.returncode == 0  # the frames of show_epoch over epochs 0 to 40:
-    assert by_suffix.stdout.startswith(f"{tmp_path / 's.html'}: 19 frames, ")
+    assert by_suffix.stdout.startswith(f"{tmp_path / 's.html'}: 18 frames, ")
     data = page_data(tmp_path / "s.html")
     assert (data["width"], data["height"]) == (320, 180) and data["runs"][0]["frames"][-1] == 40
     by_format = cli("saddle", "--epochs", "40", "--size", "320x180", "--format", "html", cwd=tmp_path)

@@ -442,3 +442,16 @@ def test_a_long_render_says_so_before_it_starts(monkeypatch, cli, tmp_path):
     costs = estimate.render_seconds(grid, style_for(size=(4096, 4096)), 2, 63, 0.001)
     assert sum(costs.values()) > 30 and estimate.notice(grid, style_for(), 2, 63, costs)
     assert sum(estimate.render_seconds(scenes.load("saddle"), style_for(), 2, 63, 1e-4).values()) < 30
+
+
+def test_each_frame_says_its_pace_under_the_counter():
+    from optimotion.draw.monotext import MonoText
+
+    run = simulate(scenes.load("saddle"))
+    picture = drawer(run, Style(width=480, height=270))
+    for index in (0, 1, 20, 55):
+        texts = [a.get_text() for a in picture.artists(index) if isinstance(a, MonoText)]
+        step = picture.frame_epochs[index] - picture.frame_epochs[index - 1] if index else 0
+        assert (f"+{step:,} a frame" in texts) == (index > 0)
+        for artist in picture.artists(index):
+            artist.remove()

@@ -36,7 +36,7 @@ from optimotion.simulation import runner
 from optimotion.simulation.runner import NEVER, simulate
 from optimotion.surfaces import Surface
 
-TINY = ("--epochs", "6", "--size", "160x90")  # 5 frames of saddle (epochs 0, 2, 4, 5, 6)
+TINY = ("--epochs", "6", "--size", "160x90")  # 4 frames of saddle (epochs 0, 2, 4, 6)
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX signals, rlimits and ptys")
 
 
@@ -273,9 +273,9 @@ def test_missing_output_folders_are_created(cli, tmp_path):
     out = tmp_path / "a" / "b" / "c" / "scene.gif"
     result = cli("saddle", *TINY, "--out", out)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"{out}: 5 frames, ") and result.stderr == ""
+    assert result.stdout.startswith(f"{out}: 4 frames, ") and result.stderr == ""
     with Image.open(out) as gif:
-        assert gif.n_frames == 5
+        assert gif.n_frames == 4
     assert os.listdir(out.parent) == ["scene.gif"]
 
 
@@ -483,7 +483,7 @@ def test_a_signal_ends_it_within_a_second_and_writes_nothing(tmp_path, target, g
                                                            times):
     wrapper, marker = tmp_path / "phases.py", tmp_path / f"{phase}.ready"
     wrapper.write_text(PHASES)
-    epochs = "1000000" if phase in ("simulate", "swallowed") else "300"  # 300: 25 frames
+    epochs = "1000000" if phase in ("simulate", "swallowed") else "300"  # 300: 33 frames
     jobs = "2" if phase == "render" else "1"  # render processes to stop only where the signal finds them
     process = subprocess.Popen([sys.executable, str(wrapper), str(ROOT), str(marker), phase, "saddle",
                                 "--epochs", epochs, "--size", "160x90", "--jobs", jobs, "--out", str(target)],
@@ -657,8 +657,8 @@ def test_two_renders_of_the_same_scene_at_once_leave_one_complete_file(tmp_path)
     assert results == [(0, "", "")] * 2
     assert os.listdir(tmp_path) == ["same.gif"]
     with Image.open(out) as gif:
-        assert gif.n_frames == 5
-        gif.seek(4)  # every frame decodes
+        assert gif.n_frames == 4
+        gif.seek(3)  # every frame decodes
         gif.load()
 
 

@@ -7,13 +7,13 @@ from optimotion.optimizers import SGD, Adam
 from optimotion.scenes import Racer, Scene, SceneError, UnknownScene, every, grid, show_epoch
 
 
-def test_show_epoch_is_seed_004s_rule():
+def test_show_epoch_is_dense_early_and_sparse_late_at_even_steps():
     frames = [e for e in range(4000) if show_epoch(e)]
     assert len(frames) == 62
-    assert frames[:16] == [0, 2, 4, 5, 6, 8, 10, 12, 14, 15, 16, 18, 20, 22, 24, 25]
-    assert frames[16:25] == [30, 35, 40, 45, 50, 60, 75, 90, 100]
+    assert frames[:16] == [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30]
+    assert frames[16:25] == [35, 40, 45, 50, 60, 70, 80, 90, 100]
     assert frames[-3:] == [3250, 3500, 3750]
-    assert 405 in frames and 495 in frames and 1250 in frames and 1100 not in frames
+    assert 405 not in frames and 425 in frames and 1250 in frames and 1100 not in frames
 
 
 def test_every():
@@ -172,3 +172,13 @@ def test_a_scene_without_a_title_is_named_by_its_surface_and_claims_nothing():
     untitled = Scene("saddle", start=(1.0, 0.5), optimizers=[SGD(lr=0.01)], epochs=5)
     assert stage_for(untitled, 4).title == "Saddle"  # not the description's "plain SGD lingers near the ridge"
     assert stage_for(untitled.with_options(surface="long_valley"), 4).title == "Long valley"
+
+
+def test_the_default_frames_keep_an_even_step_within_each_phase():
+    """The seed's rule had overlapping phases (frames at 300, 315, 350, 360, 400, 405, ...);
+    each phase now has one step, and a phase's step only grows."""
+    frames = show_epoch.picks(4000)
+    assert frames == [e for e in range(4001) if show_epoch(e)] and len(frames) == 63
+    steps = np.diff(frames)
+    assert np.all(np.diff(steps) >= 0)  # the pace never falls back: no stutter
+    assert sorted(set(steps.tolist())) == [2, 5, 10, 25, 50, 250]

@@ -26,7 +26,7 @@ from mpl_toolkits.mplot3d import proj3d
 from mpl_toolkits.mplot3d.art3d import Line3D, Line3DCollection
 from PIL import Image
 
-from optimotion.draw import layout
+from optimotion.draw import layout, monotext
 from optimotion.draw.lines import EpochLine, crowd_stride, trail_stride
 from optimotion.draw.monotext import MonoText
 from optimotion.draw.picture import BADGE_SIZE, LEGEND_MARKER_X, LIVE_PAD, Picture
@@ -42,6 +42,7 @@ STACK_SIZE = 2.0
 CROWD = 50               # starts beyond which markers shrink and trails thin
 COUNTER_AT = (0.97, 0.95)  # the epoch counter's top right, in the z plot's axes
 COUNTER_PAD = 3
+PACE_SIZE = 0.75            # the pace under the counter ("+250 a frame"), in the counter's size
 EXIT_MARKER_SIZE = 7     # the triangle where a z line leaves its plot, and its edge
 EXIT_EDGE_WIDTH = 0.6
 HOLLOW_EDGE_WIDTH = 1.6  # the edge of a marker left where its racer was last in view
@@ -201,6 +202,21 @@ class FrameDrawer:
         picture.ax_z.add_artist(MonoText(*COUNTER_AT, counter, transform=picture.ax_z.transAxes, ha="right",
                                          pad=COUNTER_PAD, va="top", size=picture.live_size, weight="bold",
                                          color=self.style.ink, background=self.style.paper))
+        pace = self.pace(frame_index)
+        if pace:  # under the counter: the frames' pace, so that a change of pace is seen, not felt
+            _, counter_height = monotext.cell(picture.live_size, self.style.dpi)
+            below = (counter_height + 2 * COUNTER_PAD) / picture.ax_z.get_window_extent().height
+            picture.ax_z.add_artist(MonoText(COUNTER_AT[0], COUNTER_AT[1] - below, pace,
+                                             transform=picture.ax_z.transAxes, ha="right", pad=COUNTER_PAD, va="top",
+                                             size=picture.live_size * PACE_SIZE, color=self.style.ink,
+                                             background=self.style.paper))
+
+    def pace(self, frame_index: int) -> str:
+        """The epochs since the frame before, as the picture says them ("+250 a frame"),
+        or nothing (the first frame; a slow start's parts of one update)."""
+        epochs = self.frame_epochs
+        step = epochs[frame_index] - epochs[frame_index - 1] if frame_index else 0
+        return f"+{step:,} a frame" if step > 0 else ""
 
     def _add_one_start(self, frame_index: int, epoch: int) -> None:
         """Each racer's z line, z exit, trail and marker, from the scene's one start."""

@@ -42,6 +42,7 @@ from optimotion.draw.frames import (
     LEGEND_HOLLOW_WIDTH,
     NEWEST_WIDER,
     NOTE_AT,
+    PACE_SIZE,
     FrameDrawer,
     compact,
 )
@@ -221,7 +222,8 @@ def _counter(drawer: FrameDrawer) -> dict:
     x, y = picture.ax_z.transAxes.transform(COUNTER_AT)
     cell, height = monotext.cell(picture.live_size, style.dpi)
     return {"right": float(x), "top": float(style.height - y), "font": _points_to_pixels(picture.live_size, style.dpi),
-            "cell": cell, "line": height, "pad": COUNTER_PAD, "digits": len(f"{drawer.stage.epochs:,}")}
+            "cell": cell, "line": height, "pad": COUNTER_PAD, "digits": len(f"{drawer.stage.epochs:,}"),
+            "pace": PACE_SIZE}
 
 
 # -- one run (a variant) -----------------------------------------------------------------

@@ -98,6 +98,12 @@
       color: data.ink, background: data.paper, letterSpacing: letterSpacing(c.font, c.cell),
     });
     epochText.style.width = `${c.digits}ch`;
+    const paceFont = c.font * c.pace, paceCell = c.cell * c.pace, paceLine = c.line * c.pace;
+    Object.assign($("pace").style, {  // under the counter, right-aligned with it, as the GIF draws it
+      right: `${Math.round(W - c.right)}px`, top: `${Math.round(c.top) + height}px`, padding: `${c.pad}px`,
+      fontSize: `${paceFont}px`, lineHeight: `${paceLine}px`, fontWeight: "normal", color: data.ink,
+      background: data.paper, letterSpacing: letterSpacing(paceFont, paceCell),
+    });
     scrub.max = current().frames.length - 1;
     if (data.variants) {
       const v = data.variants, slider = $("variant");
@@ -250,6 +256,9 @@
     if (atFrame(run)) drawGlyphs(run, state.frame);
     if (state.start !== null) drawSnapped();
     epochText.textContent = epoch.toLocaleString("en-US");
+    const step = state.frame ? run.frames[state.frame] - run.frames[state.frame - 1] : 0;  // the frames' pace
+    $("pace").textContent = step > 0 ? `+${step.toLocaleString("en-US")} a frame` : "";
+    $("pace").hidden = step <= 0;
     scrub.value = state.frame;
     playButton.innerHTML = state.playing ? "&#10074;&#10074;" : "&#9654;";
     playButton.setAttribute("aria-label", state.playing ? "Pause" : "Play");
