@@ -113,3 +113,31 @@ def test_no_label_is_cut_while_the_legend_has_room(name, view):
     picture = drawer(_run(name), Style(view=view)).picture
     assert [t.get_text() for t in picture.label_texts] == list(picture.stage.labels)
     assert all(t.get_fontsize() >= 0.75 * picture.fs * 0.95 for t in picture.label_texts)
+
+
+def text_sizes(picture, drawn) -> list[tuple[str, float]]:
+    """Every text of a frame with its size (em) in pixels."""
+    fig, pixels = picture.fig, picture.style.dpi / 72
+    sizes = [("title", t.get_fontsize() * pixels) for t in fig.texts if t.get_text()]
+    for ax in [ax for ax in fig.axes if ax.axison]:
+        for axis in [ax.xaxis, ax.yaxis] + ([ax.zaxis] if hasattr(ax, "zaxis") else []):
+            if axis.label.get_text():
+                sizes.append((f"{axis.axis_name} label {axis.label.get_text()!r}", axis.label.get_fontsize() * pixels))
+            sizes += [(f"{axis.axis_name} tick", tick.label1.get_fontsize() * pixels)
+                      for tick in axis.get_major_ticks()]
+        sizes += [(f"text {t.get_text()!r}", t.get_fontsize() * pixels) for t in ax.texts if t.get_text()]
+    sizes += [(f"live {a.text!r}", a.size * pixels) for a in drawn if isinstance(a, MonoText)]
+    return sizes
+
+
+@pytest.mark.parametrize("name, size, dpi", [("saddle", (480, 270), 100), ("warmup_cosine", (480, 270), 100),
+                                             ("saddle_escape", (480, 270), 100), ("saddle", (960, 540), 50),
+                                             ("himmelblau_basins", (800, 800), 50)])
+def test_no_text_is_smaller_than_ten_pixels(name, size, dpi):
+    """The notebook's 480x270 drew its legend and ticks at about 5-7 px."""
+    picture = drawer(_run(name), Style(width=size[0], height=size[1], dpi=dpi))
+    drawn = picture.artists(len(picture.frame_epochs) - 1)
+    sizes = text_sizes(picture.picture, drawn)
+    assert len(sizes) > 15
+    small = [(what, round(px, 1)) for what, px in sizes if px < 9.99]
+    assert small == []

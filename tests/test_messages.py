@@ -88,7 +88,7 @@ def test_a_tip_without_a_gradient_is_not_called_a_divergence(cli, tmp_path):
 
     surface = Surface(name="cone", f=_cone, domain=((-1, 1), (-1, 1)), zlim=(0, 2))
     scene = Scene(surface, start=(0.5, 0.0), optimizers=[SGD(lr=0.5)], epochs=6)  # one step lands on the tip
-    movie = optimotion.render(scene, size=(480, 270), jobs=1)
+    movie = optimotion.render(scene, size=(960, 540), jobs=1)
     assert movie.run.no_gradient.tolist() == [[True]] and movie.run.diverged_at.tolist() == [[2]]
     assert movie.run.values[:2, 0, 0].tolist() == [0.5, 0.0]
     assert FrameDrawer(movie.stage, movie.style, movie.reel).live_content(0, 6) == ("note", "no gradient at epoch 1")

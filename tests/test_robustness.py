@@ -638,7 +638,7 @@ def test_divergence_through_the_cli_is_quiet_and_reported(cli, tmp_path, surface
                       optimizers=[SGD(lr=10.0), SGD(lr=100.0), Adam(lr=10.0), Adam(lr=100.0)])
         """, name="wild.py")
     out = tmp_path / "wild.gif"
-    result = cli(path, "--size", "160x90", "--out", out)
+    result = cli(path, "--size", "240x135", "--out", out)  # at 160x90 the legend's badges hide the counter
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""  # no numpy warnings on the terminal
     assert re.fullmatch(rf"{re.escape(str(out))}: 6 frames, [\d,]+ bytes, [\d.]+ s, [1-8] diverged\n", result.stdout)

@@ -17,7 +17,7 @@ def scene(title="", labels=("SGD",), racers=1):
 
 
 def test_dollars_are_dollars_not_mathtext(cli, tmp_path):
-    movie = optimotion.render(scene("Cost: $5 or $10", ("$x$ label",)), size=(320, 180), jobs=1, poster=True)
+    movie = optimotion.render(scene("Cost: $5 or $10", ("$x$ label",)), size=(480, 270), jobs=1, poster=True)
     assert movie.stage.title == "Cost: $5 or $10"
     from optimotion.draw.frames import FrameDrawer
 

@@ -46,6 +46,29 @@ def test_the_last_frame_shows_the_posters_colours(saddle, fmt, tmp_path):
     assert np.percentile(error, 99) <= 30 and error.mean() < 2.0  # edges blended with the surface
 
 
+def _bench(name: str):
+    """A benchmark script's module: its measure is the one the test holds to a bound."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "bench" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_gifs_surface_is_smooth(saddle, tmp_path):
+    """With 55 colours the shaded surface fell into stepped bands: blurred 3x3, the saddle's
+    surface was 10 levels off the poster at the 95th percentile (bench/bench_banding.py)."""
+    bench_banding = _bench("bench_banding")
+    poster = np.asarray(Image.open(saddle.save(tmp_path / "poster.png").path).convert("RGB")).astype(float)
+    keys = np.array([looks.rgb(c) * 255 for c in saddle.key_colors(saddle.style)]).round()
+    mask = bench_banding.surface_mask(poster, keys)
+    assert mask.sum() > 5000
+    assert bench_banding.banding(saddle.to_bytes("gif"), poster, mask) <= 4
+
+
 def test_every_racer_and_the_gold_star_keep_their_hue_in_the_gif(tmp_path):
     """noisy_sgd's minimum star among the racers' shades: gold stays gold (it came out
     vermilion), each shade stays itself."""
@@ -69,6 +92,41 @@ def test_one_optimizer_one_colour_and_marker_in_every_scene_and_shades_for_a_swe
     assert len(set(sweep)) == 4 and lightness == sorted(lightness)  # ordered shades, dark to light
     hues = {round(__import__("colorsys").rgb_to_hls(*looks.rgb(c))[0], 2) for c in sweep}
     assert len(hues) == 1
+
+
+def test_an_optimizers_colour_is_the_same_in_both_themes():
+    """The dark theme swapped blue and sky blue: SGD took Adagrad's colour."""
+    kinds = [*looks.IDENTITY, "SGD", "SGD"]  # and a sweep's shades
+    assert looks.racer_styles(kinds, "light") == looks.racer_styles(kinds, "dark")
+    movie = optimotion.render("saddle", epochs=10, size=(320, 180), theme="dark", jobs=1)
+    from optimotion.draw.picture import Picture
+    drawn = Picture(movie.stage, movie.style).racer_styles
+    assert [st["color"] for st in drawn] == [looks.IDENTITY[k][0] for k in movie.stage.kinds]
+
+
+@pytest.mark.parametrize("theme", looks.THEMES)
+def test_every_racer_colour_stands_out_from_every_colour_of_the_surface(theme):
+    """RMSprop's green vanished on the dark theme's green surface (Delta E 6)."""
+    style = looks.Style(theme=theme)
+    surface = style.surface_colors(np.linspace(0, 1, 256))
+    lit = np.concatenate([surface[:, :3] * light for light in (0.85, 1.0)])  # the 3-D view's darker faces
+    for color in looks.COLORS:
+        closest = min(looks.delta_e(looks.rgb(color), face) for face in lit)
+        assert closest >= looks.APART - 4, (theme, color, closest)
+
+
+def test_a_sweeps_shades_stay_apart_from_the_other_optimizers_colours_and_legible_on_paper():
+    """SGD's lightest shade (#3db9ff) was nearly Adagrad's sky blue; the momentum family's
+    lightest pink (#e8c3d8) was a faint live value on white."""
+    assert looks.delta_e(looks.rgb("#3db9ff"), looks.rgb(looks.SKY)) < looks.APART  # the old shades fail
+    assert looks.contrast(looks.rgb("#e8c3d8"), looks.rgb("#ffffff")) < looks.PAPER_CONTRAST
+    for color in looks.COLORS:
+        for shade in looks.shades(color, 5):
+            for theme in looks.THEMES:
+                assert looks.contrast(looks.rgb(shade), looks.rgb(looks.Style(theme=theme).paper)) >= 2.0
+            for other in looks.COLORS:
+                if other != color:
+                    assert looks.delta_e(looks.rgb(shade), looks.rgb(other)) >= looks.APART, (color, shade, other)
 
 
 def test_the_mp4_is_converted_and_tagged_bt709(tmp_path):

@@ -26,10 +26,10 @@ from mpl_toolkits.mplot3d import proj3d
 from mpl_toolkits.mplot3d.art3d import Line3D, Line3DCollection
 from PIL import Image
 
-from optimotion.draw import layout, monotext
+from optimotion.draw import layout
 from optimotion.draw.lines import EpochLine, crowd_stride, trail_stride
 from optimotion.draw.monotext import MonoText
-from optimotion.draw.picture import BADGE_SIZE, LEGEND_MARKER_X, LIVE_PAD, Picture
+from optimotion.draw.picture import LEGEND_MARKER_X, LIVE_PAD, Picture
 from optimotion.draw.stage import Reel, Stage, lower_median
 from optimotion.draw.style import Style
 from optimotion.simulation.runner import NEVER
@@ -40,9 +40,10 @@ NEWEST_WIDER = 1.0       # the trail's newest step, wider: the way it is going
 MARKER_SIZE = 7.5        # markers of the last racer; each one before it is STACK_SIZE bigger
 STACK_SIZE = 2.0
 CROWD = 50               # starts beyond which markers shrink and trails thin
-COUNTER_AT = (0.97, 0.95)  # the epoch counter's top right, in the z plot's axes
+COUNTER_LIFT = 3          # pixels between the z plot's top right corner and the counter above it
+PACE_GAP = 6              # pixels between the pace and the counter, on its left
 COUNTER_PAD = 3
-PACE_SIZE = 0.75            # the pace under the counter ("+250 a frame"), in the counter's size
+PACE_SIZE = 0.9             # the pace under the counter ("+250 a frame"), in the counter's size
 EXIT_MARKER_SIZE = 7     # the triangle where a z line leaves its plot, and its edge
 EXIT_EDGE_WIDTH = 0.6
 HOLLOW_EDGE_WIDTH = 1.6  # the edge of a marker left where its racer was last in view
@@ -92,10 +93,19 @@ class FrameDrawer:
         self.picture.fit_z(reel.z_range, reel.z_log)
         if self.tracks.glyphs is not None:
             self.picture.set_caption(" · ".join(filter(None, (self.stage.caption, self.tracks.glyphs.key))))
-        self._number_width, self._short_notes = None, False
+        self._number_width, self._short_notes, self.live_prefix = None, False, self.stage.live_prefix
         self.picture.fit_legend(self._live_widths())
         if self.picture.shortest_label() < float("inf"):  # the long notes cut a label: try the short ones
             self._short_notes = True
+            self.picture.fit_legend(self._live_widths())
+        if self.picture.shortest_label() < float("inf") and self.live_prefix:  # then the values without "z = "
+            self.live_prefix = ""
+            self.picture.fit_legend(self._live_widths())
+        cut = [r for r, (text, label) in enumerate(zip(self.picture.label_texts, self.stage.labels))
+               if text.get_text() != label]
+        if cut:  # then those rows keep only the room their own numbers take
+            for r in cut:
+                self._number_width[r] = self._own_widths[r]
             self.picture.fit_legend(self._live_widths())
         n, single = len(self.stage.labels), self.stage.n_starts == 1
         # Racers drawn first (lower in the legend) are wider and bigger, so that one that
@@ -197,19 +207,20 @@ class FrameDrawer:
             self._add_glyphs(epoch, self.reel.phases[frame_index] if self.reel.phases else None)
         for r in range(len(stage.labels)):
             self._live_value(r, epoch, self.styles[r])
-        # The count right-aligned in a field as wide as it gets: the word stays put.
+        # The count right-aligned in a field as wide as it gets: the word stays put. Above
+        # the z plot's top right corner, not in it: there it hid the lines that ran under it.
         counter = f"epoch {epoch:>{len(f'{self.frame_epochs[-1]:,}')},}"
-        picture.ax_z.add_artist(MonoText(*COUNTER_AT, counter, transform=picture.ax_z.transAxes, ha="right",
-                                         pad=COUNTER_PAD, va="top", size=picture.live_size, weight="bold",
-                                         color=self.style.ink, background=self.style.paper))
+        x, y = counter_corner(picture)
+        picture.ax_z.add_artist(MonoText(x, y, counter, transform=None, ha="right", pad=COUNTER_PAD, va="bottom",
+                                        size=picture.live_size, weight="bold", color=self.style.ink,
+                                        background=self.style.paper))
         pace = self.pace(frame_index)
-        if pace:  # under the counter: the frames' pace, so that a change of pace is seen, not felt
-            _, counter_height = monotext.cell(picture.live_size, self.style.dpi)
-            below = (counter_height + 2 * COUNTER_PAD) / picture.ax_z.get_window_extent().height
-            picture.ax_z.add_artist(MonoText(COUNTER_AT[0], COUNTER_AT[1] - below, pace,
-                                             transform=picture.ax_z.transAxes, ha="right", pad=COUNTER_PAD, va="top",
-                                             size=picture.live_size * PACE_SIZE, color=self.style.ink,
-                                             background=self.style.paper))
+        if pace:  # left of the counter: the frames' pace, so that a change of pace is seen, not felt
+            counter_width = MonoText(0, 0, counter, transform=None, size=picture.live_size, weight="bold",
+                                     pad=COUNTER_PAD).extent(self.style.dpi)[0]
+            picture.ax_z.add_artist(MonoText(x - counter_width - PACE_GAP, y, pace, transform=None, ha="right",
+                                            pad=COUNTER_PAD, va="bottom", size=pace_size(picture),
+                                            color=self.style.ink, background=self.style.paper))
 
     def pace(self, frame_index: int) -> str:
         """The epochs since the frame before, as the picture says them ("+250 a frame"),
@@ -463,13 +474,16 @@ class FrameDrawer:
             return f"{compact(middle)} · {off_plane[epoch, r, 0]:.0%} off"
         return compact(middle)
 
-    def widest_number(self) -> int:
-        """The widest live number of the run: the live column is laid out for it."""
+    def widest_number(self, r: int) -> int:
+        """The characters racer r's row of the live column is laid out for, so that its
+        "z =" never moves: the widest number of the run, so that the rows' columns line up;
+        or, in a row whose label that would cut, the row's own widest."""
         if self._number_width is None:
-            self._number_width = max((len(text) for r in range(len(self.stage.labels))
-                                      for epoch in self.frame_epochs
-                                      if (text := self.live_number(r, epoch)) is not None), default=0)
-        return self._number_width
+            self._own_widths = [max((len(text) for epoch in self.frame_epochs
+                                     if (text := self.live_number(row, epoch)) is not None), default=0)
+                                for row in range(len(self.stage.labels))]
+            self._number_width = [max(self._own_widths)] * len(self._own_widths)
+        return self._number_width[r]
 
     def live_content(self, r: int, epoch: int) -> tuple[str, str]:
         """What the legend's live column says of racer r at `epoch`: ("number", its z);
@@ -492,12 +506,12 @@ class FrameDrawer:
 
     def _live_widths(self) -> list[float]:
         """The widest text each racer's row of the live column shows in this run, in pixels."""
-        number = self.picture.live_width(self.stage.live_prefix + "0" * self.widest_number())
         widths = []
         for r in range(len(self.stage.labels)):
+            number = self.picture.live_width(self.live_prefix + "0" * self.widest_number(r))
             notes = {text for epoch in self.frame_epochs for kind, text in [self.live_content(r, epoch)]
                      if kind == "note"}
-            widths.append(max([number, *(self.picture.live_width(note, size=self.picture.fs * BADGE_SIZE)
+            widths.append(max([number, *(self.picture.live_width(note, size=self.picture.badge_size)
                                          for note in notes)]))
         return widths
 
@@ -507,10 +521,10 @@ class FrameDrawer:
         y = self.picture.legend_rows[r]
         kind, text = self.live_content(r, epoch)
         if kind == "note":
-            self._live_text(r, text, size=self.picture.fs * BADGE_SIZE, color=self.style.paper,
+            self._live_text(r, text, size=self.picture.badge_size, color=self.style.paper,
                             background=st["color"])
         else:  # left-aligned in a column as wide as the widest number: "z =" never moves
-            self._live_text(r, f"{self.stage.live_prefix}{text:<{self.widest_number()}}", color=st["color"])
+            self._live_text(r, f"{self.live_prefix}{text:<{self.widest_number(r)}}", color=st["color"])
         if kind != "number":
             self.picture.ax_legend.add_artist(Line2D([LEGEND_MARKER_X], [y], marker=st["marker"], color=st["color"],
                                                      markersize=self.picture.legend_marker_size,
@@ -558,3 +572,16 @@ class Arrow3D(FancyArrowPatch):
         xs, ys, zs = proj3d.proj_transform(*self._ends.T, self.axes.get_proj())
         self.set_positions((xs[0], ys[0]), (xs[1], ys[1]))
         return float(np.min(zs))
+
+
+def pace_size(picture) -> float:
+    """The size of the pace under the counter: PACE_SIZE of the counter's, never below
+    the smallest text."""
+    return max(picture.live_size * PACE_SIZE, picture.style.smallest_text)
+
+
+def counter_corner(picture) -> tuple[float, float]:
+    """Where the epoch counter's box has its bottom right corner, in the figure's pixels:
+    COUNTER_LIFT above the z plot's top right corner."""
+    box = picture.ax_z.get_window_extent()
+    return float(box.x1), float(box.y1 + COUNTER_LIFT)

@@ -10,6 +10,13 @@ from typing import NamedTuple
 
 GAP = 0.04     # between a legend label and the live column, in legend widths
 LABEL_X = 0.2  # where legend labels start, in legend widths
+ROW_PIXELS = 16  # a legend row's height at 100 dpi: its live value at the smallest text size
+COUNTER_ROOM = 26  # pixels at 100 dpi above the z plot for the epoch counter (the smallest text)
+
+
+def row_spacing(rows: int) -> float:
+    """How far apart legend rows are, in legend heights."""
+    return min(0.24, 0.76 / max(rows - 1, 1))
 
 
 class Rectangles(NamedTuple):
@@ -24,16 +31,27 @@ def view_kinds(dim: int, view: str) -> list[str]:
     return {"3d": ["3d"], "contour": ["contour"], "both": ["contour", "3d"]}[view]
 
 
-def rectangles(width: int, height: int, dim: int, view: str, dpi: int = 100) -> Rectangles:
+def rectangles(width: int, height: int, dim: int, view: str, dpi: int = 100, rows: int = 1) -> Rectangles:
+    """The rectangles of a frame whose legend has `rows` rows."""
     kinds = view_kinds(dim, view)
-    margin = 0.09 * max(1.0, dpi / 100)  # left of the z plot: its tick labels and label grow with dpi
+    # Left of and under the z plot: its tick labels and axis label, which grow with dpi and
+    # keep at least the smallest text's size in a small frame.
+    shrink = min(1.0, width / 480, height / 270)  # below 480x270 the text shrinks with the frame
+    margin = min(0.3, max(0.09 * max(1.0, dpi / 100), 52 * shrink * dpi / 100 / width))
+    bottom = min(0.3, max(0.12, 36 * shrink * dpi / 100 / height))
     right = 0.985 - 0.05 * max(1.0, dpi / 100)  # of a 3-D view: its z label stands out right of its box
     if width / height > 1.2:
         left = 0.27 if len(kinds) == 2 else 0.33
         # The legend sits above the z plot: with the live values near the top, where runs
         # start, a GIF frame's changed rectangle stays short in the early frames.
         z_right = left + 0.085 - 0.05 * max(0.0, dpi / 100 - 1)  # clear of the view's labels as they grow
-        z_rect, legend_rect = (margin, 0.12, z_right - margin, 0.52), (0.01, 0.68, left + 0.07, 0.23)
+        # A small frame or a long legend: the legend grows down, so that its rows keep room
+        # for their live values, and the z plot gives way.
+        legend_height = max(0.23, ROW_PIXELS * shrink * dpi / 100 / row_spacing(rows) / height)
+        legend_bottom = max(0.45, 0.91 - legend_height)
+        z_top = min(0.64, legend_bottom - max(0.04, COUNTER_ROOM * shrink * dpi / 100 / height))
+        z_rect, legend_rect = (margin, bottom, z_right - margin, z_top - bottom), (0.01, legend_bottom, left + 0.07,
+                                                                                   0.91 - legend_bottom)
         if len(kinds) == 2:
             rects = {"contour": (0.43, 0.12, 0.24, 0.76), "3d": (0.665, 0.07, right - 0.665, 0.84)}
         else:
@@ -49,14 +67,14 @@ def rectangles(width: int, height: int, dim: int, view: str, dpi: int = 100) -> 
     return Rectangles(z_rect, legend_rect, [(kind, rects[kind]) for kind in kinds])
 
 
-def fit_title(fig, text: str, size: float):
-    """A title at the top of `fig`, made to fit its width: smaller, down to 70%, then cut
-    with an ellipsis."""
+def fit_title(fig, text: str, size: float, smallest: float = 0.0):
+    """A title at the top of `fig`, made to fit its width: smaller, down to 70% (and not
+    below `smallest` points), then cut with an ellipsis."""
     title = fig.text(0.5, 0.985, text, ha="center", va="top", fontsize=size, weight="bold", parse_math=False)
     layout, room = fig.canvas.get_renderer(), 0.97 * fig.bbox.width
     width = title.get_window_extent(layout).width
     if width > room:
-        title.set_fontsize(size * max(0.7, room / width))
+        title.set_fontsize(max(size * max(0.7, room / width), min(size, smallest)))
     if title.get_window_extent(layout).width > room:
         _cut_to_fit(title, text, " ,;:—-", lambda: title.get_window_extent(layout).width <= room)
     return title
@@ -92,8 +110,9 @@ def _cut_to_fit(artist, text: str, strip: str, fits) -> None:
 LONG_LABEL = 3  # a label this many times the middle one's length is cut rather than shrinking all
 
 
-def fit_labels(texts: list, size: float, legend_box, reserves: list[float], column_limit: float) -> list[float]:
-    """Shrink (down to 75%, all alike), then cut with an ellipsis, the legend labels
+def fit_labels(texts: list, size: float, legend_box, reserves: list[float], column_limit: float,
+               smallest: float = 0.0) -> list[float]:
+    """Shrink (down to 75% and not below `smallest` points, all alike), then cut with an ellipsis, the legend labels
     `texts` so that each leaves room for its own row's live column (`reserves`, widths in
     legend widths: the widest text that row shows) before `column_limit`; return where each
     label ends, in legend widths. A row whose live column is narrow lends its label the
@@ -110,7 +129,7 @@ def fit_labels(texts: list, size: float, legend_box, reserves: list[float], colu
     squeeze = [room / e for e, room in zip(ends, rooms) if room < e <= LONG_LABEL * middle]
     if squeeze:
         for t in texts:
-            t.set_fontsize(size * max(0.75, min(squeeze)))
+            t.set_fontsize(max(size * max(0.75, min(squeeze)), min(size, smallest)))
     for t, room in zip(texts, rooms):
         if end(t) > room and len(t.get_text()) > 1:
             _cut_to_fit(t, t.get_text(), " ,=(·", lambda t=t, room=room: end(t) <= room)

@@ -22,7 +22,7 @@ def overview(stage: Stage, tracks: Tracks, style: Style = Style()) -> np.ndarray
     with matplotlib.rc_context({**style.rc, "font.family": list(fonts.families())}):
         fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi)
         canvas = FigureCanvasAgg(fig)
-        layout.fit_title(fig, stage.title, style.font_size * 1.3)
+        layout.fit_title(fig, stage.title, style.text_size(1.3))
         ax = fig.add_axes((0.08, 0.1, 0.62, 0.8))
         draw_view("curve" if stage.dim == 1 else "contour", ax, stage, style)
         handles = []
@@ -42,7 +42,7 @@ def overview(stage: Stage, tracks: Tracks, style: Style = Style()) -> np.ndarray
             handles.append(Line2D([], [], markersize=7, markeredgecolor=style.edge,
                                   label=label + divergence_note(tracks, r), **st))
         legend = fig.legend(handles=handles, loc="center left", bbox_to_anchor=(0.71, 0.5),
-                            fontsize=style.font_size * 0.9, frameon=False)
+                            fontsize=style.text_size(0.9), frameon=False)
         for text in legend.get_texts():
             text.set_parse_math(False)  # a label is plain text: "$5" is five dollars
         canvas.draw()

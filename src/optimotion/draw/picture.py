@@ -9,7 +9,6 @@ from __future__ import annotations
 import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
@@ -17,14 +16,14 @@ from matplotlib.ticker import FuncFormatter
 from optimotion.draw import fonts, layout
 from optimotion.draw.monotext import MonoText
 from optimotion.draw.stage import Stage
-from optimotion.draw.style import GOLD, SADDLE_MARK, Style, racer_styles
+from optimotion.draw.style import GOLD, SADDLE_MARK, SURFACE_MAP, Style, racer_styles
 
 LIVE_PAD = 1            # points around a live number or note (the page pads its copy alike)
 LEGEND_MARKER_X = 0.11  # where a legend row's marker sits, in the legend's width
 
 WIDEST_NUMBER = "-1.23e-100"  # the widest text a live value takes (see frames.compact)
 LIVE_SIZE = 1.0               # live values and the epoch counter, in the picture's font size ...
-MIN_LIVE_POINTS = 8.0         # ... but never smaller (at 100 dpi: digits 8 px tall)
+MIN_LIVE_PIXELS = 11.0        # ... but never smaller (its em, in pixels: digits 8 px tall)
 BADGE_SIZE = 0.75             # "diverged at epoch N"
 
 
@@ -38,16 +37,16 @@ class Picture:
     """
 
     def __init__(self, stage: Stage, style: Style = Style()):
-        self.stage, self.style, self.fs = stage, style, style.font_size
+        self.stage, self.style, self.fs = stage, style, style.text_size()
         self.racer_styles = racer_styles(stage.kinds, style.theme)
         self._background, self._z_fit, self._live_size = None, None, None
         with self.theme():
             self.fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi)
             self.canvas = FigureCanvasAgg(self.fig)
-            self._title = layout.fit_title(self.fig, stage.title, self.fs * 1.3)
-            self._caption = layout.fit_subtitle(self.fig, self._title, stage.caption, self.fs * 0.75) \
+            self._title = layout.fit_title(self.fig, stage.title, self.style.text_size(1.3), style.smallest_text)
+            self._caption = layout.fit_subtitle(self.fig, self._title, stage.caption, self.style.text_size(0.75)) \
                 if stage.caption else None
-            rects = layout.rectangles(style.width, style.height, stage.dim, style.view, style.dpi)
+            rects = layout.rectangles(style.width, style.height, stage.dim, style.view, style.dpi, len(stage.labels))
             self.ax_z = self.fig.add_axes(rects.z_plot)
             self.ax_legend = self.fig.add_axes(rects.legend)
             self.ax_legend.set_axis_off()
@@ -88,7 +87,8 @@ class Picture:
         with self.theme():
             if self._caption is not None:
                 self._caption.remove()
-            self._caption = layout.fit_subtitle(self.fig, self._title, text, self.fs * 0.75) if text else None
+            size = self.style.text_size(0.75)
+            self._caption = layout.fit_subtitle(self.fig, self._title, text, size) if text else None
         self._background = None
 
     def fit_z(self, z_range: tuple[float, float], log: bool) -> None:
@@ -103,13 +103,19 @@ class Picture:
         self._z_fit, self._background = (tuple(z_range), log), None
 
     @property
+    def badge_size(self) -> float:
+        """The size of a "diverged at epoch N" badge."""
+        return self.style.text_size(BADGE_SIZE)
+
+    @property
     def live_size(self) -> float:
         """The size of live values and the epoch counter: hinted, antialiased, bold digits,
         legible at half the picture's size (a phone, a slide thumbnail); no taller than
         the legend's rows are apart."""
         if self._live_size is None:
-            size = max(self.fs * LIVE_SIZE, MIN_LIVE_POINTS * self.style.dpi / 100)
-            while size > 4 and self.live_height(size) > self._row_pixels:
+            smallest = MIN_LIVE_PIXELS * 72 / self.style.dpi * self.style.below_smallest
+            size = max(self.style.text_size(LIVE_SIZE), smallest)
+            while size > self.style.smallest_text and self.live_height(size) > self._row_pixels:
                 size *= 0.95
             self._live_size = size
         return self._live_size
@@ -126,8 +132,8 @@ class Picture:
         ax, stage = self.ax_z, self.stage
         ax.set_xlim(0, stage.epochs)
         self.fit_z(stage.zlim, stage.log_z)  # the surface's limits, until a run is attached
-        ax.set_xlabel("epoch", fontsize=self.fs)
-        ax.tick_params(labelsize=self.fs * 0.85)
+        ax.set_xlabel("epoch", fontsize=self.style.text_size())
+        ax.tick_params(labelsize=self.style.text_size(0.85))
         ax.grid(True, alpha=0.35)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
         ax.xaxis.get_major_locator().set_params(nbins=4)
@@ -136,10 +142,10 @@ class Picture:
         ax, n = self.ax_legend, len(self.stage.labels)
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
-        spacing = min(0.24, 0.76 / max(n - 1, 1))
+        spacing = layout.row_spacing(n)
         self.legend_rows = 0.86 - np.arange(n) * spacing
         self._row_pixels = spacing * ax.get_window_extent().height if n > 1 else float("inf")
-        fs = self.fs * (0.95 if n <= 4 else 0.8)
+        fs = self.style.text_size(0.95 if n <= 4 else 0.8)
         self.legend_marker_size = fs * 0.7
         texts = []
         for r, label in enumerate(self.stage.labels):
@@ -182,7 +188,8 @@ class Picture:
             text.set_fontsize(self._label_size)
         box = self.ax_legend.get_window_extent(self.canvas.get_renderer())
         self.labels_ends = layout.fit_labels(self.label_texts, self._label_size, box,
-                                             [width / box.width for width in live_widths], self.column_limit)
+                                             [width / box.width for width in live_widths], self.column_limit,
+                                             self.style.smallest_text)
         if [(t.get_text(), t.get_fontsize()) for t in self.label_texts] != before:
             self._background = None
 
@@ -195,13 +202,12 @@ def draw_view(kind: str, ax, stage: Stage, style: Style) -> None:
 
 
 def _draw_3d(ax, stage: Stage, style: Style) -> None:
-    fs = style.font_size
+    fs = style.text_size()
     xs, ys, zs = stage.mesh
     # Opaque faces tinted towards the background: translucent faces would show seams
     # where neighbours overlap, and the moving artists are blitted on top anyway.
     lo, hi = stage.zlim_plotted
-    tint = matplotlib.colormaps["viridis"](np.clip((zs - lo) / (hi - lo), 0, 1))
-    faces = style.surface_tint * tint + (1 - style.surface_tint) * np.array(to_rgba(style.paper))
+    faces = style.surface_colors((zs - lo) / (hi - lo))
     ax.plot_surface(xs, ys, zs, facecolors=faces, linewidth=0, edgecolor="none", antialiased=False,
                     shade=False, rcount=style.mesh, ccount=style.mesh)
     (x0, x1), (y0, y1) = stage.domain
@@ -213,10 +219,10 @@ def _draw_3d(ax, stage: Stage, style: Style) -> None:
     ax.set_xlabel(stage.axis_names[0], fontsize=fs, labelpad=2)
     ax.set_ylabel(stage.axis_names[1], fontsize=fs, labelpad=2)
     ax.set_zlabel(f"log₁₀ {stage.value_name}" if stage.log_z else stage.value_name, fontsize=fs, labelpad=1)
-    ax.tick_params(labelsize=fs * 0.8, pad=0)
+    ax.tick_params(labelsize=style.text_size(0.8), pad=0)
     # As many ticks as the view has room for (labels are about five characters wide), none
     # at the ends of x and y: their labels meet at the front corner.
-    room = ax.get_position().width * style.width / (fs * style.dpi / 72 * 5)
+    room = ax.get_position().width * style.width / (style.text_size(0.8) * style.dpi / 72 * 6)
     for axis in (ax.xaxis, ax.yaxis):
         axis.get_major_locator().set_params(nbins=int(np.clip(room / 2, 2, 4)), prune="both")
     ax.zaxis.get_major_locator().set_params(nbins=int(np.clip(room / 1.5, 3, 5)))
@@ -230,14 +236,15 @@ def _draw_3d(ax, stage: Stage, style: Style) -> None:
 
 def _draw_contour(ax, stage: Stage, style: Style) -> None:
     xs, ys, zs = stage.contour
-    ax.contourf(xs, ys, zs, levels=14, cmap="viridis", alpha=style.surface_tint + 0.05)
+    ax.contourf(xs, ys, zs, levels=14, cmap=SURFACE_MAP, alpha=style.surface_tint + 0.05)
     ax.contour(xs, ys, zs, levels=14, colors=style.edge, linewidths=0.4, alpha=0.35)
     (x0, x1), (y0, y1) = stage.domain
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    ax.set_xlabel(stage.axis_names[0], fontsize=style.font_size)
-    ax.set_ylabel(stage.axis_names[1], fontsize=style.font_size)
-    ax.tick_params(labelsize=style.font_size * 0.85)
+    ax.set_xlabel(stage.axis_names[0], fontsize=style.text_size())
+    ax.set_ylabel(stage.axis_names[1], fontsize=style.text_size())
+    ax.tick_params(labelsize=style.text_size(0.85))
+    ax.xaxis.get_major_locator().set_params(prune="lower")  # its first label would meet y's in the corner
     # Beside a 3-D view the map's room is tall and narrow: a round bowl would look oval.
     # Its units are kept equal there (the box shrinks to fit), unless the domain itself
     # is so long that the map would become a sliver.
@@ -253,9 +260,9 @@ def _draw_curve(ax, stage: Stage, style: Style) -> None:
     (x0, x1), = stage.domain
     ax.set_xlim(x0, x1)
     ax.set_ylim(*stage.zlim_plotted)
-    ax.set_xlabel("x", fontsize=style.font_size)
-    ax.set_ylabel("log₁₀ z" if stage.log_z else "z", fontsize=style.font_size)
-    ax.tick_params(labelsize=style.font_size * 0.85)
+    ax.set_xlabel("x", fontsize=style.text_size())
+    ax.set_ylabel("log₁₀ z" if stage.log_z else "z", fontsize=style.text_size())
+    ax.tick_params(labelsize=style.text_size(0.85))
     ax.grid(True, alpha=0.35)
 
 

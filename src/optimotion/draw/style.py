@@ -19,6 +19,7 @@ PRESETS = {"blog": (960, 540), "slides": (1280, 720), "square": (800, 800)}
 MIN_SIDE, MAX_SIDE = 16, 4096
 MIN_DPI, MAX_DPI = 50, 150  # beyond these the text no longer fits the layout
 MAX_ORBIT = 3600  # ten turns: more would only spin
+MIN_TEXT_PIXELS = 10  # no text smaller: legible in a notebook at 480x270 and on a phone
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency; lines also
 # differ by dash pattern and marker, so they survive greyscale printing.
@@ -34,7 +35,11 @@ IDENTITY = {
     "RAdam": (ORANGE, "d"), "RMSprop": (GREEN, "D"), "Adagrad": (SKY, "h"), "Adadelta": (SKY, "p"),
     "Lion": (GREEN, "H"),
 }
-DARK_THEME = {BLUE: SKY, SKY: BLUE}  # dark blue vanishes on a dark slide
+SURFACE_MAP = "viridis"
+# How far apart (CIE 1976 Delta E in L*a*b*) the colours that must be told apart are: a
+# racer and the surface under it, a sweep's shade and another optimizer's colour.
+APART = 20.0
+PAPER_CONTRAST = 2.0  # a sweep's shade against either theme's paper (WCAG luminance ratio)
 GOLD = "#FFD700"       # the minima's stars
 SADDLE_MARK = "#FFFFFF"  # the saddle points' crosses (black edge)
 
@@ -105,12 +110,30 @@ class Style:
 
     @property
     def font_scale(self) -> float:
-        """Text grows with the frame so that it stays legible at half size."""
-        return float(np.clip(min(self.width / 960, self.height / 540), 0.55, 2.0))
+        """Text grows and shrinks with the frame, but no smaller than 70% from 480x270 up,
+        so that it stays legible at half size; below that, it shrinks with the frame."""
+        scale = min(self.width / 960, self.height / 540)
+        return float(min(max(scale, 0.7), 2.0) if scale >= 0.5 else 1.4 * scale)
 
     @property
     def font_size(self) -> float:
         return 10.5 * self.font_scale
+
+    def text_size(self, share: float = 1.0) -> float:
+        """The size in points of a text `share` of the picture's font size, but never less
+        than MIN_TEXT_PIXELS tall (its em) in the frame."""
+        return max(self.font_size * share, self.smallest_text)
+
+    @property
+    def smallest_text(self) -> float:
+        """MIN_TEXT_PIXELS in points: no text of the picture is smaller, from 480x270 up
+        (a smaller frame has smaller text)."""
+        return MIN_TEXT_PIXELS * 72 / self.dpi * self.below_smallest
+
+    @property
+    def below_smallest(self) -> float:
+        """How much smaller than 480x270 the frame is (1 from there up): text limits shrink so."""
+        return min(1.0, self.width / 480, self.height / 270)
 
     @property
     def edge(self) -> str:
@@ -124,9 +147,16 @@ class Style:
 
     @property
     def surface_tint(self) -> float:
-        """How much of the colour map the surface shows over the paper: half on white (the
-        racers stand out), more on a dark slide (half of it there is a muddy olive)."""
-        return 0.5 if self.theme == "light" else 0.8
+        """How much of the colour map the surface shows over the paper: half, in either
+        theme, so that every racer's colour stays APART from it (tests/test_truth.py)."""
+        return 0.5
+
+    def surface_colors(self, heights) -> np.ndarray:
+        """The RGBA colours of the surface at `heights` from 0 (lowest) to 1."""
+        import matplotlib  # here: the command line imports this module before it quiets matplotlib
+
+        tint = matplotlib.colormaps[SURFACE_MAP](np.clip(heights, 0, 1))
+        return self.surface_tint * tint + (1 - self.surface_tint) * np.array([*rgb(self.paper), 1.0])
 
     @property
     def paper(self) -> str:
@@ -140,7 +170,8 @@ class Style:
 def racer_styles(kinds: Sequence[str], theme: str = "light") -> list[dict]:
     """Colour, dash and marker of each racer, from its optimizer's name (`kinds`).
 
-    An optimizer has its colour and marker in every scene (IDENTITY). Several racers of
+    An optimizer has its colour and marker in every scene (IDENTITY) and in both themes
+    (`theme` is kept for callers; the colours do not depend on it). Several racers of
     one optimizer (a sweep of a hyperparameter, or of noise) get ordered shades of its
     colour, dark to light in the scene's order; a racer whose colour another optimizer of
     the scene already has takes the next free palette colour. Dashes differ by position.
@@ -159,16 +190,56 @@ def racer_styles(kinds: Sequence[str], theme: str = "light") -> list[dict]:
         if len(same) > 1:
             for i, shade in zip(same, shades(color, len(same))):
                 colors[i] = shade
-    if theme == "dark":
-        colors = [DARK_THEME.get(c, c) for c in colors]
     return [dict(color=color, linestyle=DASHES[i % len(DASHES)], marker=marker)
             for i, (color, (_, marker)) in enumerate(zip(colors, base))]
 
 
 def shades(color: str, n: int) -> list[str]:
-    """`n` ordered shades of `color`, dark to light, all of its hue."""
+    """`n` ordered shades of `color`, dark to light, all of its hue: spread over the
+    lightnesses around its own at which the shade stays APART from every other palette
+    colour, and at PAPER_CONTRAST or more with both themes' paper (its live value is text
+    on it), within 0.2 of its own lightness."""
+    if n == 1:
+        return [color]
     hue, lightness, saturation = colorsys.rgb_to_hls(*rgb(color))
-    return [hex_color(colorsys.hls_to_rgb(hue, level, saturation)) for level in np.linspace(0.22, 0.62, n)]
+    levels = np.linspace(max(0.12, lightness - 0.2), min(0.85, lightness + 0.2), 41)
+    candidates = [np.array(colorsys.hls_to_rgb(hue, level, saturation)) for level in levels]
+    others = [rgb(c) for c in COLORS if c != color]
+    papers = [rgb(THEME_RC[theme]["axes.facecolor"]) for theme in THEMES]
+    apart = np.array([min(delta_e(c, other) for other in others) >= APART
+                      and min(contrast(c, paper) for paper in papers) >= PAPER_CONTRAST for c in candidates])
+    home = int(np.argmin(abs(levels - lightness)))
+    low = high = home
+    while low > 0 and apart[low - 1]:
+        low -= 1
+    while high < len(levels) - 1 and apart[high + 1]:
+        high += 1
+    spread = np.linspace(levels[low], levels[high], n)
+    return [hex_color(colorsys.hls_to_rgb(hue, level, saturation)) for level in spread]
+
+
+def lab(rgb_values) -> np.ndarray:
+    """sRGB in [0, 1] (..., 3) as CIE L*a*b* (D65)."""
+    rgb_values = np.asarray(rgb_values, dtype=float)[..., :3]
+    linear = np.where(rgb_values <= 0.04045, rgb_values / 12.92, ((rgb_values + 0.055) / 1.055) ** 2.4)
+    xyz = linear @ np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]).T
+    f = xyz / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(f > 216 / 24389, np.cbrt(f), (24389 / 27 * f + 16) / 116)
+    return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], axis=-1)
+
+
+def contrast(first, second) -> float:
+    """The WCAG contrast ratio of two sRGB colours (arrays in [0, 1]): 1 to 21."""
+    def luminance(c):
+        c = np.asarray(c, dtype=float)[:3]
+        return float(np.dot(np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4), [0.2126, 0.7152, 0.0722]))
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def delta_e(first, second) -> float:
+    """CIE 1976 colour difference of two sRGB colours (arrays in [0, 1])."""
+    return float(np.linalg.norm(lab(first) - lab(second)))
 
 
 NAMED = {"white": "#ffffff", "black": "#000000"}

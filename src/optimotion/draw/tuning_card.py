@@ -28,20 +28,20 @@ LOG_SPAN = 1e3      # scores that span more than this ratio get a log (or symmet
 def tuning_card(tuning, labels, kinds, style: Style = Style(), title: str = "", value_name: str = "z") -> np.ndarray:
     """The card, (height, width, 3) uint8, at the animation's size and theme."""
     styles = racer_styles(kinds, style.theme)
-    fs = style.font_size
     # np.errstate: a symmetric log axis overflows in exp() for scores near the largest float
     with matplotlib.rc_context({**style.rc, "font.family": list(fonts.families())}), np.errstate(all="ignore"):
         fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi)
         canvas = FigureCanvasAgg(fig)
-        heading = layout.fit_title(fig, f"{title} · tuning" if title else "Tuning", fs * 1.3)
-        layout.fit_subtitle(fig, heading, tuning.stamp(value_name), fs * 0.75)
+        heading = layout.fit_title(fig, f"{title} · tuning" if title else "Tuning", style.text_size(1.3))
+        layout.fit_subtitle(fig, heading, tuning.stamp(value_name), style.text_size(0.75))
         ax = fig.add_axes((0.1, 0.13, 0.5, 0.72))
         ax.set_xscale("log")
         below = np.where(tuning.scores <= tuning.start, tuning.scores, np.inf)  # what the axis holds
         height, scale = _y_axis(ax, np.append(below, tuning.start))
-        ax.set_xlabel("learning rate (each racer's peak lr)", fontsize=fs)
-        ax.set_ylabel(f"final {value_name}" + (" (mean over seeds)" if tuning.seeds > 1 else "") + scale, fontsize=fs)
-        ax.tick_params(labelsize=fs * 0.85)
+        ax.set_xlabel("learning rate (each racer's peak lr)", fontsize=style.text_size())
+        seeds = " (mean over seeds)" if tuning.seeds > 1 else ""
+        ax.set_ylabel(f"final {value_name}{seeds}{scale}", fontsize=style.text_size())
+        ax.tick_params(labelsize=style.text_size(0.85))
         ax.grid(True, which="major", alpha=0.35)
         ax.set_xlim(tuning.lrs[0] / 1.5, tuning.lrs[-1] * 1.5)
         handles = []
@@ -87,7 +87,7 @@ def tuning_card(tuning, labels, kinds, style: Style = Style(), title: str = "", 
         handles.append(Line2D([], [], linestyle=":", color=style.ink, label=f"the start: {value_name} "
                                                                             f"{compact(tuning.start)}"))
         legend = fig.legend(handles=handles, loc="center left", bbox_to_anchor=(0.63, 0.48), frameon=False,
-                            fontsize=fs * 0.85, labelspacing=0.9)
+                            fontsize=style.text_size(0.85), labelspacing=0.9)
         for text in legend.get_texts():
             text.set_parse_math(False)  # a label is plain text
         canvas.draw()

@@ -62,14 +62,22 @@ def _ended(returncode: int) -> str:
     return f"exit status {returncode}"
 
 
-def shared_palette(frames: Sequence[np.ndarray], key_colors: Sequence[str] = (), colors: int = 55) -> Image.Image:
+GIF_COLORS = 127  # the palette's entries; the 128th means "unchanged" (seven-bit codes)
+PALETTE_REFINING = 2  # k-means passes after the median cut: the surface's shading without steps
+
+
+def shared_palette(frames: Sequence[np.ndarray], key_colors: Sequence[str] = (), colors: int | None = None) \
+        -> Image.Image:
     """One palette for the whole animation, fitted on the first, middle and last frames.
 
     `key_colors` ("#rrggbb") are added exactly, so that lines and text keep their colour.
-    55 colours (the marks' own, then the rest fitted) show little loss on these
-    flat-coloured pictures, and leave the 56th entry of the GIF's table free to mean
-    "unchanged": six-bit codes, about a tenth fewer bytes than seven.
+    The rest of GIF_COLORS are fitted to what the keys are not, mostly the shaded surface:
+    with 55 it fell into stepped bands (the saddle's surface, blurred 3x3, was 10 levels
+    off the poster at the 95th percentile; 3 now, `bench/bench_banding.py`), and an
+    ordered dither would cost more bytes than the entries do. 127 leaves the 128th entry
+    of the GIF's table free to mean "unchanged": seven-bit codes.
     """
+    colors = colors or GIF_COLORS
     keys = [bytes.fromhex(color.lstrip("#")) for color in dict.fromkeys(c.lower() for c in key_colors)]
     picks = sorted({0, len(frames) // 2, len(frames) - 1})
     pixels = np.concatenate([frames[i].reshape(-1, 3) for i in picks])
@@ -77,7 +85,8 @@ def shared_palette(frames: Sequence[np.ndarray], key_colors: Sequence[str] = (),
     # fitted on all pixels, they would spend entries next to the keys (a white beside white).
     rest = pixels[~np.isin(_packed(pixels), [int.from_bytes(key, "big") for key in keys])]
     sample = Image.fromarray((rest if len(rest) else pixels)[None])
-    fitted = sample.quantize(colors=colors - len(keys), method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    fitted = sample.quantize(colors=colors - len(keys), method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE,
+                             kmeans=PALETTE_REFINING)
     entries = fitted.getpalette()[: 3 * (colors - len(keys))]
     palette = Image.new("P", (1, 1))
     palette.putpalette(entries + [channel for key in keys for channel in key])

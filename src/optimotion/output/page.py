@@ -1,11 +1,17 @@
 """The web page: one self-contained HTML file that plays a run, for a blog post or a course.
 
 The static picture is drawn once, on the same `Picture` the GIF's frames are drawn on, and
-embedded as a PNG in the GIF's palette. The moving parts (z lines, trails, markers, live
-values, the epoch counter) are drawn by the page's script (`web/player.js`) from the
-recorded run, at any epoch: every position and value is projected to pixels here, by the
-transforms that draw the frames, and the texts are formatted here, by the rules that
-write them in the GIF. Nothing is fetched: script, style, picture and data are in the file.
+embedded in the GIF's palette (a lossless WebP). The moving parts (z lines, trails,
+markers, live values, the epoch counter) are drawn by the page's script (`web/player.js`)
+from the recorded run, at any epoch: every position and value is projected to pixels
+here, by the transforms that draw the frames, and the texts are formatted here, by the
+rules that write them in the GIF. Nothing is fetched: script, style, picture and data
+are in the file.
+
+A landscape picture also comes laid out tall, for a phone held upright (`phone_style`):
+the same data built again by the same code for that picture, stored as what it changes
+(`_overlay`, its pixels as they differ from the wide picture's, `_relative`); the player
+shows whichever fits the window.
 
 Where a render has alternatives (a scene's `variants`, a sweep of one hyperparameter; or
 a tuned race and the race as written), each simulated by the render, the page offers a
@@ -21,6 +27,7 @@ import json
 import math
 import zlib
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 from matplotlib import rcParams
@@ -30,8 +37,9 @@ from PIL import Image
 
 from optimotion.draw import layout, monotext
 from optimotion.draw.frames import (
-    COUNTER_AT,
     COUNTER_PAD,
+    PACE_GAP,
+    counter_corner,
     EXIT_EDGE_WIDTH,
     EXIT_MARKER_SIZE,
     GLYPH_BOLD,
@@ -42,7 +50,7 @@ from optimotion.draw.frames import (
     LEGEND_HOLLOW_WIDTH,
     NEWEST_WIDER,
     NOTE_AT,
-    PACE_SIZE,
+    pace_size,
     FrameDrawer,
     compact,
 )
@@ -62,11 +70,13 @@ FAR = 1e5              # a pixel coordinate further out than this is stored as t
 
 
 def build(alternatives: Alternatives, stage: Stage, style: Style, fps: float, reel: Reel | None = None,
-          card: bytes | None = None, grid: StartGrid | None = None) -> bytes:
+          card: bytes | None = None, grid: StartGrid | None = None, phone: bool = True) -> bytes:
     """The page's bytes: `alternatives` are the races it plays (`Alternatives`: the
     scene's own run alone, or its variants, or a tuned race and the race as written),
     drawn as `stage` in `style`; `card` a PNG shown under the player (the tuning card);
-    `grid` the default race from every point of a grid, for a start anywhere.
+    `grid` the default race from every point of a grid, for a start anywhere; `phone`
+    whether a landscape picture also comes laid out tall, for a phone held upright
+    (`phone_style`).
 
     `reel` is the default race's (its frame epochs and z fit), as the GIF drew it; with
     one race the page shows exactly that.
@@ -83,29 +93,162 @@ def build(alternatives: Alternatives, stage: Stage, style: Style, fps: float, re
         low, high = min(r.z_range[0] for r in reels), max(r.z_range[1] for r in reels)
         log = all(r.z_log for r in reels) and low > 0
         reels = [r._replace(z_range=(low, high), z_log=log) for r in reels]
-    drawers = [FrameDrawer(stage_v, style, reel_v) for stage_v, reel_v in zip(stages, reels)]
-    colors = key_colors(style, [st["color"] for st in drawers[default].styles])
-    background = _static_picture(drawers[default])
-    label_box = _label_box(drawers)
+    races = Races(stages, reels, [run_v for _, run_v in scenes_runs], default, several)
     data = {
-        "width": style.width, "height": style.height, "fps": fps, "title": stage.title,
+        "fps": fps, "title": stage.title,
         "firstHold": encoders.FIRST_FRAME_HOLD_MS, "lastHold": encoders.LAST_FRAME_HOLD_MS,
         "paper": _hex(style.paper), "ink": _hex(style.ink), "edge": _hex(style.edge), "dpi": style.dpi,
-        "background": _data_uri(_png(background, colors)),
-        "racers": _racer_looks(drawers[default]), "stride": drawers[default].stride,
         "exitUp": _marker_outline("^"), "exitDown": _marker_outline("v"),
-        "views": [{"kind": kind, "clip": _box(drawers[default], ax)}
-                  for kind, ax in drawers[default].picture.position_axes],
-        "z": _z_plot(drawers[default]),
-        "counter": _counter(drawers[default]),
         "variants": None if not several else {
             "name": alternatives.name, "values": list(alternatives.values), "default": default},
-        "runs": [_run_data(drawer, label_box, colors, with_labels=several, run=run_v)
-                 for drawer, (_, run_v) in zip(drawers, scenes_runs)],
         "card": None if card is None else _data_uri(card),
-        "grid": None if grid is None else _grid_data(drawers[default], grid),
+        **_layout(races, style, grid),
     }
+    tall = phone_style(style) if phone else None
+    if tall is not None:  # what the tall picture changes: its pixels, and any text laid out anew
+        tall_layout = _layout(races, tall, grid)
+        _relative(data, tall_layout)
+        data["phone"] = _overlay(data, {**data, **tall_layout})
+        _pack_tracks(data["phone"])
+    _pack_tracks(data)
     return _html(data, stage.title, style)
+
+
+# -- the layouts: the picture as the style lays it out, and a phone's -------------------------
+PHONE = (380, 640)  # the phone layout's picture in CSS pixels: about a phone's width, upright
+PHONE_DENSITY = 1.5  # its pixels a CSS pixel (at 150 dpi): a phone's screen has 2 or 3
+
+
+def phone_style(style: Style) -> Style | None:
+    """The style of the page's phone layout: PHONE CSS pixels drawn at PHONE_DENSITY
+    pixels each and as many dpi (150: 570x960), tall (the view on top, the z plot and the
+    legend under it), so that on a phone held upright the picture fills the width, at
+    about its own CSS size, with its text at about 10 CSS pixels and as sharp as the
+    screen. None where the picture is not landscape (it is laid out tall already) or is
+    no wider than that (a phone shows it whole)."""
+    if style.width <= style.height or style.width <= PHONE[0]:
+        return None
+    width, height = (round(side * PHONE_DENSITY) for side in PHONE)
+    return replace(style, width=width, height=height, dpi=round(100 * PHONE_DENSITY))
+
+
+class Races(NamedTuple):
+    """The races a page plays, as `build` prepared them: each one's stage (its labels) and
+    reel (frames, and the z fit they share), its run; the default's index."""
+    stages: list[Stage]
+    reels: list[Reel]
+    runs: list[runner.Run]
+    default: int
+    several: bool
+
+
+def _layout(races: Races, style: Style, grid: StartGrid | None) -> dict:
+    """Everything of the page a picture's size decides, in `style`: the static picture,
+    the racers' looks, where the views, the z plot and the counter are, and each race's
+    (and a start grid's) tracks and legend in this picture's pixels."""
+    drawers = [FrameDrawer(stage_v, style, reel_v) for stage_v, reel_v in zip(races.stages, races.reels)]
+    first = drawers[races.default]
+    colors = key_colors(style, [st["color"] for st in first.styles])
+    label_box = _label_box(drawers)
+    return {
+        "width": style.width, "height": style.height,
+        "background": _data_uri(_webp(_static_picture(first), colors), "webp"),
+        "racers": _racer_looks(first), "stride": first.stride,
+        "views": [{"kind": kind, "clip": _box(first, ax)} for kind, ax in first.picture.position_axes],
+        "z": _z_plot(first),
+        "counter": _counter(first),
+        "runs": [_run_data(drawer, label_box, colors, with_labels=races.several, run=run_v)
+                 for drawer, run_v in zip(drawers, races.runs)],
+        "grid": None if grid is None else _grid_data(first, grid),
+    }
+
+
+SAME = object()  # what `_overlay` answers where nothing differs
+
+
+def _overlay(base, other):
+    """What `other` changes of `base`, both data of the page built by the same code (for
+    two layouts), for the player to lay over `base` (`overlay` in player.js): of a dict,
+    the keys whose values differ, each as its own overlay; of a list as long as the
+    other, the items that differ by index ({"3": ...}), unless it holds plain values and
+    more than an eighth of them differ (then the list: pixels' deltas deflate better
+    whole than picked out); else the value itself. SAME where nothing differs."""
+    if isinstance(base, dict) and isinstance(other, dict):
+        assert base.keys() <= other.keys(), "a key a layout lacks cannot be laid over"
+        changes = {}
+        for key, value in other.items():
+            change = _overlay(base[key], value) if key in base else value
+            if change is not SAME:
+                changes[key] = change
+        return changes or SAME
+    if isinstance(base, list) and isinstance(other, list) and len(base) == len(other):
+        changes = {str(i): change for i, (b, o) in enumerate(zip(base, other))
+                   if (change := _overlay(b, o)) is not SAME}
+        if not changes:
+            return SAME
+        nested = any(isinstance(o, (dict, list)) for o in other)
+        return changes if nested or 8 * len(changes) < len(other) else other
+    assert not (isinstance(base, list) and isinstance(other, dict)), "a dict laid over a list patches it"
+    return SAME if base == other else other
+
+
+def _starts(layout: dict):
+    """Every track of a layout (each race's racers' starts, then each grid start's racers')."""
+    for run in layout["runs"]:
+        for racer in run["tracks"]["racers"]:
+            yield from racer["starts"]
+    for start in (layout["grid"] or {}).get("tracks", []):
+        yield from start
+
+
+def _relative(base: dict, other: dict) -> None:
+    """Store `other`'s track pixels (another layout's, as exact) as they differ from a
+    straight-line fit of `base`'s: in each view and direction, and in the z plot, a pixel
+    p (in 1/SUBPIXELS) is floor(a * q + b + 0.5) + r, q the same point's in `base`, a and
+    b fitted over all points ("fits"), r mostly -1, 0 or 1 ("residuals"). Where the two
+    projections differ by a scale and a shift, as a tall view of the same camera does,
+    that deflates to a third of the pixels' own deltas; where not, it is as exact, only
+    larger. The player adds it up (`undelta` in player.js)."""
+    pairs = list(zip(_starts(base), _starts(other), strict=True))
+    if not pairs:
+        return
+
+    def fit(key) -> list[float]:
+        q = np.concatenate([_steps(key(b)) for b, _ in pairs]).astype(float)
+        p = np.concatenate([_steps(key(o)) for _, o in pairs]).astype(float)
+        near = (np.abs(q) < FAR * SUBPIXELS) & (np.abs(p) < FAR * SUBPIXELS)
+        if len(np.unique(q[near])) < 2:
+            return [0.0, 0.0]
+        return [float(f"{c:.10g}") for c in np.polyfit(q[near], p[near], 1)]
+
+    views = [[fit(lambda t, v=v, i=i: t["views"][v][i]) for i in (0, 1)] for v in range(len(base["views"]))]
+    z = fit(lambda t: t["z"])
+
+    def residuals(q_deltas, p_deltas, line) -> list[int]:
+        (a, b), q, p = line, _steps(q_deltas).astype(float), _steps(p_deltas)
+        return (p - np.floor(a * q + b + 0.5).astype(np.int64)).tolist()
+
+    for mine, theirs in pairs:
+        theirs["residuals"] = {"views": [[residuals(qs, ps, line) for qs, ps, line in zip(qv, pv, lines)]
+                                         for qv, pv, lines in zip(mine["views"], theirs["views"], views)],
+                               "z": residuals(mine["z"], theirs["z"], z)}
+        theirs["views"], theirs["z"] = mine["views"], mine["z"]  # the same as `base`'s: left out of its overlay
+    other["fits"] = {"views": views, "z": z}
+
+
+def _steps(deltas: list[int]) -> np.ndarray:
+    """Delta-coded pixels (`_coded`) as they add up, in 1/SUBPIXELS."""
+    return np.cumsum(np.asarray(deltas, dtype=np.int64))
+
+
+def _pack_tracks(data: dict) -> None:
+    """The tracks of each race and of a start grid (or their overlays), packed (`_packed`)."""
+    runs = data.get("runs") or {}
+    for run in runs.values() if isinstance(runs, dict) else runs:
+        if "tracks" in run:
+            run["tracks"] = _packed(run["tracks"])
+    if data.get("grid") and "tracks" in data["grid"]:
+        data["grid"]["tracks"] = _packed(data["grid"]["tracks"])
 
 
 def _reel(scene, run: runner.Run, stage: Stage) -> Reel:
@@ -136,8 +279,17 @@ def _png(pixels: np.ndarray, colors) -> bytes:
     return out.getvalue()
 
 
-def _data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+def _webp(pixels: np.ndarray, colors) -> bytes:
+    """A picture in the GIF's palette, as a lossless WebP: the same pixels as `_png`'s, in
+    a fifth to a quarter fewer bytes (every browser that runs the player shows WebP)."""
+    image, = encoders.quantized([pixels], colors)
+    out = io.BytesIO()
+    image.convert("RGB").save(out, format="WEBP", lossless=True, quality=100, method=4)
+    return out.getvalue()
+
+
+def _data_uri(image: bytes, kind: str = "png") -> str:
+    return f"data:image/{kind};base64," + base64.b64encode(image).decode("ascii")
 
 
 def _label_box(drawers) -> list[int]:
@@ -219,11 +371,16 @@ def _z_plot(drawer: FrameDrawer) -> dict:
 
 def _counter(drawer: FrameDrawer) -> dict:
     picture, style = drawer.picture, drawer.style
-    x, y = picture.ax_z.transAxes.transform(COUNTER_AT)
+    x, y = counter_corner(picture)  # the box's bottom right, above the z plot
     cell, height = monotext.cell(picture.live_size, style.dpi)
-    return {"right": float(x), "top": float(style.height - y), "font": _points_to_pixels(picture.live_size, style.dpi),
-            "cell": cell, "line": height, "pad": COUNTER_PAD, "digits": len(f"{drawer.stage.epochs:,}"),
-            "pace": PACE_SIZE}
+    digits = len(f"{drawer.stage.epochs:,}")
+    pace_cell, pace_height = monotext.cell(pace_size(picture), style.dpi)
+    counter_width = cell * len(f"epoch {'0' * digits}") + 2 * COUNTER_PAD
+    return {"right": float(x), "top": float(style.height - y - height - 2 * COUNTER_PAD),
+            "font": _points_to_pixels(picture.live_size, style.dpi), "cell": cell, "line": height, "pad": COUNTER_PAD,
+            "digits": digits, "pace": pace_size(picture) / picture.live_size,
+            "paceRight": float(x - counter_width - PACE_GAP),
+            "paceTop": float(style.height - y - pace_height - 2 * COUNTER_PAD)}
 
 
 # -- one run (a variant) -----------------------------------------------------------------
@@ -233,7 +390,7 @@ def _run_data(drawer: FrameDrawer, label_box, colors, with_labels: bool, run: ru
     box = legend.get_window_extent(picture.canvas.get_renderer())
     rows = [float(style.height - legend.transAxes.transform((0, y))[1]) for y in picture.legend_rows]
     number_cell, number_line = monotext.cell(picture.live_size, style.dpi)
-    note_size = picture.fs * BADGE_SIZE
+    note_size = picture.badge_size
     note_cell, note_line = monotext.cell(note_size, style.dpi)
     marker_x, _ = legend.transAxes.transform((LEGEND_MARKER_X, 0))
     data = {
@@ -245,13 +402,14 @@ def _run_data(drawer: FrameDrawer, label_box, colors, with_labels: bool, run: ru
             "markerSize": _points_to_pixels(picture.legend_marker_size, style.dpi),
             "hollowWidth": _points_to_pixels(LEGEND_HOLLOW_WIDTH, style.dpi),
             "rowHeight": float(min(np.diff(rows)) if len(rows) > 1 else number_line * 2),
-            "prefix": stage.live_prefix, "value": stage.value_name, "widest": drawer.widest_number(),
+            "prefix": drawer.live_prefix, "value": stage.value_name,
+            "widest": [drawer.widest_number(r) for r in range(len(stage.labels))],
             "number": {"font": _points_to_pixels(picture.live_size, style.dpi), "cell": number_cell,
                        "line": number_line, "pad": LIVE_PAD},
             "note": {"font": _points_to_pixels(note_size, style.dpi), "cell": note_cell, "line": note_line,
                      "pad": LIVE_PAD},
         },
-        "tracks": _packed(_tracks(drawer)),
+        "tracks": _tracks(drawer),
     }
     phases = drawer.reel.phases or (None,) * len(drawer.frame_epochs)
     data["holds"] = [SLOW_HOLD_MS if phase is not None else 0 for phase in phases]
@@ -407,8 +565,8 @@ def _grid_data(drawer: FrameDrawer, grid: StartGrid) -> dict:
         "shape": list(grid.shape), "frames": frames, "pixels": pixels,
         "starts": [[compact(float(c)) for c in point] for point in grid.points],
         "spacing": [compact(d) for d in grid.spacing], "axes": list(stage.axis_names[:stage.dim]),
-        "prefix": replace(stage, starts=grid.points[:1]).live_prefix,
-        "tracks": _packed(starts),
+        "prefix": replace(stage, starts=grid.points[:1]).live_prefix if drawer.live_prefix else "",
+        "tracks": starts,
     }
 
 

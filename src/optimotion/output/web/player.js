@@ -3,6 +3,12 @@
 // from the recorded run in the page's data. Every position is already in pixels, projected
 // by the transforms that draw the GIF, and every text already formatted as the GIF writes
 // it: this script only chooses what to show at an epoch, and draws it.
+//
+// A page may carry a second layout of the same run, for a phone held upright
+// ("phone": what its tall picture changes of the page's data, see page.py's _overlay):
+// the player shows it while the window is narrower than 600 CSS pixels and taller than
+// wide, and switches between the two as the window turns, keeping the moment, the play,
+// the racers shown, the variant and the start.
 "use strict";
 (function () {
   const data = JSON.parse(document.getElementById("data").textContent);
@@ -11,7 +17,10 @@
   const frame = $("frame"), stage = $("stage"), canvas = $("canvas"), ctx = canvas.getContext("2d");
   const playButton = $("play"), scrub = $("scrub"), speedSelect = $("speed"), loopBox = $("loop");
   const epochText = $("epoch"), counter = $("counter"), tip = $("tip"), legend = $("legend");
-  const W = data.width, H = data.height;
+  let W = data.width, H = data.height;
+  let L = data;  // the layout on show: the page's own (data) or the phone's (data.phone laid over it)
+  const layouts = [];  // each: {data: the layout's data, runs, gridTracks}
+  let layout = -1;  // which one is on show
 
   const state = {
     variant: data.variants ? data.variants.default : 0,
@@ -20,8 +29,8 @@
     start: null,  // a start anywhere: the grid point the race restarted from (null: the scene's own)
   };
   const GLYPHS = ["gradient", "momentum", "box", "step"];
-  let runs = [];  // per variant: {frames, legend, labels, racers: [{starts: [...], live: [...]}]}
-  let gridTracks = null, gridRun = null;  // a start anywhere: every grid point's tracks; the one shown
+  let runs = [];  // the layout's, per variant: {frames, legend, labels, racers: [{starts: [...], live: [...]}]}
+  let gridTracks = null, gridRun = null;  // a start anywhere: every grid point's tracks (the layout's); the one shown
   const defaultVariant = data.variants ? data.variants.default : 0;
 
   function current() {  // the run on show
@@ -34,11 +43,23 @@
     return JSON.parse(await new Response(stream).text());
   }
 
-  function undelta(deltas) {
+  function undelta(deltas, fit, residuals) {  // pixels; fit and residuals: another layout's (page.py's _relative)
     const out = new Float64Array(deltas.length);
     let sum = 0;
-    for (let i = 0; i < deltas.length; i++) { sum += deltas[i]; out[i] = sum / SUBPIXELS; }
+    for (let i = 0; i < deltas.length; i++) {
+      sum += deltas[i];
+      out[i] = (fit ? Math.floor(fit[0] * sum + fit[1] + 0.5) + residuals[i] : sum) / SUBPIXELS;
+    }
     return out;
+  }
+
+  function pixels(track, fits) {  // a track's pixels in every view and in the z plot, in the layout's picture
+    const r = track.residuals;
+    return {
+      views: track.views.map((xy, v) => xy.map((deltas, i) => undelta(deltas, fits && fits.views[v][i],
+                                                                      fits && r.views[v][i]))),
+      z: undelta(track.z, fits && fits.z, fits && r.z),
+    };
   }
 
   function lastTrue(flags) {  // for each epoch: the latest epoch up to it whose flag is "1" (-1: none)
@@ -48,62 +69,79 @@
     return out;
   }
 
+  function overlay(base, over) {  // another layout's data: what it changes (page.py's _overlay) laid over `base`
+    if (over === null || typeof over !== "object" || Array.isArray(over) || base === null || typeof base !== "object") {
+      return over;
+    }
+    const out = Array.isArray(base) ? base.slice() : { ...base };
+    for (const [key, value] of Object.entries(over)) out[key] = overlay(base[key], value);
+    return out;
+  }
+
   async function load() {
-    runs = await Promise.all(data.runs.map(async (run) => {
-      const tracks = await inflate(run.tracks);
-      return {
-        ...run,
-        racers: tracks.racers.map((racer) => ({
-          live: racer.live,
-          starts: racer.starts.map((start) => ({
-            last: start.last, exit: start.exit, values: start.values, inView: start.inView,
-            inDomain: start.inDomain, seen: lastTrue(start.inView),
-            views: start.views.map(([xs, ys]) => [undelta(xs), undelta(ys)]),
-            z: undelta(start.z),
+    const own = await Promise.all(data.runs.map((run) => inflate(run.tracks)));
+    const ownGrid = data.grid ? await inflate(data.grid.tracks) : null;
+    const prepare = async (layoutData, base) => ({  // base: the page's own layout's, or null for that one
+      data: layoutData,
+      runs: await Promise.all(layoutData.runs.map(async (run, k) => {
+        const tracks = base ? overlay(own[k], await inflate(run.tracks)) : own[k];
+        return {
+          ...run,
+          racers: tracks.racers.map((racer) => ({
+            live: racer.live,
+            starts: racer.starts.map((start) => ({
+              last: start.last, exit: start.exit, values: start.values, inView: start.inView,
+              inDomain: start.inDomain, seen: lastTrue(start.inView), ...pixels(start, layoutData.fits),
+            })),
           })),
-        })),
-      };
-    }));
-    if (data.grid) gridTracks = await inflate(data.grid.tracks);
+        };
+      })),
+      gridTracks: !data.grid ? null : base ? overlay(ownGrid, await inflate(layoutData.grid.tracks)) : ownGrid,
+    });
+    layouts.push(await prepare(data, null));
+    if (data.phone) layouts.push(await prepare(overlay(data, data.phone), layouts[0]));
   }
 
   /* start anywhere */
 
   // -- layout ---------------------------------------------------------------------------
+  // The phone's layout while the window is narrow and upright: its text then shows at
+  // about its own size, where the wide picture would show it at a third of that.
+  const upright = data.phone && window.matchMedia ? window.matchMedia("(max-width: 599px) and (orientation: portrait)")
+    : null;
+
+  function chooseLayout() {
+    useLayout(upright && upright.matches ? 1 : 0);
+  }
+
+  function useLayout(k) {  // the moment, the play, the racers shown, the variant and the start stay
+    if (k === layout) return;
+    const first = layout < 0;
+    layout = k;
+    ({ data: L, runs, gridTracks } = layouts[k]);
+    W = L.width; H = L.height;
+    if (state.start !== null) gridRun = gridRunFor(state.start);
+    document.body.classList.toggle("phone", k === 1);
+    setUpPicture();
+    buildLegend();
+    fit();
+    if (!first) render();
+  }
+
   function fit() {
-    const scale = Math.min(1, frame.clientWidth / W) || 1;
+    const room = frame.clientWidth / W;  // the phone's picture fills the width; the page's is no larger than drawn
+    const scale = (layout === 1 ? room : Math.min(1, room)) || 1;
     stage.style.transform = `scale(${scale})`;
     frame.style.height = `${H * scale}px`;
     state.scale = scale;
+    Object.assign(tip.style, {  // 13 CSS pixels at any scale (a phone's picture shows at two thirds), within the picture
+      fontSize: `${13 / scale}px`, padding: `${3 / scale}px ${6 / scale}px`, borderRadius: `${4 / scale}px`,
+      maxWidth: `${W - 8}px`,
+    });
   }
 
   function setUpStage() {
-    $("player").style.maxWidth = `${W}px`;  // the controls as wide as the picture, the whole centred
-    stage.style.width = `${W}px`;
-    stage.style.height = `${H}px`;
     document.documentElement.style.setProperty("--veil", data.paper + "cc");
-    const picture = $("picture");
-    picture.src = data.background;
-    picture.width = W; picture.height = H;
-    const dpr = Math.max(1, Math.min(3, window.devicePixelRatio || 1));
-    canvas.width = Math.round(W * dpr); canvas.height = Math.round(H * dpr);
-    canvas.style.width = `${W}px`; canvas.style.height = `${H}px`;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const c = data.counter;
-    const text = `epoch ${"0".repeat(c.digits)}`;
-    const width = c.cell * text.length + 2 * c.pad, height = c.line + 2 * c.pad;
-    Object.assign(counter.style, {
-      left: `${Math.round(c.right - width)}px`, top: `${Math.round(c.top)}px`, width: `${width}px`,
-      height: `${height}px`, padding: `${c.pad}px`, fontSize: `${c.font}px`, lineHeight: `${c.line}px`,
-      color: data.ink, background: data.paper, letterSpacing: letterSpacing(c.font, c.cell),
-    });
-    epochText.style.width = `${c.digits}ch`;
-    const paceFont = c.font * c.pace, paceCell = c.cell * c.pace, paceLine = c.line * c.pace;
-    Object.assign($("pace").style, {  // under the counter, right-aligned with it, as the GIF draws it
-      right: `${Math.round(W - c.right)}px`, top: `${Math.round(c.top) + height}px`, padding: `${c.pad}px`,
-      fontSize: `${paceFont}px`, lineHeight: `${paceLine}px`, fontWeight: "normal", color: data.ink,
-      background: data.paper, letterSpacing: letterSpacing(paceFont, paceCell),
-    });
     scrub.max = current().frames.length - 1;
     if (data.variants) {
       const v = data.variants, slider = $("variant");
@@ -113,24 +151,53 @@
       slider.value = state.variant;
       slider.addEventListener("input", () => setVariant(Number(slider.value)));
     }
-    fit();
     new ResizeObserver(fit).observe(frame);
+    if (upright) upright.addEventListener("change", chooseLayout);
+  }
+
+  function setUpPicture() {  // the layout's picture, canvas and counter
+    // The controls as wide as the page's picture, the whole centred; the phone's, as wide as the window.
+    $("player").style.maxWidth = layout === 1 ? "none" : `${W}px`;
+    stage.style.width = `${W}px`;
+    stage.style.height = `${H}px`;
+    const picture = $("picture");
+    picture.src = L.background;
+    picture.width = W; picture.height = H;
+    const dpr = Math.max(1, Math.min(3, window.devicePixelRatio || 1));
+    canvas.width = Math.round(W * dpr); canvas.height = Math.round(H * dpr);
+    canvas.style.width = `${W}px`; canvas.style.height = `${H}px`;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const c = L.counter;
+    const text = `epoch ${"0".repeat(c.digits)}`;
+    const width = c.cell * text.length + 2 * c.pad, height = c.line + 2 * c.pad;
+    Object.assign(counter.style, {
+      left: `${Math.round(c.right - width)}px`, top: `${Math.round(c.top)}px`, width: `${width}px`,
+      height: `${height}px`, padding: `${c.pad}px`, fontSize: `${c.font}px`, lineHeight: `${c.line}px`,
+      color: data.ink, background: data.paper, letterSpacing: letterSpacing(c.font, c.cell),
+    });
+    epochText.style.width = `${c.digits}ch`;
+    const paceFont = c.font * c.pace, paceCell = c.cell * c.pace, paceLine = c.line * c.pace;
+    Object.assign($("pace").style, {  // left of the counter, bottoms aligned, as the GIF draws it
+      right: `${Math.round(W - c.paceRight)}px`, top: `${Math.round(c.paceTop)}px`, padding: `${c.pad}px`,
+      fontSize: `${paceFont}px`, lineHeight: `${paceLine}px`, fontWeight: "normal", color: data.ink,
+      background: data.paper, letterSpacing: letterSpacing(paceFont, paceCell),
+    });
   }
 
   function buildLegend() {
     legend.textContent = "";
-    const run = current(), L = run.legend;
-    run.entries = data.racers.map((look, r) => {
-      const row = L.rows[r];
+    const run = current(), lg = run.legend;
+    run.entries = L.racers.map((look, r) => {
+      const row = lg.rows[r];
       const button = document.createElement("button");
       button.type = "button";
       button.className = "entry" + (state.hidden[r] ? " off" : "");
       button.setAttribute("aria-pressed", String(!state.hidden[r]));
       button.setAttribute("aria-label", `${run.labels[r]}: show or hide`);
       button.title = `${run.labels[r]}: click to hide or show`;
-      const left = L.x0 + 0.03 * L.width, right = L.x0 + L.columnLimit * L.width;
+      const left = lg.x0 + 0.03 * lg.width, right = lg.x0 + lg.columnLimit * lg.width;
       Object.assign(button.style, {
-        left: `${left}px`, top: `${row - L.rowHeight / 2}px`, width: `${right - left}px`, height: `${L.rowHeight}px`,
+        left: `${left}px`, top: `${row - lg.rowHeight / 2}px`, width: `${right - left}px`, height: `${lg.rowHeight}px`,
       });
       button.addEventListener("click", () => toggle(r));
       const live = document.createElement("span");
@@ -140,11 +207,11 @@
       return { button, live };
     });
     const labels = $("labels");
+    labels.hidden = !run.labelImage;
     if (run.labelImage) {
       const [x, y, w, h] = run.labelBox;
       labels.src = run.labelImage;
       Object.assign(labels.style, { left: `${x}px`, top: `${y}px`, width: `${w}px`, height: `${h}px` });
-      labels.hidden = false;
     }
   }
 
@@ -225,7 +292,7 @@
 
   function trailPoints(from, to, start) {  // as the GIF samples a trail: the ends, and multiples of the stride
     if (start.kept) return Array.from(start.kept).filter((e) => e >= from && e <= to);  // a grid start's kept epochs
-    const stride = data.stride, points = [from];
+    const stride = L.stride, points = [from];
     for (let i = (Math.floor(from / stride) + 1) * stride; i < to; i += stride) points.push(i);
     points.push(to);
     return points;
@@ -246,7 +313,7 @@
   function render() {
     const run = current(), epoch = state.epoch, previous = previousFrameEpoch(epoch);
     ctx.clearRect(0, 0, W, H);
-    data.racers.forEach((look, r) => {
+    L.racers.forEach((look, r) => {
       const racer = run.racers[r];
       if (!state.hidden[r]) {
         racer.starts.forEach((start) => drawRacer(run, look, start, epoch, previous));
@@ -266,7 +333,7 @@
 
   function drawRacer(run, look, start, epoch, previous) {
     const last = Math.min(epoch, start.last);
-    const z = data.z;
+    const z = L.z;
     ctx.save();
     clipTo(z.clip);
     ctx.beginPath();
@@ -282,7 +349,7 @@
       marker(up ? data.exitUp : data.exitDown, x, y, look.exitSize, look.color, data.edge, look.exitEdge);
     }
     const seen = start.seen[last];
-    data.views.forEach((view, v) => {
+    L.views.forEach((view, v) => {
       ctx.save();
       clipTo(view.clip);
       for (const [from, to] of [[0, Math.min(previous, last)], [Math.min(previous, last), last]]) {
@@ -308,8 +375,8 @@
         const [r, , code, view, cut, dot, ...xy] = item;
         if (state.hidden[r]) continue;
         ctx.save();
-        clipTo(data.views[view].clip);
-        drawGlyph(data.racers[r], GLYPHS[code], cut, dot, xy);
+        clipTo(L.views[view].clip);
+        drawGlyph(L.racers[r], GLYPHS[code], cut, dot, xy);
         ctx.restore();
       }
     }
@@ -371,21 +438,21 @@
   }
 
   function drawLive(run, r, epoch) {
-    const L = run.legend, look = data.racers[r], span = run.entries[r].live;
+    const lg = run.legend, look = L.racers[r], span = run.entries[r].live;
     const content = run.racers[r].live[epoch];
     const note = content.startsWith("!"), away = content.startsWith("^");  // away: out of the view
-    const text = note ? content.slice(1) : `${L.prefix}${content.slice(away ? 1 : 0).padEnd(L.widest)}`;
-    const font = note ? L.note : L.number;
+    const text = note ? content.slice(1) : `${lg.prefix}${content.slice(away ? 1 : 0).padEnd(lg.widest[r])}`;
+    const font = note ? lg.note : lg.number;
     const width = font.cell * text.length + 2 * font.pad, height = font.line + 2 * font.pad;
     // As the GIF places it: right-aligned at the legend's right edge, or further right
     // (up to the next view) where the longest label would touch it.
-    const right = Math.min(Math.max(0.98, L.labelsEnd[r] + L.gap + width / L.width), L.columnLimit);
-    const x = L.x0 + right * L.width, row = L.rows[r];
+    const right = Math.min(Math.max(0.98, lg.labelsEnd[r] + lg.gap + width / lg.width), lg.columnLimit);
+    const x = lg.x0 + right * lg.width, row = lg.rows[r];
     span.textContent = text;
     span.className = "live" + (state.hidden[r] ? " off" : "");
     // A text wider than its row's room (a note a picked start says, which the GIF never
     // laid out for): smaller, right edge kept, rather than over the label.
-    const room = (L.columnLimit - L.labelsEnd[r] - L.gap) * L.width;
+    const room = (lg.columnLimit - lg.labelsEnd[r] - lg.gap) * lg.width;
     span.style.transform = width > room ? `scale(${Math.max(0.4, room / width)})` : "";
     span.style.transformOrigin = "right center";
     Object.assign(span.style, {
@@ -395,7 +462,7 @@
       letterSpacing: letterSpacing(font.font, font.cell),
     });
     if ((note || away) && !state.hidden[r]) {
-      marker(look.outline, L.markerX, row, L.markerSize, data.paper, look.color, L.hollowWidth);
+      marker(look.outline, lg.markerX, row, lg.markerSize, data.paper, look.color, lg.hollowWidth);
     }
   }
 
@@ -416,7 +483,7 @@
   function hover(event) {
     const box = stage.getBoundingClientRect(), scale = state.scale || 1;
     const mx = (event.clientX - box.left) / scale, my = (event.clientY - box.top) / scale;
-    const run = current(), z = data.z, [zx, zy, zw, zh] = z.clip;
+    const run = current(), z = L.z, [zx, zy, zw, zh] = z.clip;
     let best = null, bestDistance = 9;
     run.racers.forEach((racer, r) => {
       if (state.hidden[r]) return;
@@ -433,9 +500,9 @@
         }
         const seen = start.seen[last];
         if (seen >= 0) {
-          data.views.forEach((view, v) => {
+          L.views.forEach((view, v) => {
             const d = Math.hypot(start.views[v][0][seen] - mx, start.views[v][1][seen] - my);
-            if (d < Math.max(bestDistance, data.racers[r].markerSize)) { best = [r, s, seen]; bestDistance = d; }
+            if (d < Math.max(bestDistance, L.racers[r].markerSize)) { best = [r, s, seen]; bestDistance = d; }
           });
         }
       });
@@ -443,7 +510,8 @@
     if (!best) { tip.hidden = true; return; }
     tip.textContent = describe(run, ...best);
     tip.hidden = false;
-    const left = Math.min(mx + 12, W - tip.offsetWidth - 4), top = my > H / 2 ? my - 30 : my + 14;
+    const css = 1 / (state.scale || 1);  // a CSS pixel, in the picture's: the tip keeps its size
+    const left = Math.min(mx + 12 * css, W - tip.offsetWidth - 4), top = my > H / 2 ? my - 30 * css : my + 14 * css;
     Object.assign(tip.style, { left: `${Math.max(0, left)}px`, top: `${top}px` });
   }
 
@@ -528,8 +596,8 @@
 
   async function main() {
     await load();
+    chooseLayout();
     setUpStage();
-    buildLegend();
     if (data.variants) $("variantValue").textContent = data.variants.values[state.variant];
     if (data.card) { $("cardImage").src = data.card; $("card").hidden = false; }
     playButton.addEventListener("click", () => play(!state.playing));
@@ -564,7 +632,9 @@
       get epoch() { return state.epoch; },
       get variant() { return state.variant; },
       get start() { return state.start; },  // the grid point raced from (null: the scene's own start)
-      gridPoint: (g, view = 0) => data.grid.pixels[view][g],  // where a grid point is, in the picture's pixels
+      get layout() { return layout === 1 ? "phone" : "page"; },  // the picture on show: the page's own or the phone's
+      get scale() { return state.scale; },  // CSS pixels a pixel of the picture takes
+      gridPoint: (g, view = 0) => L.grid.pixels[view][g],  // where a grid point is, in the picture's pixels
       show: (epoch) => { play(false); showEpoch(epoch); },
       markerAt(racer, start = 0, view = 0) {  // the racer's marker now, in the picture's pixels
         const track = current().racers[racer].starts[start];

@@ -5,13 +5,12 @@
   function gridTrack(track, epochs) {  // a kept-epochs track as the player's dense arrays (NaN between)
     const kept = new Int32Array(track.epochs.length);
     track.epochs.reduce((sum, d, i) => (kept[i] = sum + d), 0);
-    const size = track.last + 1, views = track.views.map(([xs, ys]) => {
-      const ux = undelta(xs), uy = undelta(ys);
+    const size = track.last + 1, shown = pixels(track, L.fits), views = shown.views.map(([ux, uy]) => {
       const dx = new Float64Array(size).fill(NaN), dy = new Float64Array(size).fill(NaN);
       kept.forEach((e, i) => { dx[e] = ux[i]; dy[e] = uy[i]; });
       return [dx, dy];
     });
-    const z = new Float64Array(size).fill(NaN), uz = undelta(track.z);
+    const z = new Float64Array(size).fill(NaN), uz = shown.z;
     const inView = new Array(size).fill("0"), inDomain = new Array(size).fill("0");
     kept.forEach((e, i) => { z[e] = uz[i]; inView[e] = track.inView[i]; inDomain[e] = track.inDomain[i]; });
     const view = inView.join("");
@@ -20,6 +19,19 @@
   }
 
   let moved = false;  // whether the last click moved the slider back to the default race
+
+  function gridRunFor(g) {  // the race from grid point g, in the layout's pixels
+    const base = runs[defaultVariant], G = L.grid, epochs = base.racers[0].live.length;
+    return {
+      ...base, frames: G.frames, holds: G.frames.map(() => 0), glyphs: null, notes: null, states: null,
+      legend: { ...base.legend, prefix: G.prefix },  // one start: "z = ", not a median's
+      racers: gridTracks[g].map((track) => {
+        const live = new Array(epochs).fill("");
+        G.frames.forEach((e, i) => { live[e] = track.live[i]; });
+        return { live, starts: [gridTrack(track, epochs)] };
+      }),
+    };
+  }
 
   function setStart(g) {
     play(false);
@@ -31,16 +43,7 @@
         $("variant").value = defaultVariant; state.variant = defaultVariant; moved = true;
         $("variantValue").textContent = data.variants.values[defaultVariant];
       }
-      const base = runs[defaultVariant], G = data.grid, epochs = base.racers[0].live.length;
-      gridRun = {
-        ...base, frames: G.frames, holds: G.frames.map(() => 0), glyphs: null, notes: null, states: null,
-        legend: { ...base.legend, prefix: G.prefix },  // one start: "z = ", not a median's
-        racers: gridTracks[g].map((track) => {
-          const live = new Array(epochs).fill("");
-          G.frames.forEach((e, i) => { live[e] = track.live[i]; });
-          return { live, starts: [gridTrack(track, epochs)] };
-        }),
-      };
+      gridRun = gridRunFor(g);
       state.start = g;
     }
     buildLegend();
@@ -67,12 +70,12 @@
     if (!data.grid) return;
     const box = stage.getBoundingClientRect(), scale = state.scale || 1;
     const mx = (event.clientX - box.left) / scale, my = (event.clientY - box.top) / scale;
-    data.views.forEach((view, v) => {
+    L.views.forEach((view, v) => {
       const [x, y, w, h] = view.clip;
       if (mx < x || mx > x + w || my < y || my > y + h) return;
       let best = 0, bestDistance = Infinity;
       const curve = data.grid.shape.length === 1;  // a 1-D curve: the nearest x, wherever along the curve
-      data.grid.pixels[v].forEach(([px, py], g) => {
+      L.grid.pixels[v].forEach(([px, py], g) => {
         const d = curve ? Math.abs(px - mx) : Math.hypot(px - mx, py - my);
         if (d < bestDistance) { best = g; bestDistance = d; }
       });
@@ -82,8 +85,8 @@
 
   function drawSnapped() {  // the grid point the race started from, ringed and crossed in every view
     if (state.start === null) return;
-    data.views.forEach((view, v) => {
-      const [x, y] = data.grid.pixels[v][state.start], r = 9;
+    L.views.forEach((view, v) => {
+      const [x, y] = L.grid.pixels[v][state.start], r = 9;
       ctx.save();
       clipTo(view.clip);
       ctx.setLineDash([]);
