@@ -541,7 +541,7 @@ def hostile(tmp_path_factory):
 
     scene = Scene(surface="saddle", start=(20.75, 0.5), epochs=40, title=HOSTILE_TITLE,
                   optimizers=dict(zip(HOSTILE_LABELS, (SGD(lr=0.005), Adam(lr=0.005), RMSprop(lr=0.005)))))
-    movie = optimotion.render(scene, size=(320, 180), jobs=1, poster=True)
+    movie = optimotion.render(scene, size=SIZE, jobs=1, poster=True)  # with a phone layout
     folder = tmp_path_factory.mktemp("hostile")
     page = folder / "page.html"
     movie.save(page)
@@ -558,18 +558,19 @@ def test_a_title_and_labels_are_text_in_the_page(hostile):
     assert body.count("<script") == 2  # the data and the player, no more
     data = page_data(hostile[0])
     assert data["title"] == HOSTILE_TITLE and data["runs"][0]["labels"] == list(HOSTILE_LABELS)
+    assert data["phone"]["width"] == 570  # the phone's layout's data is data too
 
 
-@pytest.mark.parametrize("which", ["page", "notebook"])
+@pytest.mark.parametrize("which", ["page", "phone", "notebook"])
 def test_no_script_of_a_scene_runs_in_the_page_or_the_notebook(browser, hostile, which):
-    """Opened in Chromium, neither the page nor the notebook's inline output fires a
-    dialog, and the player runs, showing the labels as written."""
-    context = browser.new_context(viewport=VIEWPORT)
+    """Opened in Chromium, neither the page (on a desktop or a phone) nor the notebook's
+    inline output fires a dialog, and the player runs, showing the labels as written."""
+    context = browser.new_context(viewport=PHONE if which == "phone" else VIEWPORT)
     dialogs = []
     page = context.new_page()
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto((hostile[0] if which == "page" else hostile[1]).as_uri())
-    frame = page if which == "page" else page.frame_locator("iframe")
+    page.goto((hostile[1] if which == "notebook" else hostile[0]).as_uri())
+    frame = page.frame_locator("iframe") if which == "notebook" else page
     if which == "notebook":
         assert page.get_attribute("iframe", "sandbox") == "allow-scripts"  # no same origin: not the notebook's
         player = page.frames[1]
@@ -577,6 +578,7 @@ def test_no_script_of_a_scene_runs_in_the_page_or_the_notebook(browser, hostile,
         player = page.main_frame
     player.wait_for_function("document.body.dataset.ready", timeout=15_000)
     assert player.evaluate("document.body.dataset.ready") == "true"
+    assert player.evaluate("animatePlayer.layout") == ("phone" if which == "phone" else "page")
     labels = [frame.locator(f"#legend .entry >> nth={r}").get_attribute("aria-label") for r in range(3)]
     assert labels == [f"{label}: show or hide" for label in HOSTILE_LABELS]
     assert player.evaluate("document.title") == HOSTILE_TITLE
