@@ -103,7 +103,7 @@ def phases() -> dict[str, float]:
     frames = pool.render_frames(stage, reel, style, 2, list(range(len(reel.frame_epochs))))
     times[f"draw {len(frames)} frames (2 processes)"] = time.perf_counter() - started
     started = time.perf_counter()
-    colors = key_colors(style, [st["color"] for st in racer_styles(stage.kinds, style.theme)])
+    colors = key_colors(style, [st["color"] for st in racer_styles(stage.kinds)])
     encoders.encode(frames, "gif", 10.0, colors)
     times["encode the GIF"] = time.perf_counter() - started
     times["baseline: the Gradient Descent Variants notebook's loop, one racer after another"] = baseline_training(scene)

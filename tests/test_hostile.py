@@ -20,6 +20,17 @@ posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX processes, sig
 SMALL = ("--epochs", "10", "--size", "96x54", "--jobs", "1")
 
 
+def finished(process: subprocess.Popen, timeout: float) -> tuple:
+    """The process's (stdout, stderr) once it ends; killed, and the test failed, if it has
+    not ended within `timeout` seconds."""
+    try:
+        return process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+
+
+
 def animate_process(*args, cwd, timeout=120, **kwargs):
     return subprocess.run([sys.executable, "-m", "optimotion", *map(str, args)], cwd=cwd, capture_output=True,
                           timeout=timeout, **kwargs)
@@ -197,11 +208,7 @@ def test_a_scene_that_ignores_the_stop_signals_still_stops(tmp_path):
         time.sleep(0.05)
     time.sleep(0.2)  # loaded, and simulating
     process.send_signal(signal.SIGTERM)
-    try:
-        _, err = process.communicate(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise
+    _, err = finished(process, timeout=10)
     assert process.returncode == 143 and err == "animate: terminated; nothing was written\n"
 
 
@@ -462,11 +469,7 @@ def test_what_a_scene_starts_never_doubles_holds_or_deafens_the_command(tmp_path
     if scene == "deaf":
         time.sleep(3)
         process.send_signal(signal.SIGTERM)
-    try:
-        out, err = process.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise
+    out, err = finished(process, timeout=30)
     if scene == "deaf":
         assert process.returncode == 143 and err == "animate: terminated; nothing was written\n"
     else:

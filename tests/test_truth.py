@@ -96,12 +96,17 @@ def test_one_optimizer_one_colour_and_marker_in_every_scene_and_shades_for_a_swe
 
 def test_an_optimizers_colour_is_the_same_in_both_themes():
     """The dark theme swapped blue and sky blue: SGD took Adagrad's colour."""
-    kinds = [*looks.IDENTITY, "SGD", "SGD"]  # and a sweep's shades
-    assert looks.racer_styles(kinds, "light") == looks.racer_styles(kinds, "dark")
-    movie = optimotion.render("saddle", epochs=10, size=(320, 180), theme="dark", jobs=1)
     from optimotion.draw.picture import Picture
-    drawn = Picture(movie.stage, movie.style).racer_styles
-    assert [st["color"] for st in drawn] == [looks.IDENTITY[k][0] for k in movie.stage.kinds]
+    from optimotion.optimizers import Adagrad
+
+    scene = Scene("bowl", start=(1.0, 1.0), optimizers=[SGD(lr=0.1), SGD(lr=0.2), Adagrad(lr=0.1), Adam(lr=0.1)],
+                  epochs=4)  # a sweep's shades, and the two blues that were swapped
+    movie = optimotion.render(scene, size=(320, 180), theme="dark", jobs=1)
+    drawn = {theme: [st["color"] for st in Picture(movie.stage, looks.Style(320, 180, theme=theme)).racer_styles]
+             for theme in looks.THEMES}
+    assert drawn["dark"] == drawn["light"]
+    assert drawn["dark"][2:] == [looks.SKY, looks.VERMILION]
+    assert [looks.rgb(c)[2] > looks.rgb(c)[0] for c in drawn["dark"][:2]] == [True, True]  # SGD's blue shades
 
 
 @pytest.mark.parametrize("theme", looks.THEMES)

@@ -392,7 +392,7 @@ class Animation:
         return lines
 
     def key_colors(self, style: Style) -> list[str]:
-        return key_colors(style, [st["color"] for st in racer_styles(self.stage.kinds, style.theme)])
+        return key_colors(style, [st["color"] for st in racer_styles(self.stage.kinds)])
 
     def to_bytes(self, fmt: str = "gif") -> bytes:
         """The file's bytes in `fmt` (gif, mp4, webp, png, csv, html), without writing a file."""

@@ -95,15 +95,13 @@ class FrameDrawer:
             self.picture.set_caption(" · ".join(filter(None, (self.stage.caption, self.tracks.glyphs.key))))
         self._number_width, self._short_notes, self.live_prefix = None, False, self.stage.live_prefix
         self.picture.fit_legend(self._live_widths())
-        if self.picture.shortest_label() < float("inf"):  # the long notes cut a label: try the short ones
+        if self.picture.cut_rows():  # the long notes cut a label: try the short ones
             self._short_notes = True
             self.picture.fit_legend(self._live_widths())
-        if self.picture.shortest_label() < float("inf") and self.live_prefix:  # then the values without "z = "
+        if self.picture.cut_rows() and self.live_prefix:  # then the values without "z = "
             self.live_prefix = ""
             self.picture.fit_legend(self._live_widths())
-        cut = [r for r, (text, label) in enumerate(zip(self.picture.label_texts, self.stage.labels))
-               if text.get_text() != label]
-        if cut:  # then those rows keep only the room their own numbers take
+        if cut := self.picture.cut_rows():  # then those rows keep only the room their own numbers take
             for r in cut:
                 self._number_width[r] = self._own_widths[r]
             self.picture.fit_legend(self._live_widths())
@@ -216,9 +214,7 @@ class FrameDrawer:
                                         background=self.style.paper))
         pace = self.pace(frame_index)
         if pace:  # left of the counter: the frames' pace, so that a change of pace is seen, not felt
-            counter_width = MonoText(0, 0, counter, transform=None, size=picture.live_size, weight="bold",
-                                     pad=COUNTER_PAD).extent(self.style.dpi)[0]
-            picture.ax_z.add_artist(MonoText(x - counter_width - PACE_GAP, y, pace, transform=None, ha="right",
+            picture.ax_z.add_artist(MonoText(*pace_corner(picture, counter), pace, transform=None, ha="right",
                                             pad=COUNTER_PAD, va="bottom", size=pace_size(picture),
                                             color=self.style.ink, background=self.style.paper))
 
@@ -585,3 +581,12 @@ def counter_corner(picture) -> tuple[float, float]:
     COUNTER_LIFT above the z plot's top right corner."""
     box = picture.ax_z.get_window_extent()
     return float(box.x1), float(box.y1 + COUNTER_LIFT)
+
+
+def pace_corner(picture, counter: str) -> tuple[float, float]:
+    """Where the pace's box has its bottom right corner, in the figure's pixels: PACE_GAP
+    left of the box of the counter's text `counter` (as wide at every epoch)."""
+    x, y = counter_corner(picture)
+    width, _ = MonoText(0, 0, counter, transform=None, size=picture.live_size, weight="bold",
+                        pad=COUNTER_PAD).extent(picture.style.dpi)
+    return x - width - PACE_GAP, y

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from optimotion.draw.style import below_smallest
+
 GAP = 0.04     # between a legend label and the live column, in legend widths
 LABEL_X = 0.2  # where legend labels start, in legend widths
 ROW_PIXELS = 16  # a legend row's height at 100 dpi: its live value at the smallest text size
@@ -36,7 +38,7 @@ def rectangles(width: int, height: int, dim: int, view: str, dpi: int = 100, row
     kinds = view_kinds(dim, view)
     # Left of and under the z plot: its tick labels and axis label, which grow with dpi and
     # keep at least the smallest text's size in a small frame.
-    shrink = min(1.0, width / 480, height / 270)  # below 480x270 the text shrinks with the frame
+    shrink = below_smallest(width, height)  # below 480x270 the text shrinks with the frame
     margin = min(0.3, max(0.09 * max(1.0, dpi / 100), 52 * shrink * dpi / 100 / width))
     bottom = min(0.3, max(0.12, 36 * shrink * dpi / 100 / height))
     right = 0.985 - 0.05 * max(1.0, dpi / 100)  # of a 3-D view: its z label stands out right of its box

@@ -26,7 +26,7 @@ def overview(stage: Stage, tracks: Tracks, style: Style = Style()) -> np.ndarray
         ax = fig.add_axes((0.08, 0.1, 0.62, 0.8))
         draw_view("curve" if stage.dim == 1 else "contour", ax, stage, style)
         handles = []
-        for r, (label, st) in enumerate(zip(stage.labels, racer_styles(stage.kinds, style.theme))):
+        for r, (label, st) in enumerate(zip(stage.labels, racer_styles(stage.kinds))):
             trails = []  # one artist per racer for all its starts (a grid of thousands included)
             for s in range(stage.n_starts):
                 diverged = tracks.diverged_at[r, s]

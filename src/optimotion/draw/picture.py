@@ -38,7 +38,7 @@ class Picture:
 
     def __init__(self, stage: Stage, style: Style = Style()):
         self.stage, self.style, self.fs = stage, style, style.text_size()
-        self.racer_styles = racer_styles(stage.kinds, style.theme)
+        self.racer_styles = racer_styles(stage.kinds)
         self._background, self._z_fit, self._live_size = None, None, None
         with self.theme():
             self.fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi)
@@ -169,11 +169,10 @@ class Picture:
         widest = self.stage.live_prefix + WIDEST_NUMBER
         self.fit_legend(self.live_width(widest))
 
-    def shortest_label(self) -> float:
-        """The characters kept by the most cut legend label (inf when none is cut)."""
-        kept = [len(t.get_text().rstrip("…")) for t, label in zip(self.label_texts, self.stage.labels)
-                if t.get_text() != label]
-        return min(kept, default=float("inf"))
+    def cut_rows(self) -> list[int]:
+        """The legend rows whose label is cut."""
+        return [r for r, (text, label) in enumerate(zip(self.label_texts, self.stage.labels))
+                if text.get_text() != label]
 
     def fit_legend(self, live_widths) -> None:
         """Make each label leave room for its row's live column, `live_widths` pixels wide

@@ -56,6 +56,11 @@ THEME_RC = {
 STEADY_RC = {"path.simplify": False}
 
 
+def below_smallest(width: int, height: int) -> float:
+    """How much smaller than 480x270 a frame is (1 from there up): text limits shrink so."""
+    return min(1.0, width / 480, height / 270)
+
+
 def check_size(width, height) -> tuple[int, int]:
     """(width, height) in pixels, each side from MIN_SIDE to MAX_SIDE."""
     expected = f"a whole number of pixels from {MIN_SIDE} to {MAX_SIDE}"
@@ -132,8 +137,7 @@ class Style:
 
     @property
     def below_smallest(self) -> float:
-        """How much smaller than 480x270 the frame is (1 from there up): text limits shrink so."""
-        return min(1.0, self.width / 480, self.height / 270)
+        return below_smallest(self.width, self.height)
 
     @property
     def edge(self) -> str:
@@ -167,11 +171,11 @@ class Style:
         return THEME_RC[self.theme]["text.color"]
 
 
-def racer_styles(kinds: Sequence[str], theme: str = "light") -> list[dict]:
+def racer_styles(kinds: Sequence[str]) -> list[dict]:
     """Colour, dash and marker of each racer, from its optimizer's name (`kinds`).
 
-    An optimizer has its colour and marker in every scene (IDENTITY) and in both themes
-    (`theme` is kept for callers; the colours do not depend on it). Several racers of
+    An optimizer has its colour and marker in every scene (IDENTITY), in both themes.
+    Several racers of
     one optimizer (a sweep of a hyperparameter, or of noise) get ordered shades of its
     colour, dark to light in the scene's order; a racer whose colour another optimizer of
     the scene already has takes the next free palette colour. Dashes differ by position.
@@ -218,22 +222,26 @@ def shades(color: str, n: int) -> list[str]:
     return [hex_color(colorsys.hls_to_rgb(hue, level, saturation)) for level in spread]
 
 
-def lab(rgb_values) -> np.ndarray:
-    """sRGB in [0, 1] (..., 3) as CIE L*a*b* (D65)."""
+SRGB_TO_XYZ = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])  # D65
+
+
+def xyz(rgb_values) -> np.ndarray:
+    """sRGB in [0, 1] (..., 3, or 4 with alpha) as CIE XYZ (D65); Y is the luminance."""
     rgb_values = np.asarray(rgb_values, dtype=float)[..., :3]
     linear = np.where(rgb_values <= 0.04045, rgb_values / 12.92, ((rgb_values + 0.055) / 1.055) ** 2.4)
-    xyz = linear @ np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]).T
-    f = xyz / np.array([0.95047, 1.0, 1.08883])
+    return linear @ SRGB_TO_XYZ.T
+
+
+def lab(rgb_values) -> np.ndarray:
+    """sRGB in [0, 1] (..., 3) as CIE L*a*b* (D65)."""
+    f = xyz(rgb_values) / np.array([0.95047, 1.0, 1.08883])
     f = np.where(f > 216 / 24389, np.cbrt(f), (24389 / 27 * f + 16) / 116)
     return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], axis=-1)
 
 
 def contrast(first, second) -> float:
     """The WCAG contrast ratio of two sRGB colours (arrays in [0, 1]): 1 to 21."""
-    def luminance(c):
-        c = np.asarray(c, dtype=float)[:3]
-        return float(np.dot(np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4), [0.2126, 0.7152, 0.0722]))
-    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    light, dark = sorted((float(xyz(first)[1]), float(xyz(second)[1])), reverse=True)
     return (light + 0.05) / (dark + 0.05)
 
 

@@ -27,7 +27,7 @@ LOG_SPAN = 1e3      # scores that span more than this ratio get a log (or symmet
 
 def tuning_card(tuning, labels, kinds, style: Style = Style(), title: str = "", value_name: str = "z") -> np.ndarray:
     """The card, (height, width, 3) uint8, at the animation's size and theme."""
-    styles = racer_styles(kinds, style.theme)
+    styles = racer_styles(kinds)
     # np.errstate: a symmetric log axis overflows in exp() for scores near the largest float
     with matplotlib.rc_context({**style.rc, "font.family": list(fonts.families())}), np.errstate(all="ignore"):
         fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi)

@@ -38,8 +38,8 @@ from PIL import Image
 from optimotion.draw import layout, monotext
 from optimotion.draw.frames import (
     COUNTER_PAD,
-    PACE_GAP,
     counter_corner,
+    pace_corner,
     EXIT_EDGE_WIDTH,
     EXIT_MARKER_SIZE,
     GLYPH_BOLD,
@@ -152,7 +152,7 @@ def _layout(races: Races, style: Style, grid: StartGrid | None) -> dict:
     label_box = _label_box(drawers)
     return {
         "width": style.width, "height": style.height,
-        "background": _data_uri(_webp(_static_picture(first), colors), "webp"),
+        "background": _picture_uri(_static_picture(first), colors, "webp"),
         "racers": _racer_looks(first), "stride": first.stride,
         "views": [{"kind": kind, "clip": _box(first, ax)} for kind, ax in first.picture.position_axes],
         "z": _z_plot(first),
@@ -271,21 +271,17 @@ def _static_picture(drawer: FrameDrawer) -> np.ndarray:
     return np.asarray(Image.fromarray(np.asarray(picture.canvas.buffer_rgba())).convert("RGB"))
 
 
-def _png(pixels: np.ndarray, colors) -> bytes:
-    """A picture in the GIF's palette (the same colours, and a small file)."""
+def _picture_uri(pixels: np.ndarray, colors, kind: str = "png") -> str:
+    """A picture in the GIF's palette (the same colours, and a small file), as a data URI:
+    a PNG, or a lossless WebP (the same pixels, in a fifth to a quarter fewer bytes; every
+    browser that runs the player shows WebP)."""
     image, = encoders.quantized([pixels], colors)
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return out.getvalue()
-
-
-def _webp(pixels: np.ndarray, colors) -> bytes:
-    """A picture in the GIF's palette, as a lossless WebP: the same pixels as `_png`'s, in
-    a fifth to a quarter fewer bytes (every browser that runs the player shows WebP)."""
-    image, = encoders.quantized([pixels], colors)
-    out = io.BytesIO()
-    image.convert("RGB").save(out, format="WEBP", lossless=True, quality=100, method=4)
-    return out.getvalue()
+    if kind == "webp":
+        image.convert("RGB").save(out, format="WEBP", lossless=True, quality=100, method=4)
+    else:
+        image.save(out, format="PNG", optimize=True)
+    return _data_uri(out.getvalue(), kind)
 
 
 def _data_uri(image: bytes, kind: str = "png") -> str:
@@ -374,13 +370,12 @@ def _counter(drawer: FrameDrawer) -> dict:
     x, y = counter_corner(picture)  # the box's bottom right, above the z plot
     cell, height = monotext.cell(picture.live_size, style.dpi)
     digits = len(f"{drawer.stage.epochs:,}")
-    pace_cell, pace_height = monotext.cell(pace_size(picture), style.dpi)
-    counter_width = cell * len(f"epoch {'0' * digits}") + 2 * COUNTER_PAD
+    _, pace_height = monotext.cell(pace_size(picture), style.dpi)
+    pace_x, pace_y = pace_corner(picture, f"epoch {'0' * digits}")
     return {"right": float(x), "top": float(style.height - y - height - 2 * COUNTER_PAD),
             "font": _points_to_pixels(picture.live_size, style.dpi), "cell": cell, "line": height, "pad": COUNTER_PAD,
             "digits": digits, "pace": pace_size(picture) / picture.live_size,
-            "paceRight": float(x - counter_width - PACE_GAP),
-            "paceTop": float(style.height - y - pace_height - 2 * COUNTER_PAD)}
+            "paceRight": float(pace_x), "paceTop": float(style.height - pace_y - pace_height - 2 * COUNTER_PAD)}
 
 
 # -- one run (a variant) -----------------------------------------------------------------
@@ -418,7 +413,7 @@ def _run_data(drawer: FrameDrawer, label_box, colors, with_labels: bool, run: ru
     if with_labels:
         x, y, w, h = label_box
         crop = _static_picture(drawer)[y:y + h, x:x + w]
-        data["labelImage"], data["labelBox"] = _data_uri(_png(crop, colors)), label_box
+        data["labelImage"], data["labelBox"] = _picture_uri(crop, colors), label_box
     return data
 
 
