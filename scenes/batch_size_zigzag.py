@@ -19,5 +19,5 @@ SCENE = Scene(
     ],
     epochs=1000,
     seed=42,
-    title="Batch GD vs mini-batch vs single-sample SGD: MSE of y = w·x + b",
+    title="Full batch, mini-batch, one sample: SGD fits y = w·x + b",
 )

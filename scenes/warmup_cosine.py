@@ -20,5 +20,5 @@ SCENE = Scene(
             lr=warmup_cosine(0.003, warmup=WARMUP, t_max=EPOCHS - WARMUP, start_factor=0.01)),
     },
     epochs=EPOCHS,
-    title="Warm-up + cosine schedule: momentum (β = 0.9) on Rosenbrock",
+    title="Warm-up + cosine: momentum (β = 0.9) on Rosenbrock",
 )

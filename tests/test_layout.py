@@ -1,6 +1,7 @@
 """No text is clipped or overlaps another, in any preset, view, theme and dpi: the title,
 axis labels, tick labels (2-D and 3-D), legend labels, live values, badges and counter."""
 import itertools
+import math
 
 import pytest
 from matplotlib.transforms import Bbox
@@ -33,10 +34,13 @@ def text_boxes(picture, drawn) -> list[tuple[str, Bbox]]:
         for axis in [ax.xaxis, ax.yaxis] + ([ax.zaxis] if hasattr(ax, "zaxis") else []):
             if axis.label.get_visible() and axis.label.get_text():
                 boxes.append((f"{name} {axis.axis_name} label", axis.label.get_window_extent(renderer)))
-            lo, hi = sorted(axis.get_view_interval())
+            # (on a log axis, in decades: a slack of the linear span would take in 1e-21 below 1.6e-11)
+            scale = math.log10 if axis.get_scale() == "log" else float
+            lo, hi = sorted(scale(v) for v in axis.get_view_interval())
             slack = 1e-9 * (hi - lo)
             for tick in axis.get_major_ticks():
-                if lo - slack <= tick.get_loc() <= hi + slack:
+                loc = tick.get_loc()
+                if (scale is float or loc > 0) and lo - slack <= scale(loc) <= hi + slack:
                     for label in (tick.label1, tick.label2):
                         if label.get_visible() and label.get_text():
                             boxes.append((f"{name} {axis.axis_name} tick", label.get_window_extent(renderer)))
@@ -113,6 +117,38 @@ def test_no_label_is_cut_while_the_legend_has_room(name, view):
     picture = drawer(_run(name), Style(view=view)).picture
     assert [t.get_text() for t in picture.label_texts] == list(picture.stage.labels)
     assert all(t.get_fontsize() >= 0.75 * picture.fs * 0.95 for t in picture.label_texts)
+
+
+SMALLEST = ["ackley_pits", "batch_size_zigzag", "parabola_race", "rosenbrock_adam_crawls", "rosenbrock_race",
+            "saddle_escape", "sparse_gradients", "warmup_cosine", "learning_rates", "adam_equalises"]
+
+
+@pytest.mark.parametrize("name", SMALLEST)
+def test_at_the_smallest_size_no_label_is_cut_and_no_text_leaves_the_frame(name):
+    """At 480x270 (the notebook's size) labels were cut with room to spare below them
+    ('Adagrad(lr=0.05, eps…', 'RMSprop(lr=0.005, alph…'), two titles were cut, and the
+    3-D views' axis labels stood out of the frame. A label too long for its row now gives
+    its value a line of its own under it, and its own words that line's start."""
+    picture = drawer(_run(name), Style(width=480, height=270))
+    drawn = picture.artists(len(picture.frame_epochs) - 1)
+    assert picture.picture.cut_rows() == []
+    assert not picture.picture._title.get_text().endswith("…")
+    assert layout_problems(picture.picture, drawn) == []
+
+
+def test_a_label_too_long_for_its_line_goes_on_under_it_before_its_value():
+    scene = scenes.load("saddle").with_options(
+        optimizers={"SGD(lr=0.001, momentum=0, dampening=0)": SGD(lr=0.001), "Adam": Adam(lr=0.1)},
+        epochs=60)
+    picture = drawer(simulate(scene), Style(width=480, height=270))
+    drawn = picture.artists(len(picture.frame_epochs) - 1)
+    shown = picture.picture
+    assert shown.wrapped == [0] and shown.label_rests[0] is not None and shown.cut_rows() == []
+    rest = shown.label_rests[0].get_window_extent(shown.canvas.get_renderer())
+    value = next(a for a in drawn if isinstance(a, MonoText) and a.y == shown.value_rows[0])
+    x1 = shown.ax_legend.transAxes.transform((value.x, value.y))[0]
+    assert x1 - value.extent(shown.style.dpi)[0] > rest.x1  # the value after the label's rest, on its line
+    assert layout_problems(shown, drawn) == []
 
 
 def text_sizes(picture, drawn) -> list[tuple[str, float]]:

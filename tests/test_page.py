@@ -17,6 +17,8 @@ from PIL import Image
 import optimotion
 from conftest import page_data
 from optimotion.draw.frames import compact
+from optimotion.optimizers import SGD
+from optimotion.scenes import Scene, every
 
 pytestmark = pytest.mark.xdist_group("browser")  # one browser for all these tests
 
@@ -282,6 +284,28 @@ def test_screenshots_match_the_gif_frames(opened, saddle, saddle_gif):
         shots[index] = shot
     first, last = shots.values()
     assert np.mean(np.abs(first - last).max(axis=-1) > 64) > 0.02  # two moments do differ
+
+
+def test_markers_spread_apart_at_the_end_are_where_the_gif_draws_them(opened, tmp_path):
+    """Two racers that run alike end on one point; the last frame draws their markers
+    aside, each whole, a line leading back: the page as the GIF."""
+    scene = Scene("bowl", start=(5.0, 2.0), epochs=40, show_epoch=every(10),
+                  optimizers={"one": SGD(lr=0.1), "two": SGD(lr=0.1)})
+    movie = optimotion.render(scene, size=SIZE, jobs=1)
+    path = tmp_path / "together.html"
+    movie.save(path)
+    (spread,) = page_data(path)["runs"][0]["spread"]
+    assert all(place is not None for place in spread)
+    shot = opened(path, fragment=f"#epoch={movie.frame_epochs[-1]}").stage_shot()
+    gif = movie.frames[-1].astype(int)
+    colors = [np.array([int(look["color"][i:i + 2], 16) for i in (1, 3, 5)]) for look in page_data(path)["racers"]]
+    for (_, _, x1, y1), color in zip(spread, colors):  # each marker drawn aside, in its colour, in both
+        box = np.s_[round(y1) - 2: round(y1) + 3, round(x1) - 2: round(x1) + 3]
+        assert np.abs(shot[box] - color).max() < 24 and np.abs(gif[box] - color).max() < 24, (x1, y1)
+    left = opened(path, fragment=f"#epoch={movie.frame_epochs[-2]}").stage_shot()  # the frame before: not spread
+    x0, y0, x1, y1 = spread[0]
+    box = np.s_[round(y1) - 3: round(y1) + 4, round(x1) - 3: round(x1) + 4]
+    assert np.abs(shot[box] - left[box]).max() > 64
 
 
 # -- variants --------------------------------------------------------------------------------

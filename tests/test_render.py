@@ -367,7 +367,7 @@ def test_long_labels_leave_room_for_the_widest_live_value(view):
     labels = {round(t.get_position()[1], 6): t.get_window_extent(layout) for t in picture.picture.ax_legend.texts}
     values = [a for a in drawn if isinstance(a, MonoText) and a.get_transform() is picture.picture.ax_legend.transAxes]
     views = [ax.get_window_extent(layout) for _, ax in picture.picture.position_axes]
-    assert values and len(labels) == 2
+    assert values and len(labels) >= 2 and picture.picture.cut_rows() == []  # a long label may take two lines
     for value in values:
         x1 = picture.picture.ax_legend.transAxes.transform((value.x, value.y))[0]
         x0 = x1 - value.extent(picture.style.dpi)[0]

@@ -8,12 +8,16 @@ import subprocess
 import imageio_ffmpeg
 import numpy as np
 import pytest
+from matplotlib.lines import Line2D
+from matplotlib.transforms import IdentityTransform
 from PIL import Image
 
 import optimotion
 from conftest import drawer
+from optimotion.draw import fan
 from optimotion.draw import style as looks
 from optimotion.draw.monotext import MonoText
+from optimotion.draw.style import Style
 from optimotion.optimizers import SGD, Adam
 from optimotion.scenes import Scene, every
 from optimotion.simulation.runner import simulate
@@ -178,3 +182,38 @@ def test_the_z_plot_holds_every_value_of_a_racer_in_view():
     values = run.values[:, :, 0]
     assert values.min() < scene.surface.zlim[0]  # the old limits cut the winner off
     assert lo <= values.min() and values.max() <= hi and picture.picture.ax_z.get_yscale() == "log"
+
+
+# -- the end state: markers that would hide each other are drawn apart ----------------------
+def test_markers_at_one_place_are_spread_round_it_each_whole():
+    points, sizes = np.array([[100.0, 50.0]] * 4 + [[300.0, 50.0]]), np.array([10.0, 12.0, 8.0, 10.0, 10.0])
+    placed = fan.spread(points, sizes)
+    group = placed[:4]
+    apart = [np.hypot(*(a - b)) for i, a in enumerate(group) for b in group[i + 1:]]
+    assert min(apart) >= fan.APART * 12 * (1 - 1e-12)                  # none hides another
+    assert np.allclose(group.mean(axis=0), [100.0, 50.0])               # round where they are
+    assert min(np.hypot(*(p - [100.0, 50.0])) for p in group) >= fan.AROUND * 12 * (1 - 1e-12)
+    assert np.array_equal(placed[4], points[4])                        # a marker alone stays put
+    assert fan.clusters(np.array([[0.0, 0.0], [20.0, 0.0]]), np.array([10.0, 10.0])) == []
+
+
+@pytest.mark.parametrize("view", ["3d", "contour"])
+def test_racers_that_end_together_are_told_apart_on_the_last_frame(view):
+    """rosenbrock_race's last frame showed one marker where four racers ended: the last
+    drawn hid the others. Two racers that run exactly alike end on one point: on the last
+    frame each marker is drawn whole, aside, with a line back to that point; the page
+    draws them where the GIF does."""
+    scene = Scene("bowl", start=(5.0, 2.0), epochs=40, show_epoch=every(10),
+                  optimizers={"one": SGD(lr=0.1), "two": SGD(lr=0.1)})
+    drawer_ = drawer(simulate(scene), Style(width=480, height=270, view=view))
+    last = len(drawer_.frame_epochs) - 1
+    (spread,) = drawer_.spread_markers(last)
+    assert sorted(spread) == [0, 1] and drawer_.spread_markers(last - 1) == [{}]
+    (where_0, drawn_0), (where_1, drawn_1) = spread[0], spread[1]
+    assert np.hypot(*np.subtract(where_0, where_1)) < 1e-6                      # one place ...
+    size = max(drawer_.sizes) * drawer_.style.dpi / 72
+    assert np.hypot(*np.subtract(drawn_0, drawn_1)) >= fan.APART * size * (1 - 1e-9)  # ... two markers apart
+    markers = [a for a in drawer_.artists(last) if isinstance(a, Line2D) and a.get_markersize() in drawer_.sizes
+               and isinstance(a.get_transform(), IdentityTransform)]
+    assert sorted(tuple(np.round(np.ravel(a.get_xydata()), 6)) for a in markers) == \
+        sorted(tuple(np.round(place, 6)) for place in (drawn_0, drawn_1))

@@ -22,11 +22,12 @@ from matplotlib import patheffects
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
+from matplotlib.transforms import IdentityTransform
 from mpl_toolkits.mplot3d import proj3d
 from mpl_toolkits.mplot3d.art3d import Line3D, Line3DCollection
 from PIL import Image
 
-from optimotion.draw import layout
+from optimotion.draw import fan, layout
 from optimotion.draw.lines import EpochLine, crowd_stride, trail_stride
 from optimotion.draw.monotext import MonoText
 from optimotion.draw.picture import LEGEND_MARKER_X, LIVE_PAD, Picture
@@ -44,6 +45,8 @@ COUNTER_LIFT = 3          # pixels between the z plot's top right corner and the
 PACE_GAP = 6              # pixels between the pace and the counter, on its left
 COUNTER_PAD = 3
 PACE_SIZE = 0.9             # the pace under the counter ("+250 a frame"), in the counter's size
+LEADER_WIDTH = 1.0       # the line from a marker spread aside back to where its racer is
+LEADER_DOT = 3.0         # the dot where it is
 EXIT_MARKER_SIZE = 7     # the triangle where a z line leaves its plot, and its edge
 EXIT_EDGE_WIDTH = 0.6
 HOLLOW_EDGE_WIDTH = 1.6  # the edge of a marker left where its racer was last in view
@@ -104,6 +107,9 @@ class FrameDrawer:
         if cut := self.picture.cut_rows():  # then those rows keep only the room their own numbers take
             for r in cut:
                 self._number_width[r] = self._own_widths[r]
+            self.picture.fit_legend(self._live_widths())
+        if cut := self.picture.cut_rows():  # then their values go on a line of their own, under the labels
+            self.picture.wrap(cut)
             self.picture.fit_legend(self._live_widths())
         n, single = len(self.stage.labels), self.stage.n_starts == 1
         # Racers drawn first (lower in the legend) are wider and bigger, so that one that
@@ -241,12 +247,50 @@ class FrameDrawer:
             if pieces:
                 for kind, ax in picture.position_axes:
                     self._draw_trail(kind, ax, pieces, st, width)
+        spread = self.spread_markers(frame_index)
+        for r, tip, z_tip, hollow in self._tips(epoch):
+            for v, (kind, ax) in enumerate(picture.position_axes):
+                self._draw_tip(kind, ax, tip, z_tip, self.styles[r], self.sizes[r], hollow, spread[v].get(r))
+
+    def _tips(self, epoch: int) -> list[tuple]:
+        """Each racer's marker at `epoch` (one start): (r, position, height, hollow) where
+        it is, or hollow where it was last in view; none before it is ever in view."""
+        tips, tracks = [], self.tracks
+        for r in range(len(self.stage.labels)):
+            diverged = tracks.diverged_at[r, 0]
+            last = epoch if diverged == NEVER or diverged > epoch else diverged - 1
             seen = self._last_seen(r, 0, last)
             if seen is not None:
                 tip = tracks.positions[seen, r, 0]
-                z_tip = stage.heights(tip, tracks.values[seen, r, 0])
-                for kind, ax in picture.position_axes:
-                    self._draw_tip(kind, ax, tip, z_tip, st, self.sizes[r], hollow=seen != epoch)
+                tips.append((r, tip, self.stage.heights(tip, tracks.values[seen, r, 0]), seen != epoch))
+        return tips
+
+    def spread_markers(self, frame_index: int) -> list[dict[int, tuple]]:
+        """On the last frame, the racers' markers that would hide each other, spread apart
+        (`fan.spread`): for each position view, {racer: (where it is, where its marker is
+        drawn)} in the figure's pixels (y up); empty elsewhere, for several starts and in
+        a turning view. (Public: the page spreads its markers alike.)"""
+        views = self.picture.position_axes
+        if frame_index != len(self.frame_epochs) - 1 or self.stage.n_starts != 1 or self.style.orbit:
+            return [{} for _ in views]
+        tips = self._tips(self.frame_epochs[frame_index])
+        pixels = self.style.dpi / 72
+        spread = []
+        for kind, ax in views:
+            coords = [self._coords(kind, tip, z) for _, tip, z, _ in tips]
+            points = np.array([self._display(kind, ax, c) for c in coords]).reshape(-1, 2)
+            placed = fan.spread(points, [self.sizes[r] * pixels for r, *_ in tips])
+            spread.append({r: (tuple(points[i]), tuple(placed[i])) for i, (r, *_) in enumerate(tips)
+                           if not np.allclose(points[i], placed[i])})
+        return spread
+
+    @staticmethod
+    def _display(kind, ax, coords) -> np.ndarray:
+        """A point of a view in the figure's pixels."""
+        if kind == "3d":
+            xs, ys, _ = proj3d.proj_transform(*(np.atleast_1d(c) for c in coords), ax.get_proj())
+            coords = (xs[0], ys[0])
+        return ax.transData.transform([float(c) for c in coords])
 
     def _add_many_starts(self, frame_index: int, epoch: int) -> None:
         """A racer's artists over many starts, one of each kind for all its starts, from
@@ -350,13 +394,24 @@ class FrameDrawer:
             trail = LineCollection(segments, colors=st["color"], linewidths=widths, linestyles=st["linestyle"])
         ax.add_collection(trail, autolim=False)
 
-    def _draw_tip(self, kind, ax, tip, z, st, size, hollow):
+    def _draw_tip(self, kind, ax, tip, z, st, size, hollow, spread=None):
         """The racer's marker where it is; hollow where it was last seen, once it has left
-        the view (the legend says since when)."""
-        self._add_line(kind, ax, [np.atleast_1d(c) for c in self._coords(kind, tip, z)],
-                       marker=st["marker"], markersize=size, color=st["color"], linestyle="",
-                       **(dict(markerfacecolor=self.style.paper, markeredgewidth=HOLLOW_EDGE_WIDTH) if hollow
-                          else dict(markeredgecolor=self.style.edge)))
+        the view (the legend says since when). A `spread` marker ((where it is, where it
+        is drawn), in pixels) is drawn aside, a thin line leading back to where it is."""
+        look = dict(marker=st["marker"], markersize=size, color=st["color"], linestyle="",
+                    **(dict(markerfacecolor=self.style.paper, markeredgewidth=HOLLOW_EDGE_WIDTH) if hollow
+                       else dict(markeredgecolor=self.style.edge)))
+        if spread is None:
+            self._add_line(kind, ax, [np.atleast_1d(c) for c in self._coords(kind, tip, z)], **look)
+            return
+        (x0, y0), (x1, y1) = spread
+        ax.add_artist(Line2D([x0, x1], [y0, y1], transform=IdentityTransform(), color=st["color"],
+                             linewidth=LEADER_WIDTH, solid_capstyle="round", zorder=5,
+                             path_effects=[patheffects.withStroke(linewidth=LEADER_WIDTH * 2.5,
+                                                                  foreground=self.style.paper)]))
+        ax.add_artist(Line2D([x0], [y0], transform=IdentityTransform(), marker="o", markersize=LEADER_DOT,
+                             color=self.style.ink, linestyle="", zorder=5))
+        ax.add_artist(Line2D([x1], [y1], transform=IdentityTransform(), zorder=6, **look))
 
     # -- each racer's state: arrows and boxes ------------------------------------------------
     def glyph_shapes(self, epoch: int, phase: str | None = None) -> list[GlyphShape]:
@@ -529,8 +584,9 @@ class FrameDrawer:
 
     def _live_text(self, r: int, text: str, **props) -> None:
         """A text of racer r's row of the live column: right-aligned at the legend's right
-        edge, or further right (up to the next view) where its label would touch it."""
-        picture, y, labels_end = self.picture, self.picture.legend_rows[r], self.picture.labels_ends[r]
+        edge, or further right (up to the next view) where its label would touch it; on
+        the line under its label where the row is wrapped."""
+        picture, y, labels_end = self.picture, self.picture.value_rows[r], self.picture.labels_ends[r]
         artist = MonoText(0, y, text, transform=picture.ax_legend.transAxes, ha="right", va="center",
                           **{"size": picture.live_size, "weight": "bold", "pad": LIVE_PAD, **props})
         legend_width = picture.ax_legend.get_window_extent().width

@@ -41,7 +41,9 @@ def rectangles(width: int, height: int, dim: int, view: str, dpi: int = 100, row
     shrink = below_smallest(width, height)  # below 480x270 the text shrinks with the frame
     margin = min(0.3, max(0.09 * max(1.0, dpi / 100), 52 * shrink * dpi / 100 / width))
     bottom = min(0.3, max(0.12, 36 * shrink * dpi / 100 / height))
-    right = 0.985 - 0.05 * max(1.0, dpi / 100)  # of a 3-D view: its z label stands out right of its box
+    # Of a 3-D view: its z label stands out right of its box, and its x label under it.
+    right = 0.985 - max(0.05 * max(1.0, dpi / 100), 40 * shrink * dpi / 100 / width)
+    under = max(0.04, 28 * shrink * dpi / 100 / height)
     if width / height > 1.2:
         left = 0.27 if len(kinds) == 2 else 0.33
         # The legend sits above the z plot: with the live values near the top, where runs
@@ -57,15 +59,16 @@ def rectangles(width: int, height: int, dim: int, view: str, dpi: int = 100, row
         if len(kinds) == 2:
             rects = {"contour": (0.43, 0.12, 0.24, 0.76), "3d": (0.665, 0.07, right - 0.665, 0.84)}
         else:
-            flat = (left + 0.16, 0.12, 0.80 - left, 0.76)
-            rects = {"3d": (left + 0.1, 0.04, right - left - 0.1, 0.88), "contour": flat, "curve": flat}
+            flat = (left + 0.16, bottom, 0.80 - left, 0.88 - bottom)
+            rects = {"3d": (left + 0.1, under, right - left - 0.1, 0.92 - under), "contour": flat, "curve": flat}
     else:
         z_rect, legend_rect = (margin + 0.02, 0.08, 0.49 - margin, 0.25), (0.55, 0.02, 0.45, 0.33)
         if len(kinds) == 2:
             rects = {"contour": (0.1, 0.45, 0.37, 0.45), "3d": (0.5, 0.38, right - 0.5, 0.56)}
         else:
             flat = (0.12, 0.45, 0.82, 0.45)
-            rects = {"3d": (0.02, 0.37, right - 0.02, 0.57), "contour": flat, "curve": flat}
+            aside = max(0.02, 24 * shrink * dpi / 100 / width)  # a z label the camera puts on the left
+            rects = {"3d": (aside, 0.37, right - aside, 0.57), "contour": flat, "curve": flat}
     return Rectangles(z_rect, legend_rect, [(kind, rects[kind]) for kind in kinds])
 
 
@@ -78,7 +81,7 @@ def fit_title(fig, text: str, size: float, smallest: float = 0.0):
     if width > room:
         title.set_fontsize(max(size * max(0.7, room / width), min(size, smallest)))
     if title.get_window_extent(layout).width > room:
-        _cut_to_fit(title, text, " ,;:—-", lambda: title.get_window_extent(layout).width <= room)
+        cut_to_fit(title, text, " ,;:—-", lambda: title.get_window_extent(layout).width <= room)
     return title
 
 
@@ -88,11 +91,11 @@ def fit_subtitle(fig, title, text: str, size: float):
     below = title.get_window_extent(layout).y0 / fig.bbox.height - 0.004
     line = fig.text(0.5, below, text, ha="center", va="top", fontsize=size, parse_math=False, alpha=0.8)
     if line.get_window_extent(layout).width > room:
-        _cut_to_fit(line, text, " ,;:—-·", lambda: line.get_window_extent(layout).width <= room)
+        cut_to_fit(line, text, " ,;:—-·", lambda: line.get_window_extent(layout).width <= room)
     return line
 
 
-def _cut_to_fit(artist, text: str, strip: str, fits) -> None:
+def cut_to_fit(artist, text: str, strip: str, fits) -> None:
     """Set `artist`'s text to the longest start of `text` (then "…") for which `fits()`:
     a binary search, as a cut text is no wider than a longer cut of it."""
     def cut(n: int) -> str:
@@ -134,5 +137,5 @@ def fit_labels(texts: list, size: float, legend_box, reserves: list[float], colu
             t.set_fontsize(max(size * max(0.75, min(squeeze)), min(size, smallest)))
     for t, room in zip(texts, rooms):
         if end(t) > room and len(t.get_text()) > 1:
-            _cut_to_fit(t, t.get_text(), " ,=(·", lambda t=t, room=room: end(t) <= room)
+            cut_to_fit(t, t.get_text(), " ,=(·", lambda t=t, room=room: end(t) <= room)
     return [LABEL_X + end(t) for t in texts]

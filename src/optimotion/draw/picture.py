@@ -46,6 +46,7 @@ class Picture:
             self._title = layout.fit_title(self.fig, stage.title, self.style.text_size(1.3), style.smallest_text)
             self._caption = layout.fit_subtitle(self.fig, self._title, stage.caption, self.style.text_size(0.75)) \
                 if stage.caption else None
+            self.wrapped: list[int] = []  # legend rows whose live value has a line of its own, under the label
             rects = layout.rectangles(style.width, style.height, stage.dim, style.view, style.dpi, len(stage.labels))
             self.ax_z = self.fig.add_axes(rects.z_plot)
             self.ax_legend = self.fig.add_axes(rects.legend)
@@ -142,9 +143,13 @@ class Picture:
         ax, n = self.ax_legend, len(self.stage.labels)
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
-        spacing = layout.row_spacing(n)
-        self.legend_rows = 0.86 - np.arange(n) * spacing
-        self._row_pixels = spacing * ax.get_window_extent().height if n > 1 else float("inf")
+        # A wrapped row takes two lines: its label, then its live value under it.
+        lines = np.cumsum([0] + [2 if r in self.wrapped else 1 for r in range(n)])
+        spacing = layout.row_spacing(int(lines[-1]))
+        self.legend_rows = 0.86 - lines[:-1] * spacing
+        self.value_rows = np.where(np.isin(np.arange(n), self.wrapped), self.legend_rows - spacing, self.legend_rows)
+        self._row_pixels = spacing * ax.get_window_extent().height if lines[-1] > 1 else float("inf")
+        self.line_pixels = spacing * ax.get_window_extent().height
         fs = self.style.text_size(0.95 if n <= 4 else 0.8)
         self.legend_marker_size = fs * 0.7
         texts = []
@@ -156,6 +161,7 @@ class Picture:
                                color=st["color"], markeredgecolor=self.style.edge))
             texts.append(ax.text(layout.LABEL_X, y, label, va="center", fontsize=fs, parse_math=False))
         self.label_texts, self._label_size = texts, fs
+        self.label_rests = [None] * n  # a wrapped row's label too long for its line: the rest, on its value's line
         # The live column may use the free space between the legend and a view to its right.
         self.fig.draw_without_rendering()  # the views' labels where they will be drawn
         renderer = self.canvas.get_renderer()
@@ -169,10 +175,32 @@ class Picture:
         widest = self.stage.live_prefix + WIDEST_NUMBER
         self.fit_legend(self.live_width(widest))
 
+    def wrap(self, rows) -> None:
+        """Give the live values of legend `rows` a line of their own, under their labels,
+        which then take the legend's whole width: the legend grows and the z plot gives way
+        (`layout.rectangles`). The live values' size is worked out again for the closer
+        lines; fit the legend again after this."""
+        self.wrapped = sorted(set(self.wrapped) | set(rows))
+        style, stage = self.style, self.stage
+        rects = layout.rectangles(style.width, style.height, stage.dim, style.view, style.dpi,
+                                  len(stage.labels) + len(self.wrapped))
+        with self.theme():
+            self.ax_z.set_position(rects.z_plot)
+            self.ax_legend.set_position(rects.legend)
+            self.ax_legend.cla()
+            self.ax_legend.set_axis_off()
+            self._live_size = None
+            self._build_legend()
+        self._background = None
+
+    def label_shown(self, r: int) -> str:
+        """Row r's label as the legend shows it (its two parts joined, where it is split)."""
+        rest = self.label_rests[r]
+        return self.label_texts[r].get_text() + ("" if rest is None else " " + rest.get_text())
+
     def cut_rows(self) -> list[int]:
         """The legend rows whose label is cut."""
-        return [r for r, (text, label) in enumerate(zip(self.label_texts, self.stage.labels))
-                if text.get_text() != label]
+        return [r for r, label in enumerate(self.stage.labels) if self.label_shown(r) != label]
 
     def fit_legend(self, live_widths) -> None:
         """Make each label leave room for its row's live column, `live_widths` pixels wide
@@ -181,16 +209,52 @@ class Picture:
         if that changes them."""
         if np.ndim(live_widths) == 0:
             live_widths = [float(live_widths)] * len(self.label_texts)
-        before = [(t.get_text(), t.get_fontsize()) for t in self.label_texts]
-        for text, label in zip(self.label_texts, self.stage.labels):
+        before = [(self.label_shown(r), t.get_fontsize()) for r, t in enumerate(self.label_texts)]
+        for r, (text, label) in enumerate(zip(self.label_texts, self.stage.labels)):
             text.set_text(label)
             text.set_fontsize(self._label_size)
+            if self.label_rests[r] is not None:
+                self.label_rests[r].remove()
+                self.label_rests[r] = None
         box = self.ax_legend.get_window_extent(self.canvas.get_renderer())
-        self.labels_ends = layout.fit_labels(self.label_texts, self._label_size, box,
-                                             [width / box.width for width in live_widths], self.column_limit,
-                                             self.style.smallest_text)
-        if [(t.get_text(), t.get_fontsize()) for t in self.label_texts] != before:
+        # A wrapped row's label has the whole width; its value starts where the label does.
+        reserves = [0.0 if r in self.wrapped else width / box.width for r, width in enumerate(live_widths)]
+        ends = layout.fit_labels(self.label_texts, self._label_size, box, reserves, self.column_limit,
+                                 self.style.smallest_text)
+        self.labels_ends = [layout.LABEL_X - layout.GAP if r in self.wrapped else end for r, end in enumerate(ends)]
+        for r in self.wrapped:
+            if self.label_texts[r].get_text() != self.stage.labels[r]:  # too long for a line: split it
+                self.labels_ends[r] = self._split_label(r, live_widths[r] / box.width, box)
+        if [(self.label_shown(r), t.get_fontsize()) for r, t in enumerate(self.label_texts)] != before:
             self._background = None
+
+    def _split_label(self, r: int, reserve: float, box) -> float:
+        """Split wrapped row r's label at the last space that lets its first part fill its
+        line; the rest goes on the value's line, before the value (cut if even that is too
+        long). Return where the rest ends, in legend widths."""
+        text, label = self.label_texts[r], self.stage.labels[r]
+        renderer = self.canvas.get_renderer()
+
+        def end(artist) -> float:
+            return (artist.get_window_extent(renderer).x1 - box.x0) / box.width
+
+        cut = text.get_text()
+        spaces = [i for i, c in enumerate(label) if c == " " and label[:i].strip()]
+        for i in reversed(spaces):
+            text.set_text(label[:i])
+            if end(text) <= self.column_limit:
+                break
+        else:  # not even its first word fits: it stays cut
+            text.set_text(cut)
+            return self.labels_ends[r]
+        rest = label[i + 1:]
+        artist = self.ax_legend.text(layout.LABEL_X, self.value_rows[r], rest, va="center",
+                                     fontsize=text.get_fontsize(), parse_math=False)
+        self.label_rests[r] = artist
+        room = self.column_limit - reserve - layout.GAP
+        if end(artist) > room and len(rest) > 1:
+            layout.cut_to_fit(artist, rest, " ,=(·", lambda: end(artist) <= room)
+        return end(artist)
 
 
 def draw_view(kind: str, ax, stage: Stage, style: Style) -> None:

@@ -256,8 +256,7 @@ def plane_stage(scene, plane_run, landscape) -> Stage:
         axis_names=(f"PC1: {pc1}", f"PC2: {pc2}"), value_name="loss",
         named_live_values=False, equal_axes=True, marks_on_surface=True,
         end_notes=tuple(_accuracy_note(plane_run.accuracy[r]) for r in range(len(scene.racers))),
-        caption="surface and marks: the loss on the plane of the paths (PC1, PC2: % of their variance) · "
-                "numbers and z plot: each racer's own loss, % off the plane · at the end: test accuracy")
+        caption="surface: loss on the paths' plane · z plot, numbers: each racer's own loss, % off the plane")
     return replace(stage, start_heights=stage.height_at(stage.starts))  # the starts on the surface too
 
 

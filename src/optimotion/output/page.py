@@ -41,6 +41,8 @@ from optimotion.draw.frames import (
     counter_corner,
     pace_corner,
     EXIT_EDGE_WIDTH,
+    LEADER_DOT,
+    LEADER_WIDTH,
     EXIT_MARKER_SIZE,
     GLYPH_BOLD,
     GLYPH_DASHES,
@@ -294,7 +296,7 @@ def _label_box(drawers) -> list[int]:
     for drawer in drawers:
         picture = drawer.picture
         renderer = picture.canvas.get_renderer()
-        boxes += [t.get_window_extent(renderer) for t in picture.label_texts]
+        boxes += [t.get_window_extent(renderer) for t in picture.label_texts + picture.label_rests if t is not None]
     height = drawers[0].style.height
     x0, x1 = math.floor(min(b.x0 for b in boxes)) - 1, math.ceil(max(b.x1 for b in boxes)) + 1
     y0, y1 = math.floor(height - max(b.y1 for b in boxes)) - 1, math.ceil(height - min(b.y0 for b in boxes)) + 1
@@ -329,6 +331,15 @@ def _dashes(linestyle: str, width_points: float, dpi: float) -> tuple[list[float
     return [_points_to_pixels(p * scale, dpi) for p in pattern], rcParams["lines.dash_capstyle"]
 
 
+def _spread_place(place, height: int) -> list[float] | None:
+    """A marker drawn aside ((where it is, where it is drawn), the figure's pixels, y up)
+    in the page's pixels (y down): [x, y, x drawn, y drawn]."""
+    if place is None:
+        return None
+    (x0, y0), (x1, y1) = place
+    return [round(float(c), 2) for c in (x0, height - y0, x1, height - y1)]
+
+
 def _racer_looks(drawer: FrameDrawer) -> list[dict]:
     dpi, single = drawer.style.dpi, drawer.stage.n_starts == 1
     looks = []
@@ -344,6 +355,7 @@ def _racer_looks(drawer: FrameDrawer) -> list[dict]:
             "hollowWidth": _points_to_pixels(HOLLOW_EDGE_WIDTH, dpi),
             "exitSize": _points_to_pixels(EXIT_MARKER_SIZE, dpi), "exitEdge": _points_to_pixels(EXIT_EDGE_WIDTH, dpi),
             "glyph": _glyph_look(drawer.widths[r] * GLYPH_WIDTH, dpi),
+            "leader": _points_to_pixels(LEADER_WIDTH, dpi), "leaderDot": _points_to_pixels(LEADER_DOT, dpi),
         })
     return looks
 
@@ -383,7 +395,8 @@ def _run_data(drawer: FrameDrawer, label_box, colors, with_labels: bool, run: ru
     picture, style, stage = drawer.picture, drawer.style, drawer.stage
     legend = picture.ax_legend
     box = legend.get_window_extent(picture.canvas.get_renderer())
-    rows = [float(style.height - legend.transAxes.transform((0, y))[1]) for y in picture.legend_rows]
+    rows, value_rows = ([float(style.height - legend.transAxes.transform((0, y))[1]) for y in ys]
+                        for ys in (picture.legend_rows, picture.value_rows))
     number_cell, number_line = monotext.cell(picture.live_size, style.dpi)
     note_size = picture.badge_size
     note_cell, note_line = monotext.cell(note_size, style.dpi)
@@ -396,7 +409,8 @@ def _run_data(drawer: FrameDrawer, label_box, colors, with_labels: bool, run: ru
             "gap": layout.GAP, "columnLimit": picture.column_limit, "markerX": float(marker_x),
             "markerSize": _points_to_pixels(picture.legend_marker_size, style.dpi),
             "hollowWidth": _points_to_pixels(LEGEND_HOLLOW_WIDTH, style.dpi),
-            "rowHeight": float(min(np.diff(rows)) if len(rows) > 1 else number_line * 2),
+            "valueRows": value_rows,  # a wrapped row's value is on the line under its label
+            "rowHeight": float(picture.line_pixels if len(rows) > 1 else number_line * 2),
             "prefix": drawer.live_prefix, "value": stage.value_name,
             "widest": [drawer.widest_number(r) for r in range(len(stage.labels))],
             "number": {"font": _points_to_pixels(picture.live_size, style.dpi), "cell": number_cell,
@@ -405,6 +419,10 @@ def _run_data(drawer: FrameDrawer, label_box, colors, with_labels: bool, run: ru
                      "pad": LIVE_PAD},
         },
         "tracks": _tracks(drawer),
+        # The last frame's markers that would hide each other, drawn aside as the GIF draws
+        # them: for each view, each racer's [where it is, where it is drawn] (x, y pixels), or null.
+        "spread": [[_spread_place(spread.get(r), style.height) for r in range(len(stage.labels))]
+                   for spread in drawer.spread_markers(len(drawer.frame_epochs) - 1)],
     }
     phases = drawer.reel.phases or (None,) * len(drawer.frame_epochs)
     data["holds"] = [SLOW_HOLD_MS if phase is not None else 0 for phase in phases]

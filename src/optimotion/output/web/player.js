@@ -197,7 +197,8 @@
       button.title = `${run.labels[r]}: click to hide or show`;
       const left = lg.x0 + 0.03 * lg.width, right = lg.x0 + lg.columnLimit * lg.width;
       Object.assign(button.style, {
-        left: `${left}px`, top: `${row - lg.rowHeight / 2}px`, width: `${right - left}px`, height: `${lg.rowHeight}px`,
+        left: `${left}px`, top: `${row - lg.rowHeight / 2}px`, width: `${right - left}px`,
+        height: `${lg.rowHeight + lg.valueRows[r] - row}px`,  // a wrapped row: its label and its value
       });
       button.addEventListener("click", () => toggle(r));
       const live = document.createElement("span");
@@ -290,6 +291,24 @@
     ctx.stroke();
   }
 
+  function leader(look, [x0, y0, x1, y1]) {  // from a marker drawn aside back to where its racer is
+    ctx.beginPath();
+    ctx.moveTo(x0, y0);
+    ctx.lineTo(x1, y1);
+    ctx.setLineDash([]);
+    ctx.lineCap = "round";
+    ctx.strokeStyle = data.paper;
+    ctx.lineWidth = look.leader * 2.5;
+    ctx.stroke();
+    ctx.strokeStyle = look.color;
+    ctx.lineWidth = look.leader;
+    ctx.stroke();
+    ctx.beginPath();
+    ctx.arc(x0, y0, look.leaderDot / 2, 0, 2 * Math.PI);
+    ctx.fillStyle = data.ink;
+    ctx.fill();
+  }
+
   function trailPoints(from, to, start) {  // as the GIF samples a trail: the ends, and multiples of the stride
     if (start.kept) return Array.from(start.kept).filter((e) => e >= from && e <= to);  // a grid start's kept epochs
     const stride = L.stride, points = [from];
@@ -313,13 +332,14 @@
   function render() {
     const run = current(), epoch = state.epoch, previous = previousFrameEpoch(epoch);
     ctx.clearRect(0, 0, W, H);
-    L.racers.forEach((look, r) => {
-      const racer = run.racers[r];
-      if (!state.hidden[r]) {
-        racer.starts.forEach((start) => drawRacer(run, look, start, epoch, previous));
-      }
-      drawLive(run, r, epoch);
-    });
+    for (const markers of [false, true]) {  // as the GIF: every racer's lines, then the markers over them
+      L.racers.forEach((look, r) => {
+        if (!state.hidden[r]) {
+          run.racers[r].starts.forEach((start) => drawRacer(run, look, start, epoch, previous, r, markers));
+        }
+      });
+    }
+    L.racers.forEach((look, r) => drawLive(run, r, epoch));
     if (atFrame(run)) drawGlyphs(run, state.frame);
     if (state.start !== null) drawSnapped();
     epochText.textContent = epoch.toLocaleString("en-US");
@@ -331,8 +351,12 @@
     playButton.setAttribute("aria-label", state.playing ? "Pause" : "Play");
   }
 
-  function drawRacer(run, look, start, epoch, previous) {
+  function drawRacer(run, look, start, epoch, previous, r, markers) {
     const last = Math.min(epoch, start.last);
+    if (markers) {
+      drawMarkers(run, look, start, epoch, last, r);
+      return;
+    }
     const z = L.z;
     ctx.save();
     clipTo(z.clip);
@@ -348,7 +372,6 @@
       const [, x, y, up] = start.exit;
       marker(up ? data.exitUp : data.exitDown, x, y, look.exitSize, look.color, data.edge, look.exitEdge);
     }
-    const seen = start.seen[last];
     L.views.forEach((view, v) => {
       ctx.save();
       clipTo(view.clip);
@@ -356,10 +379,23 @@
         if (to > from) drawTrail(v, view.kind, start, from, to, look);
       }
       ctx.restore();
+    });
+  }
+
+  function drawMarkers(run, look, start, epoch, last, r) {
+    const seen = start.seen[last];
+    L.views.forEach((view, v) => {
       if (seen >= 0) {
         const [xs, ys] = start.views[v], hollow = seen !== epoch;
-        if (hollow) marker(look.outline, xs[seen], ys[seen], look.markerSize, data.paper, look.color, look.hollowWidth);
-        else marker(look.outline, xs[seen], ys[seen], look.markerSize, look.color, data.edge, look.edgeWidth);
+        let [x, y] = [xs[seen], ys[seen]];
+        const end = run.spread && state.frame === run.frames.length - 1 && run.frames[state.frame] === epoch;
+        const aside = end ? run.spread[v][r] : null;
+        if (aside) {  // the last frame: a marker that would hide another, drawn aside (frames.spread_markers)
+          [x, y] = [aside[2], aside[3]];
+          leader(look, aside);
+        }
+        if (hollow) marker(look.outline, x, y, look.markerSize, data.paper, look.color, look.hollowWidth);
+        else marker(look.outline, x, y, look.markerSize, look.color, data.edge, look.edgeWidth);
       }
     });
   }
@@ -447,7 +483,7 @@
     // As the GIF places it: right-aligned at the legend's right edge, or further right
     // (up to the next view) where the longest label would touch it.
     const right = Math.min(Math.max(0.98, lg.labelsEnd[r] + lg.gap + width / lg.width), lg.columnLimit);
-    const x = lg.x0 + right * lg.width, row = lg.rows[r];
+    const x = lg.x0 + right * lg.width, row = lg.valueRows[r];
     span.textContent = text;
     span.className = "live" + (state.hidden[r] ? " off" : "");
     // A text wider than its row's room (a note a picked start says, which the GIF never
@@ -462,7 +498,7 @@
       letterSpacing: letterSpacing(font.font, font.cell),
     });
     if ((note || away) && !state.hidden[r]) {
-      marker(look.outline, lg.markerX, row, lg.markerSize, data.paper, look.color, lg.hollowWidth);
+      marker(look.outline, lg.markerX, lg.rows[r], lg.markerSize, data.paper, look.color, lg.hollowWidth);
     }
   }
 
