@@ -71,6 +71,8 @@ class Surface:
             y must compare, as for the glyphs' boxes).
         saddle_points: points where the gradient vanishes that are no minimum, each a
             tuple of length ``dim``, marked in the picture; ``()`` if none.
+        local_minima: minima that are not global (where a racer may settle for less),
+            each a tuple of length ``dim``, marked with a hollow star; ``()`` if none.
 
     Calling a surface calls ``f``::
 
@@ -90,6 +92,7 @@ class Surface:
     log_z: bool = False
     saddle_points: tuple = ()
     equal_axes: bool = False
+    local_minima: tuple = ()
 
     def __post_init__(self):
         set_ = lambda field, value: object.__setattr__(self, field, value)  # frozen
@@ -123,13 +126,14 @@ class Surface:
                 raise ValueError(f"{self.name}: minimum {m!r} lies outside domain {self.domain!r}")
             minima.append(tuple(float(c) for c in m))
         set_("minima", tuple(minima))
-        saddles = []
-        for point in self.saddle_points:
-            point = tuple(point) if not isinstance(point, (str, bytes)) else point
-            if len(point) != self.dim or not all(_finite(c) for c in point):
-                raise ValueError(f"{self.name}: each saddle point must be {self.dim} finite numbers, got {point!r}")
-            saddles.append(tuple(float(c) for c in point))
-        set_("saddle_points", tuple(saddles))
+        for field, what in (("saddle_points", "saddle point"), ("local_minima", "local minimum")):
+            points = []
+            for point in getattr(self, field):
+                point = tuple(point) if not isinstance(point, (str, bytes)) else point
+                if len(point) != self.dim or not all(_finite(c) for c in point):
+                    raise ValueError(f"{self.name}: each {what} must be {self.dim} finite numbers, got {point!r}")
+                points.append(tuple(float(c) for c in point))
+            set_(field, tuple(points))
 
         if self.min_value is not None:
             if not _finite(self.min_value):

@@ -81,6 +81,7 @@ QUARTIC_1D = Surface(
     # with f(3) = 81 - 135 + 36 + 9 = -9.0, both exact in float64.
     minima=((3.0,),),
     min_value=-9.0,
+    local_minima=((-0.25,),),
     description="1-D curve with two valleys: start left of x = 1 and GD stops in the shallow one.",
 )
 

@@ -88,7 +88,7 @@ def test_glyphs_sit_on_the_surface_in_3d():
                              optimizers=[optimotion.SGD(lr=0.05)])
     run, drawer = drawer_for(scene, view="3d")
     shape, = drawer.glyph_shapes(4)
-    xs, ys, zs = drawer.glyph_points("3d", shape)
+    xs, ys, zs = drawer.glyph_points("3d", shape, 0)
     # the tail at the racer's height; the head on the surface, read off the sampled grid
     assert abs(zs[0] - drawer.stage.plotted(run.values[4, 0, 0])) < 0.2
     assert abs(zs[1] - (xs[1] ** 2 + ys[1] ** 2)) < 0.2

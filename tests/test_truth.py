@@ -14,6 +14,7 @@ from PIL import Image
 
 import optimotion
 from conftest import drawer
+from optimotion import scenes
 from optimotion.draw import fan
 from optimotion.draw import style as looks
 from optimotion.draw.monotext import MonoText
@@ -217,3 +218,38 @@ def test_racers_that_end_together_are_told_apart_on_the_last_frame(view):
                and isinstance(a.get_transform(), IdentityTransform)]
     assert sorted(tuple(np.round(np.ravel(a.get_xydata()), 6)) for a in markers) == \
         sorted(tuple(np.round(place, 6)) for place in (drawn_0, drawn_1))
+
+
+# -- a 1-D race: the steps under the curve -------------------------------------------------
+def test_a_1d_race_draws_each_racers_x_at_every_step_under_the_curve():
+    """Every 1-D trail lies on the one curve, so learning_rates' lr 0.1 and lr 0.9 (both
+    at z = 5) looked alike; under the curve, on its x axis, each racer's x at every step
+    shows lr 0.9 crossing the minimum at every step."""
+    from matplotlib.collections import LineCollection
+
+    scene = scenes.load("learning_rates")
+    drawer_ = drawer(simulate(scene), Style(width=480, height=270))
+    kinds = [kind for kind, _ in drawer_.picture.position_axes]
+    assert kinds == ["curve", "steps"]
+    (_, curve), (_, steps) = drawer_.picture.position_axes
+    assert steps.get_xlim() == curve.get_xlim() and steps.get_ylim()[0] > scene.epochs > 0 >= steps.get_ylim()[1]
+    last = len(drawer_.frame_epochs) - 1
+    trails = [a for a in drawer_.artists(last) if isinstance(a, LineCollection) and a.axes is steps]
+    positions = drawer_.tracks.positions[:, :, 0, 0]
+    for r, trail in enumerate(trails):
+        points = np.concatenate(trail.get_segments())
+        epochs = points[:, 1].astype(int)
+        assert np.array_equal(points[:, 1], epochs) and epochs.max() == scene.epochs
+        assert np.array_equal(points[:, 0], positions[epochs, r])  # x as recorded, at its own epoch
+    fast = positions[:, 3]  # lr 0.9: 1 - 2 * 0.9 = -0.8, a sign change at every step
+    assert np.all(np.sign(fast[1:11]) == -np.sign(fast[:10]))
+
+
+def test_a_local_minimum_is_marked_apart_from_the_global_one():
+    scene = scenes.load("local_minima_1d")
+    drawer_ = drawer(simulate(scene.with_options(epochs=20)), Style(width=480, height=270))
+    (_, curve), _ = drawer_.picture.position_axes
+    hollow = [line for line in curve.get_lines() if line.get_marker() == "*" and line.get_markerfacecolor() == "white"]
+    assert len(hollow) == 1
+    x, z = hollow[0].get_xydata()[0]
+    assert x == -0.25 and z == pytest.approx(float(scene.surface.f(np.array([[-0.25]]))[0]), abs=1e-12)

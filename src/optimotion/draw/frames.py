@@ -33,6 +33,7 @@ from optimotion.draw.monotext import MonoText
 from optimotion.draw.picture import LEGEND_MARKER_X, LIVE_PAD, Picture
 from optimotion.draw.stage import Reel, Stage, lower_median
 from optimotion.draw.style import Style
+from optimotion.draw.views import view_coords
 from optimotion.simulation.runner import NEVER
 
 TRAIL_WIDTH = 1.6        # lines of the last racer; each one before it is STACK_WIDTH wider
@@ -242,19 +243,21 @@ class FrameDrawer:
             self._add_line("z", picture.ax_z, line, color=st["color"], linestyle=st["linestyle"], linewidth=width)
             self._mark_z_exits(r, [0], last, st)
             pieces = [(tracks.positions[index, r, 0],
-                       stage.heights(tracks.positions[index, r, 0], tracks.values[index, r, 0]), wide)
+                       stage.heights(tracks.positions[index, r, 0], tracks.values[index, r, 0]), wide, index)
                       for index, wide in self._trail_pieces(frame_index, last)]
             if pieces:
                 for kind, ax in picture.position_axes:
                     self._draw_trail(kind, ax, pieces, st, width)
         spread = self.spread_markers(frame_index)
-        for r, tip, z_tip, hollow in self._tips(epoch):
+        for r, seen, tip, z_tip in self._tips(epoch):
             for v, (kind, ax) in enumerate(picture.position_axes):
-                self._draw_tip(kind, ax, tip, z_tip, self.styles[r], self.sizes[r], hollow, spread[v].get(r))
+                self._draw_tip(kind, ax, tip, z_tip, seen, self.styles[r], self.sizes[r], seen != epoch,
+                               spread[v].get(r))
 
     def _tips(self, epoch: int) -> list[tuple]:
-        """Each racer's marker at `epoch` (one start): (r, position, height, hollow) where
-        it is, or hollow where it was last in view; none before it is ever in view."""
+        """Each racer's marker at `epoch` (one start): (r, epoch seen, position, height)
+        where it is (seen at `epoch`), or where it was last in view (hollow); none before
+        it is ever in view."""
         tips, tracks = [], self.tracks
         for r in range(len(self.stage.labels)):
             diverged = tracks.diverged_at[r, 0]
@@ -262,7 +265,7 @@ class FrameDrawer:
             seen = self._last_seen(r, 0, last)
             if seen is not None:
                 tip = tracks.positions[seen, r, 0]
-                tips.append((r, tip, self.stage.heights(tip, tracks.values[seen, r, 0]), seen != epoch))
+                tips.append((r, seen, tip, self.stage.heights(tip, tracks.values[seen, r, 0])))
         return tips
 
     def spread_markers(self, frame_index: int) -> list[dict[int, tuple]]:
@@ -277,7 +280,7 @@ class FrameDrawer:
         pixels = self.style.dpi / 72
         spread = []
         for kind, ax in views:
-            coords = [self._coords(kind, tip, z) for _, tip, z, _ in tips]
+            coords = [view_coords(kind, tip, z, seen) for _, seen, tip, z in tips]
             points = np.array([self._display(kind, ax, c) for c in coords]).reshape(-1, 2)
             placed = fan.spread(points, [self.sizes[r] * pixels for r, *_ in tips])
             spread.append({r: (tuple(points[i]), tuple(placed[i])) for i, (r, *_) in enumerate(tips)
@@ -310,18 +313,20 @@ class FrameDrawer:
             self._mark_z_exits(r, slice(None), epoch, st)
             paths = np.swapaxes(tracks.positions[trail_epochs, r], 0, 1)     # (starts, points, dim)
             path_heights = stage.heights(paths, values[trail_epochs].T)         # (starts, points)
+            path_epochs = np.broadcast_to(trail_epochs, path_heights.shape)
             seen = self._seen[epoch, r]
             shown = np.flatnonzero(seen >= 0)
             for kind, ax in picture.position_axes:
                 if len(trail_epochs) > 1:
-                    self._draw_trail(kind, ax, [(paths, path_heights, False)], st, self.many_width, batch=True)
+                    self._draw_trail(kind, ax, [(paths, path_heights, False, path_epochs)], st, self.many_width,
+                                     batch=True)
                 for hollow in (False, True):
                     starts = shown[(seen[shown] != epoch) == hollow]
                     if len(starts):
                         at = seen[starts]
                         tips = tracks.positions[at, r, starts]
-                        self._draw_tip(kind, ax, tips, stage.heights(tips, values[at, starts]), st, self.sizes[r],
-                                       hollow=hollow)
+                        self._draw_tip(kind, ax, tips, stage.heights(tips, values[at, starts]), at, st,
+                                       self.sizes[r], hollow=hollow)
 
     def _last_seen(self, r: int, s: int, last: int) -> int | None:
         """The latest epoch up to `last` at which the racer was in view, or None."""
@@ -366,12 +371,6 @@ class FrameDrawer:
         return self._epoch_lines[key]
 
     @staticmethod
-    def _coords(kind, path, z):
-        if kind == "3d":
-            return path[..., 0], path[..., 1], z
-        return (path[..., 0], z) if kind == "curve" else (path[..., 0], path[..., 1])
-
-    @staticmethod
     def _add_line(kind, ax, coords, **props):
         """A moving line, added without ax.plot's autoscaling and property cycling."""
         ax.add_artist(Line3D(*coords, axlim_clip=True, **props) if kind == "3d" else Line2D(*coords, **props))
@@ -379,14 +378,14 @@ class FrameDrawer:
     def _draw_trail(self, kind, ax, pieces, st, width, batch=False):
         """A trail as one collection, opaque in the racer's colour (so it keeps its hue in
         every format): a polyline per piece, the newest wider. With `batch`, a piece holds
-        many trails: paths (trails, points, dim) and heights (trails, points)."""
+        many trails: paths (trails, points, dim), heights and epochs (trails, points)."""
         if batch:
-            (paths, heights, _), = pieces
-            segments = np.stack(self._coords(kind, paths, heights), axis=-1)
+            (paths, heights, _, epochs), = pieces
+            segments = np.stack(view_coords(kind, paths, heights, epochs), axis=-1)
             widths = width
         else:
-            segments = [np.column_stack(self._coords(kind, path, z)) for path, z, _ in pieces]
-            widths = [width * (NEWEST_WIDER if newest else 1.0) for _, _, newest in pieces]
+            segments = [np.column_stack(view_coords(kind, path, z, epochs)) for path, z, _, epochs in pieces]
+            widths = [width * (NEWEST_WIDER if newest else 1.0) for _, _, newest, _ in pieces]
         if kind == "3d":
             trail = Line3DCollection(segments, colors=st["color"], linewidths=widths, linestyles=st["linestyle"],
                                      axlim_clip=True)
@@ -394,7 +393,7 @@ class FrameDrawer:
             trail = LineCollection(segments, colors=st["color"], linewidths=widths, linestyles=st["linestyle"])
         ax.add_collection(trail, autolim=False)
 
-    def _draw_tip(self, kind, ax, tip, z, st, size, hollow, spread=None):
+    def _draw_tip(self, kind, ax, tip, z, epoch, st, size, hollow, spread=None):
         """The racer's marker where it is; hollow where it was last seen, once it has left
         the view (the legend says since when). A `spread` marker ((where it is, where it
         is drawn), in pixels) is drawn aside, a thin line leading back to where it is."""
@@ -402,7 +401,7 @@ class FrameDrawer:
                     **(dict(markerfacecolor=self.style.paper, markeredgewidth=HOLLOW_EDGE_WIDTH) if hollow
                        else dict(markeredgecolor=self.style.edge)))
         if spread is None:
-            self._add_line(kind, ax, [np.atleast_1d(c) for c in self._coords(kind, tip, z)], **look)
+            self._add_line(kind, ax, [np.atleast_1d(c) for c in view_coords(kind, tip, z, epoch)], **look)
             return
         (x0, y0), (x1, y1) = spread
         ax.add_artist(Line2D([x0, x1], [y0, y1], transform=IdentityTransform(), color=st["color"],
@@ -411,7 +410,7 @@ class FrameDrawer:
                                                                   foreground=self.style.paper)]))
         ax.add_artist(Line2D([x0], [y0], transform=IdentityTransform(), marker="o", markersize=LEADER_DOT,
                              color=self.style.ink, linestyle="", zorder=5))
-        ax.add_artist(Line2D([x1], [y1], transform=IdentityTransform(), zorder=6, **look))
+        ax.add_artist(Line2D([x1], [y1], transform=IdentityTransform(), zorder=6, clip_on=False, **look))
 
     # -- each racer's state: arrows and boxes ------------------------------------------------
     def glyph_shapes(self, epoch: int, phase: str | None = None) -> list[GlyphShape]:
@@ -448,16 +447,18 @@ class FrameDrawer:
         return f"update {epoch + 1}: " + {"gradient": "the gradient", "state": "the state it updates",
                                           "step": "the step"}[phase]
 
-    def glyph_points(self, kind: str, shape: GlyphShape) -> tuple:
-        """A shape's points in a view's own coordinates: on the surface in 3-D ((x, y, z),
-        heights read off the stage), at the racer's height on a 1-D curve, as they are on
-        a contour map."""
+    def glyph_points(self, kind: str, shape: GlyphShape, epoch: int) -> tuple:
+        """A shape's points at `epoch` in a view's own coordinates: on the surface in 3-D
+        ((x, y, z), heights read off the stage), at the racer's height on a 1-D curve, on
+        the epoch's row of the steps, as they are on a contour map."""
         points = shape.points
         if kind == "3d":
             return points[:, 0], points[:, 1], self.stage.height_at(points)
         if kind == "curve":  # the racer's height: an arrow's tail, a bar's middle
             at = points.mean(axis=0) if shape.name == "box" else points[0]
             return points[:, 0], np.full(len(points), float(self.stage.height_at(at)))
+        if kind == "steps":
+            return points[:, 0], np.full(len(points), float(epoch))
         return points[:, 0], points[:, 1]
 
     def _add_glyphs(self, epoch: int, phase: str | None) -> None:
@@ -471,7 +472,7 @@ class FrameDrawer:
             st, width = self.styles[shape.r], self.widths[shape.r] * GLYPH_WIDTH
             halo = [patheffects.withStroke(linewidth=width * 2.2, foreground=self.style.paper)]
             for kind, ax in self.picture.position_axes:
-                coords = self.glyph_points(kind, shape)
+                coords = self.glyph_points(kind, shape, epoch)
                 if shape.dot:
                     self._add_line(kind, ax, [c[:1] for c in coords], marker="o", markersize=width * 2.2,
                                    color=st["color"], linestyle="", markeredgecolor=self.style.paper,

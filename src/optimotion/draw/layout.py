@@ -13,7 +13,8 @@ from optimotion.draw.style import below_smallest
 GAP = 0.04     # between a legend label and the live column, in legend widths
 LABEL_X = 0.2  # where legend labels start, in legend widths
 ROW_PIXELS = 16  # a legend row's height at 100 dpi: its live value at the smallest text size
-COUNTER_ROOM = 26  # pixels at 100 dpi above the z plot for the epoch counter (the smallest text)
+LINE_EMS = 1.3   # and at least this many of its label's size
+COUNTER_ROOM = 30  # pixels at 100 dpi above the z plot for the epoch counter (the smallest text)
 
 
 def row_spacing(rows: int) -> float:
@@ -28,13 +29,15 @@ class Rectangles(NamedTuple):
 
 
 def view_kinds(dim: int, view: str) -> list[str]:
-    if dim == 1:
-        return ["curve"]
+    if dim == 1:  # the curve, and under it each racer's x at every step (sharing the curve's x axis)
+        return ["curve", "steps"]
     return {"3d": ["3d"], "contour": ["contour"], "both": ["contour", "3d"]}[view]
 
 
-def rectangles(width: int, height: int, dim: int, view: str, dpi: int = 100, rows: int = 1) -> Rectangles:
-    """The rectangles of a frame whose legend has `rows` rows."""
+def rectangles(width: int, height: int, dim: int, view: str, dpi: int = 100, rows: int = 1,
+               label_size: float = 0.0) -> Rectangles:
+    """The rectangles of a frame whose legend has `rows` lines of labels `label_size`
+    points tall."""
     kinds = view_kinds(dim, view)
     # Left of and under the z plot: its tick labels and axis label, which grow with dpi and
     # keep at least the smallest text's size in a small frame.
@@ -45,31 +48,47 @@ def rectangles(width: int, height: int, dim: int, view: str, dpi: int = 100, row
     right = 0.985 - max(0.05 * max(1.0, dpi / 100), 40 * shrink * dpi / 100 / width)
     under = max(0.04, 28 * shrink * dpi / 100 / height)
     if width / height > 1.2:
-        left = 0.27 if len(kinds) == 2 else 0.33
+        left = 0.27 if len(kinds) == 2 and dim == 2 else 0.33
         # The legend sits above the z plot: with the live values near the top, where runs
         # start, a GIF frame's changed rectangle stays short in the early frames.
         z_right = left + 0.085 - 0.05 * max(0.0, dpi / 100 - 1)  # clear of the view's labels as they grow
         # A small frame or a long legend: the legend grows down, so that its rows keep room
         # for their live values, and the z plot gives way.
-        legend_height = max(0.23, ROW_PIXELS * shrink * dpi / 100 / row_spacing(rows) / height)
+        line = max(ROW_PIXELS * shrink * dpi / 100, LINE_EMS * label_size * dpi / 72)
+        legend_height = max(0.23, line / row_spacing(rows) / height)
         legend_bottom = max(0.45, 0.91 - legend_height)
         z_top = min(0.64, legend_bottom - max(0.04, COUNTER_ROOM * shrink * dpi / 100 / height))
         z_rect, legend_rect = (margin, bottom, z_right - margin, z_top - bottom), (0.01, legend_bottom, left + 0.07,
                                                                                    0.91 - legend_bottom)
-        if len(kinds) == 2:
+        flat_left = max(left + 0.16, z_right + 40 * shrink * dpi / 100 / width)  # its y label clear of the counter
+        flat = (flat_left, bottom, 0.96 - flat_left, 0.88 - bottom)
+        if dim == 1:
+            rects = dict(zip(("curve", "steps"), _one_over_other(flat)))
+        elif len(kinds) == 2:
             rects = {"contour": (0.43, 0.12, 0.24, 0.76), "3d": (0.665, 0.07, right - 0.665, 0.84)}
         else:
-            flat = (left + 0.16, bottom, 0.80 - left, 0.88 - bottom)
             rects = {"3d": (left + 0.1, under, right - left - 0.1, 0.92 - under), "contour": flat, "curve": flat}
     else:
         z_rect, legend_rect = (margin + 0.02, 0.08, 0.49 - margin, 0.25), (0.55, 0.02, 0.45, 0.33)
-        if len(kinds) == 2:
+        flat = (0.12, 0.45, 0.82, 0.45)
+        if dim == 1:
+            rects = dict(zip(("curve", "steps"), _one_over_other(flat)))
+        elif len(kinds) == 2:
             rects = {"contour": (0.1, 0.45, 0.37, 0.45), "3d": (0.5, 0.38, right - 0.5, 0.56)}
         else:
-            flat = (0.12, 0.45, 0.82, 0.45)
             aside = max(0.02, 24 * shrink * dpi / 100 / width)  # a z label the camera puts on the left
             rects = {"3d": (aside, 0.37, right - aside, 0.57), "contour": flat, "curve": flat}
     return Rectangles(z_rect, legend_rect, [(kind, rects[kind]) for kind in kinds])
+
+
+CURVE_SHARE = 0.45  # of a 1-D scene's view: the curve's height, above the steps
+
+
+def _one_over_other(rect: tuple) -> tuple[tuple, tuple]:
+    """A 1-D scene's curve over its steps, in `rect`: the same width, so one x axis serves both."""
+    x, y, width, height = rect
+    curve = CURVE_SHARE * height
+    return (x, y + height - curve, width, curve), (x, y, width, height - curve - 0.02)
 
 
 def fit_title(fig, text: str, size: float, smallest: float = 0.0):

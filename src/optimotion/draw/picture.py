@@ -17,6 +17,7 @@ from optimotion.draw import fonts, layout
 from optimotion.draw.monotext import MonoText
 from optimotion.draw.stage import Stage
 from optimotion.draw.style import GOLD, SADDLE_MARK, SURFACE_MAP, Style, racer_styles
+from optimotion.draw.views import view_coords
 
 LIVE_PAD = 1            # points around a live number or note (the page pads its copy alike)
 LEGEND_MARKER_X = 0.11  # where a legend row's marker sits, in the legend's width
@@ -25,6 +26,7 @@ WIDEST_NUMBER = "-1.23e-100"  # the widest text a live value takes (see frames.c
 LIVE_SIZE = 1.0               # live values and the epoch counter, in the picture's font size ...
 MIN_LIVE_PIXELS = 11.0        # ... but never smaller (its em, in pixels: digits 8 px tall)
 BADGE_SIZE = 0.75             # "diverged at epoch N"
+MARGIN = 0.04                 # a 1-D curve's room under its lowest z, and the steps' beyond their first and last epoch
 
 
 class Picture:
@@ -47,7 +49,8 @@ class Picture:
             self._caption = layout.fit_subtitle(self.fig, self._title, stage.caption, self.style.text_size(0.75)) \
                 if stage.caption else None
             self.wrapped: list[int] = []  # legend rows whose live value has a line of its own, under the label
-            rects = layout.rectangles(style.width, style.height, stage.dim, style.view, style.dpi, len(stage.labels))
+            rects = layout.rectangles(style.width, style.height, stage.dim, style.view, style.dpi, len(stage.labels),
+                                      self.label_size)
             self.ax_z = self.fig.add_axes(rects.z_plot)
             self.ax_legend = self.fig.add_axes(rects.legend)
             self.ax_legend.set_axis_off()
@@ -58,6 +61,11 @@ class Picture:
                 self.position_axes.append((kind, ax))
             self._build_z_plot()
             self._build_legend()
+
+    @property
+    def label_size(self) -> float:
+        """The legend labels' size, before they are fitted."""
+        return self.style.text_size(0.95 if len(self.stage.labels) <= 4 else 0.8)
 
     def theme(self):
         return matplotlib.rc_context({**self.style.rc, "font.family": list(fonts.families())})
@@ -150,7 +158,7 @@ class Picture:
         self.value_rows = np.where(np.isin(np.arange(n), self.wrapped), self.legend_rows - spacing, self.legend_rows)
         self._row_pixels = spacing * ax.get_window_extent().height if lines[-1] > 1 else float("inf")
         self.line_pixels = spacing * ax.get_window_extent().height
-        fs = self.style.text_size(0.95 if n <= 4 else 0.8)
+        fs = self.label_size
         self.legend_marker_size = fs * 0.7
         texts = []
         for r, label in enumerate(self.stage.labels):
@@ -183,7 +191,7 @@ class Picture:
         self.wrapped = sorted(set(self.wrapped) | set(rows))
         style, stage = self.style, self.stage
         rects = layout.rectangles(style.width, style.height, stage.dim, style.view, style.dpi,
-                                  len(stage.labels) + len(self.wrapped))
+                                  len(stage.labels) + len(self.wrapped), self.label_size)
         with self.theme():
             self.ax_z.set_position(rects.z_plot)
             self.ax_legend.set_position(rects.legend)
@@ -259,8 +267,8 @@ class Picture:
 
 def draw_view(kind: str, ax, stage: Stage, style: Style) -> None:
     """The static part of a position view: the surface, its axes, the start and minima."""
-    {"3d": _draw_3d, "contour": _draw_contour, "curve": _draw_curve}[kind](ax, stage, style)
-    _mark_starts_and_minima(ax, stage, three_d=kind == "3d")
+    {"3d": _draw_3d, "contour": _draw_contour, "curve": _draw_curve, "steps": _draw_steps}[kind](ax, stage, style)
+    _mark_starts_and_minima(ax, stage, kind)
 
 
 
@@ -279,9 +287,10 @@ def _draw_3d(ax, stage: Stage, style: Style) -> None:
     ax.set_zlim(*stage.zlim_plotted)
     for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
         axis.set_pane_color((1, 1, 1, 0) if style.theme == "dark" else (0.95, 0.95, 0.95, 1))
-    ax.set_xlabel(stage.axis_names[0], fontsize=fs, labelpad=2)
-    ax.set_ylabel(stage.axis_names[1], fontsize=fs, labelpad=2)
-    ax.set_zlabel(f"log₁₀ {stage.value_name}" if stage.log_z else stage.value_name, fontsize=fs, labelpad=1)
+    pad = 1 + 4 * max(0.0, style.font_scale - 1)  # the labels' room from their ticks grows with the text
+    ax.set_xlabel(stage.axis_names[0], fontsize=fs, labelpad=2 * pad)
+    ax.set_ylabel(stage.axis_names[1], fontsize=fs, labelpad=2 * pad)
+    ax.set_zlabel(f"log₁₀ {stage.value_name}" if stage.log_z else stage.value_name, fontsize=fs, labelpad=pad)
     ax.tick_params(labelsize=style.text_size(0.8), pad=0)
     # As many ticks as the view has room for (labels are about five characters wide), none
     # at the ends of x and y: their labels meet at the front corner.
@@ -322,27 +331,52 @@ def _draw_curve(ax, stage: Stage, style: Style) -> None:
     ax.plot(xs, zs, color=style.edge, linewidth=1.5, alpha=0.7)
     (x0, x1), = stage.domain
     ax.set_xlim(x0, x1)
-    ax.set_ylim(*stage.zlim_plotted)
-    ax.set_xlabel("x", fontsize=style.text_size())
+    lo, hi = stage.zlim_plotted
+    ax.set_ylim(lo - MARGIN * (hi - lo), hi)  # a racer at the lowest z shows whole, not cut by the edge
     ax.set_ylabel("log₁₀ z" if stage.log_z else "z", fontsize=style.text_size())
-    ax.tick_params(labelsize=style.text_size(0.85))
+    ax.tick_params(labelsize=style.text_size(0.85), labelbottom=False)  # the steps under it say x
     ax.grid(True, alpha=0.35)
 
 
-def _mark_starts_and_minima(ax, stage: Stage, three_d: bool) -> None:
+def _draw_steps(ax, stage: Stage, style: Style) -> None:
+    """Under a 1-D curve, on its x axis: each racer's x at every step, time running down,
+    so that a step that overshoots, a zig-zag or a crawl shows even where the curve's
+    heights agree."""
+    (x0, x1), = stage.domain
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(stage.epochs * (1 + MARGIN), -stage.epochs * MARGIN)
+    ax.set_xlabel("x", fontsize=style.text_size(), labelpad=1)
+    ax.set_ylabel("epoch", fontsize=style.text_size())
+    ax.tick_params(labelsize=style.text_size(0.85))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.yaxis.get_major_locator().set_params(nbins=4, integer=True)
+    ax.grid(True, alpha=0.35)
+
+
+def _mark_starts_and_minima(ax, stage: Stage, kind: str) -> None:
     # A grid of starts must not hide the view: smaller marks the more there are.
     start_size = 7 if stage.n_starts <= 4 else max(1.2, 3.5 * min(1.0, (50 / stage.n_starts) ** 0.5))
     start = dict(marker="o", markersize=start_size, markerfacecolor="white", markeredgecolor="black",
                  markeredgewidth=1 if start_size > 4 else 0.6)
     minimum = dict(marker="*", markersize=14, color=GOLD, markeredgecolor="black")
     saddle = dict(marker="X", markersize=10, color=SADDLE_MARK, markeredgecolor="black", markeredgewidth=1)
+    local = dict(marker="*", markersize=12, color="white", markeredgecolor="black", markeredgewidth=1)
+    locals_ = np.asarray(stage.local_minima, dtype=float).reshape(-1, stage.dim)
     # One artist per kind of mark (a grid of 10,000 starts is one line of markers, not 10,000).
     for points, heights, marker in ((stage.starts, stage.start_heights, start),
                                     (stage.minima, stage.minima_heights, minimum),
-                                    (stage.saddles, stage.saddle_heights, saddle)):
+                                    (stage.saddles, stage.saddle_heights, saddle),
+                                    (locals_, stage.local_minima_heights, local)):
         if not len(points):
             continue
         points, heights = np.asarray(points, dtype=float), np.asarray(heights, dtype=float)
-        coords = (points[:, 0], points[:, 1], heights) if three_d else \
-            ((points[:, 0], heights) if stage.dim == 1 else (points[:, 0], points[:, 1]))
+        if kind == "steps":  # a minimum: the line the racers would settle on; a start: at epoch 0
+            if marker is minimum or marker is local:
+                for x in points[:, 0]:
+                    ax.axvline(x, color=GOLD if marker is minimum else "grey", linewidth=1.6, linestyle=(0, (4, 2)),
+                               zorder=1)
+                continue
+            if marker is saddle:
+                continue
+        coords = view_coords(kind, points, heights, 0)
         ax.plot(*coords, linestyle="", zorder=6, **marker)

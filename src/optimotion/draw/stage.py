@@ -50,6 +50,8 @@ class Stage:
     equal_axes: bool = False   # x and y in the same units (a model's plane): the views keep them equal
     marks_on_surface: bool = False  # a model's plane: racers drawn on the surface (the loss on the plane)
     end_notes: tuple[str, ...] = ()  # what each racer's live value adds at the last epoch ("test 97.2%")
+    local_minima: tuple = ()   # minima that are not global, each (dim,) ...
+    local_minima_heights: tuple = ()  # ... and their heights, as plotted
 
     @property
     def n_starts(self) -> int:
@@ -213,6 +215,7 @@ def stage_for(scene, mesh: int = 36) -> Stage:
             curve = Grid(xs, None, plot(np.asarray(surface.f(xs[None, :]), dtype=float)))
     minima = np.array(surface.minima, dtype=float).reshape(-1, surface.dim)
     saddles = np.array(surface.saddle_points, dtype=float).reshape(-1, surface.dim)
+    local_minima = np.array(getattr(surface, "local_minima", ()), dtype=float).reshape(-1, surface.dim)
     return Stage(
         title=one_line(scene.title or default_title(surface.name)),
         labels=tuple(one_line(racer.name) for racer in scene.racers),
@@ -224,7 +227,8 @@ def stage_for(scene, mesh: int = 36) -> Stage:
         kinds=tuple(type(racer.optimizer).__name__ for racer in scene.racers),
         mesh=grid(mesh) if surface.dim == 2 else None,
         contour=grid(CONTOUR_POINTS) if surface.dim == 2 else None, curve=curve,
-        equal_axes=bool(getattr(surface, "equal_axes", False)))
+        equal_axes=bool(getattr(surface, "equal_axes", False)),
+        local_minima=tuple(local_minima), local_minima_heights=tuple(plot(heights(local_minima))))
 
 
 LOG_SPAN = 100  # a model's loss spanning more than this factor is drawn on log scales

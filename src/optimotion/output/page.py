@@ -58,6 +58,7 @@ from optimotion.draw.frames import (
 )
 from optimotion.draw.glyphs import glyph_tracks
 from optimotion.draw.picture import BADGE_SIZE, LEGEND_MARKER_X, LIVE_PAD
+from optimotion.draw.views import view_coords
 from optimotion.draw.stage import SLOW_HOLD_MS, Reel, Stage, one_line, reel_for, slow_start
 from optimotion.draw.style import Style, hex_color, key_colors, rgb
 from optimotion.output import encoders
@@ -447,7 +448,7 @@ def _glyph_data(drawer: FrameDrawer, phases, run) -> dict:
         items = []
         for shape in drawer.glyph_shapes(epoch, phase):
             for v, (kind, ax) in enumerate(picture.position_axes):
-                pixels = _view_pixels(kind, ax, *drawer.glyph_points(kind, shape))
+                pixels = _view_pixels(kind, ax, *drawer.glyph_points(kind, shape, epoch))
                 items.append([shape.r, shape.s, GLYPH_CODES[shape.name], v, int(shape.cut), int(shape.dot),
                               *(round(float(c), 1) for x, y in pixels for c in (x, height - y))])
         frames.append(items)
@@ -514,7 +515,7 @@ def _start_track(drawer: FrameDrawer, r: int, s: int, hover: list[str] | None = 
     in_domain = np.all((positions >= low) & (positions <= high), axis=-1)
     track = {
         "last": last,
-        "views": [_coded(_track_pixels(kind, ax, positions, plotted), height) for kind, ax in picture.position_axes],
+        "views": [_coded(_track_pixels(kind, ax, positions, plotted, at), height) for kind, ax in picture.position_axes],
         "z": _coded(z_pixels, height)[1],
         "inView": "".join("1" if v else "0" for v in reel.in_view[at, r, s]),
         "inDomain": "".join("1" if v else "0" for v in in_domain),
@@ -566,13 +567,7 @@ def _grid_data(drawer: FrameDrawer, grid: StartGrid) -> dict:
         starts.append(racers)
     pixels = []
     for kind, ax in drawer.picture.position_axes:
-        if kind == "3d":
-            coords = (grid.points[:, 0], grid.points[:, 1], stage.start_heights)
-        elif kind == "curve":
-            coords = (grid.points[:, 0], stage.start_heights)
-        else:
-            coords = (grid.points[:, 0], grid.points[:, 1])
-        display = _view_pixels(kind, ax, *coords)
+        display = _track_pixels(kind, ax, grid.points, stage.start_heights, 0)
         pixels.append([[round(float(x), 1), round(float(height - y), 1)] for x, y in display])
     return {
         "shape": list(grid.shape), "frames": frames, "pixels": pixels,
@@ -600,13 +595,10 @@ def _hover_texts(values: np.ndarray, live: list[str] | None, lo: float, hi: floa
     return texts
 
 
-def _track_pixels(kind: str, ax, positions: np.ndarray, heights: np.ndarray) -> np.ndarray:
-    """Display pixels of each position, by the view's own transforms (as the frames draw)."""
-    if kind == "3d":
-        return _view_pixels(kind, ax, positions[:, 0], positions[:, 1], heights)
-    if kind == "curve":
-        return _view_pixels(kind, ax, positions[:, 0], heights)
-    return _view_pixels(kind, ax, positions[:, 0], positions[:, 1])
+def _track_pixels(kind: str, ax, positions: np.ndarray, heights: np.ndarray, epochs=0) -> np.ndarray:
+    """Display pixels of each position (at its height and epoch), by the view's own
+    transforms (as the frames draw)."""
+    return _view_pixels(kind, ax, *view_coords(kind, positions, heights, epochs))
 
 
 def _view_pixels(kind: str, ax, *coords) -> np.ndarray:
