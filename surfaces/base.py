@@ -73,6 +73,9 @@ class Surface:
             tuple of length ``dim``, marked in the picture; ``()`` if none.
         local_minima: minima that are not global (where a racer may settle for less),
             each a tuple of length ``dim``, marked with a hollow star; ``()`` if none.
+        axis_names: what the picture calls the coordinates, ``("w", "b")`` for a line
+            fit's weight and bias; ``()``: x (and y).
+        value_name: what the picture calls the value (``"MSE"``); ``"z"`` by default.
 
     Calling a surface calls ``f``::
 
@@ -93,6 +96,8 @@ class Surface:
     saddle_points: tuple = ()
     equal_axes: bool = False
     local_minima: tuple = ()
+    axis_names: tuple = ()
+    value_name: str = "z"
 
     def __post_init__(self):
         set_ = lambda field, value: object.__setattr__(self, field, value)  # frozen
@@ -155,6 +160,14 @@ class Surface:
         set_("view", (float(elev), float(azim)))
         if not isinstance(self.description, str) or "\n" in self.description:
             raise ValueError(f"{self.name}: description must be one line of text")
+        names = tuple(self.axis_names) if not isinstance(self.axis_names, str) else None
+        if names is None or len(names) not in (0, self.dim) or not all(
+                isinstance(n, str) and n.strip() and "\n" not in n for n in names):
+            raise ValueError(f"{self.name}: axis_names must be {self.dim} short names (or none), "
+                             f"got {self.axis_names!r}")
+        set_("axis_names", names or ("x", "y")[:self.dim])
+        if not isinstance(self.value_name, str) or not self.value_name.strip() or "\n" in self.value_name:
+            raise ValueError(f"{self.name}: value_name must be a short name, got {self.value_name!r}")
 
     @property
     def dim(self) -> int:

@@ -91,7 +91,7 @@ def line_fit(name: str, x, y, domain, *, zlim=None, view=(30, -60), description=
         zlim = (0.0, float(np.max(f(corners))))
     return LineFit(name=name, f=f, domain=domain, zlim=zlim, minima=(minimum,),
                    min_value=float(f(np.array(minimum))), view=view, description=description,
-                   x=x, y=y)
+                   axis_names=("w", "b"), value_name="MSE", x=x, y=y)
 
 
 def seed003_data(n: int = 100, seed: int = 42) -> tuple[np.ndarray, np.ndarray]:

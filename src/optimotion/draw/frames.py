@@ -635,9 +635,24 @@ def pace_size(picture) -> float:
 
 def counter_corner(picture) -> tuple[float, float]:
     """Where the epoch counter's box has its bottom right corner, in the figure's pixels:
-    COUNTER_LIFT above the z plot's top right corner."""
-    box = picture.ax_z.get_window_extent()
-    return float(box.x1), float(box.y1 + COUNTER_LIFT)
+    COUNTER_LIFT above the z plot's top right corner, or above its top tick label where
+    that stands out of the plot (a log scale's 10⁴ at its top edge)."""
+    ax = picture.ax_z
+    box = ax.get_window_extent()
+    key = (tuple(box.bounds), ax.get_ylim(), ax.get_yscale())
+    cached = getattr(picture, "_counter_corner", None)
+    if cached is not None and cached[0] == key:  # the same plot: the same corner (a frame's costliest part)
+        return cached[1]
+    renderer = picture.canvas.get_renderer()
+    ax.yaxis.get_tightbbox(renderer)  # the ticks as they will be drawn (after a new fit of the limits too)
+    top = box.y1
+    for tick in ax.yaxis.get_major_ticks():  # matplotlib keeps ticks beyond the limits too, never drawn
+        with np.errstate(all="ignore"):
+            y = ax.transData.transform((0, tick.get_loc()))[1]
+        if box.y0 - 0.5 <= y <= box.y1 + 0.5 and tick.label1.get_visible() and tick.label1.get_text():
+            top = max(top, tick.label1.get_window_extent(renderer).y1)
+    picture._counter_corner = (key, (float(box.x1), float(top + COUNTER_LIFT)))
+    return picture._counter_corner[1]
 
 
 def pace_corner(picture, counter: str) -> tuple[float, float]:

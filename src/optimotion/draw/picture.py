@@ -290,7 +290,10 @@ def _draw_3d(ax, stage: Stage, style: Style) -> None:
     pad = 1 + 4 * max(0.0, style.font_scale - 1)  # the labels' room from their ticks grows with the text
     ax.set_xlabel(stage.axis_names[0], fontsize=fs, labelpad=2 * pad)
     ax.set_ylabel(stage.axis_names[1], fontsize=fs, labelpad=2 * pad)
-    ax.set_zlabel(f"log₁₀ {stage.value_name}" if stage.log_z else stage.value_name, fontsize=fs, labelpad=pad)
+    z_label = f"log₁₀ {stage.value_name}" if stage.log_z else stage.value_name
+    # Along the axis, as matplotlib turns a label of 5 characters: "MSE" across it met the ticks.
+    ax.zaxis.set_rotate_label(True if len(z_label) > 1 else None)
+    ax.set_zlabel(z_label, fontsize=fs, labelpad=pad)
     ax.tick_params(labelsize=style.text_size(0.8), pad=0)
     # As many ticks as the view has room for (labels are about five characters wide), none
     # at the ends of x and y: their labels meet at the front corner.
@@ -333,7 +336,7 @@ def _draw_curve(ax, stage: Stage, style: Style) -> None:
     ax.set_xlim(x0, x1)
     lo, hi = stage.zlim_plotted
     ax.set_ylim(lo - MARGIN * (hi - lo), hi)  # a racer at the lowest z shows whole, not cut by the edge
-    ax.set_ylabel("log₁₀ z" if stage.log_z else "z", fontsize=style.text_size())
+    ax.set_ylabel(f"log₁₀ {stage.value_name}" if stage.log_z else stage.value_name, fontsize=style.text_size())
     ax.tick_params(labelsize=style.text_size(0.85), labelbottom=False)  # the steps under it say x
     ax.grid(True, alpha=0.35)
 
@@ -345,7 +348,7 @@ def _draw_steps(ax, stage: Stage, style: Style) -> None:
     (x0, x1), = stage.domain
     ax.set_xlim(x0, x1)
     ax.set_ylim(stage.epochs * (1 + MARGIN), -stage.epochs * MARGIN)
-    ax.set_xlabel("x", fontsize=style.text_size(), labelpad=1)
+    ax.set_xlabel(stage.axis_names[0], fontsize=style.text_size(), labelpad=1)
     ax.set_ylabel("epoch", fontsize=style.text_size())
     ax.tick_params(labelsize=style.text_size(0.85))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))

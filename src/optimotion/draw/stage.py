@@ -228,6 +228,8 @@ def stage_for(scene, mesh: int = 36) -> Stage:
         mesh=grid(mesh) if surface.dim == 2 else None,
         contour=grid(CONTOUR_POINTS) if surface.dim == 2 else None, curve=curve,
         equal_axes=bool(getattr(surface, "equal_axes", False)),
+        axis_names=tuple(getattr(surface, "axis_names", ("x", "y"))) + ("y",) * (2 - surface.dim),
+        value_name=getattr(surface, "value_name", "z"),
         local_minima=tuple(local_minima), local_minima_heights=tuple(plot(heights(local_minima))))
 
 
