@@ -78,7 +78,8 @@ def test_each_page_embeds_its_render(project):
     assert said.count("optimotion: rendering") == 3 and "WARNING" not in said, said
     index, mine = embedded(out / "index.html"), embedded(out / "lessons" / "mine.html")
     assert len(index) == 2 and index[0].startswith('<img src="_optimotion/saddle-') and 'width="160"' in index[0]
-    assert index[1].startswith('<iframe src="_optimotion/saddle-') and 'title="The saddle, to play"' in index[1]
+    assert index[1].startswith('<iframe class="optimotion-player" src="_optimotion/saddle-')
+    assert 'title="The saddle, to play"' in index[1]
     assert "The saddle, <em>small</em>." in (out / "index.html").read_text()  # the caption, as markup
     assert mine[0].startswith('<img src="../_optimotion/my_scene-') and 'alt="my bowl"' in mine[0]
     for tag in index + mine:
@@ -134,6 +135,22 @@ def test_the_site_shows_the_gif_and_plays_the_player(project, browser):
     frame.wait_for_function("document.body.dataset.ready === 'true'", timeout=15_000)
     frame.wait_for_function("document.getElementById('epoch').textContent !== '0'", timeout=5_000)
     assert player.locator("#legend .entry").count() == 3
+    page.close()
+
+
+def test_the_player_s_frame_takes_the_height_the_player_is_laid_out_at(project, browser):
+    """A fixed height left a blank band under a picture scaled down to a narrow column (and
+    cut a phone's tall layout): the player says its height, the page's frame takes it."""
+    _, out, _ = project
+    page = browser.new_page(viewport={"width": 220, "height": 800})
+    page.goto((out / "index.html").as_uri())
+    frame = next(f for f in page.frames if f.url.endswith(".html") and "_optimotion" in f.url)
+    frame.wait_for_function("document.body.dataset.ready === 'true'", timeout=15_000)
+    fixed = float(re.search(r"height:(\d+)px", embedded(out / "index.html")[1]).group(1))
+    page.wait_for_function(f"document.querySelector('iframe.optimotion-player').offsetHeight < {fixed}", timeout=5_000)
+    outer = page.evaluate("document.querySelector('iframe.optimotion-player').getBoundingClientRect().height")
+    inner = frame.evaluate("document.body.getBoundingClientRect().height")
+    assert abs(outer - inner) <= 2 and frame.evaluate("document.documentElement.scrollHeight") <= outer + 1
     page.close()
 
 

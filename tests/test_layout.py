@@ -143,7 +143,7 @@ def test_a_label_too_long_for_its_line_goes_on_under_it_before_its_value():
     picture = drawer(simulate(scene), Style(width=480, height=270))
     drawn = picture.artists(len(picture.frame_epochs) - 1)
     shown = picture.picture
-    assert shown.wrapped == [0] and shown.label_rests[0] is not None and shown.cut_rows() == []
+    assert list(shown.wrapped) == [0] and shown.label_rests[0] is not None and shown.cut_rows() == []
     rest = shown.label_rests[0].get_window_extent(shown.canvas.get_renderer())
     value = next(a for a in drawn if isinstance(a, MonoText) and a.y == shown.value_rows[0])
     x1 = shown.ax_legend.transAxes.transform((value.x, value.y))[0]
@@ -177,3 +177,16 @@ def test_no_text_is_smaller_than_ten_pixels(name, size, dpi):
     assert len(sizes) > 15
     small = [(what, round(px, 1)) for what, px in sizes if px < 9.99]
     assert small == []
+
+
+def test_a_phones_tall_picture_has_no_text_under_ten_css_pixels():
+    """The page's phone layout is drawn at 1.5 pixels a CSS pixel: its ticks were 6.7 to
+    8.7 CSS pixels and its pace 9.2, where the rule for the picture is 10."""
+    from optimotion.output.page import PHONE_DENSITY, phone_style
+
+    picture = drawer(_run("saddle"), phone_style(Style()))
+    drawn = picture.artists(len(picture.frame_epochs) - 1)
+    sizes = text_sizes(picture.picture, drawn)
+    assert len(sizes) > 15
+    assert [(what, round(px / PHONE_DENSITY, 1)) for what, px in sizes if px < 10 * PHONE_DENSITY - 0.01] == []
+    assert layout_problems(picture.picture, drawn) == []

@@ -193,7 +193,7 @@ def test_memory_is_bounded_by_a_second_pass(monkeypatch):
     assert np.allclose(raced.run.off_plane, off, rtol=0, atol=1e-10)
 
 
-def test_the_picture_says_loss_accuracy_and_distance(movie):
+def test_the_picture_says_loss_and_accuracy(movie):
     run, stage = movie.run, movie.stage
     data = digits()
     last = runner.simulate(short_mlp(), keep=[SHORT]).positions[0, :, 0]
@@ -205,8 +205,9 @@ def test_the_picture_says_loss_accuracy_and_distance(movie):
         assert "test" not in label  # known at the end only: said at the end only, not from epoch 0
         assert movie.test_accuracy[r, 0] == accuracy
         assert drawer.live_content(r, SHORT) == ("number", f"{compact(run.values[SHORT, r, 0])} · test {accuracy:.1%}")
-        assert drawer.live_content(r, SHORT - 1) == (
-            "number", f"{compact(run.values[SHORT - 1, r, 0])} · {run.off_plane[SHORT - 1, r, 0]:.0%} off")
+        # The racer's own loss alone: its distance off the plane swung near the paths' centre
+        # ("97% off" mid-run); the CSV and the summary keep it.
+        assert drawer.live_content(r, SHORT - 1) == ("number", compact(run.values[SHORT - 1, r, 0]))
     summary = movie.summary()
     assert summary[0].startswith(f"the plane of the race holds {movie.plane.explained[0]:.0%} (PC1)")
     assert summary[3].startswith(f"Adam lr 0.01: training loss {run.values[-1, 2, 0]:.4g}, test accuracy")

@@ -50,6 +50,8 @@ def test_both_animations_show_inline_as_players(executed):
     assert [(data["width"], data["height"]) for data in players] == [(480, 270), (480, 270)]
     # the saddle's frame rule; every(5) of 200 epochs
     assert [len(data["runs"][0]["frames"]) for data in players] == [63, 41]
+    # without the phone's layout: the notebook's frame is as wide as the picture, never upright
+    assert all("phone" not in data for data in players)
     assert sum(len(cell.get("outputs", [])) and len(str(cell.outputs)) for cell in notebook.cells) < 2_000_000
 
 

@@ -253,3 +253,10 @@ def test_a_local_minimum_is_marked_apart_from_the_global_one():
     assert len(hollow) == 1
     x, z = hollow[0].get_xydata()[0]
     assert x == -0.25 and z == pytest.approx(float(scene.surface.f(np.array([[-0.25]]))[0]), abs=1e-12)
+
+
+def test_in_a_1d_view_markers_spread_side_by_side_at_their_height():
+    points, sizes = np.array([[50.0, 20.0]] * 3), np.array([10.0, 10.0, 10.0])
+    placed = fan.spread(points, sizes, row=True)
+    assert np.all(placed[:, 1] == 20.0) and np.allclose(np.diff(placed[:, 0]), fan.APART * 10)
+    assert placed[:, 0].mean() == pytest.approx(50.0)

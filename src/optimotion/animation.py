@@ -407,9 +407,10 @@ class Animation:
             return self.page()
         return encoders.encode(self.frames, fmt, self.fps, self.key_colors(self.style), self.holds(self.indices))
 
-    def page(self, style: Style | None = None) -> bytes:
+    def page(self, style: Style | None = None, phone: bool = True) -> bytes:
         """The self-contained web page that plays this run (see `page.py`), in `style`
-        (default: the animation's own)."""
+        (default: the animation's own); with `phone`, also laid out tall for a phone held
+        upright (a notebook's player, in a wide frame of its own, never is)."""
         from optimotion.output import page
 
         style = style or self.style
@@ -419,7 +420,7 @@ class Animation:
         with scene_code():  # a variant's frames are picked by the scene's own rule
             card = None if self.tuning is None else encoders.encode_png(self.tuning_card(style))
             return page.build(self.alternatives or single(self.run), self.stage, style, self.fps,
-                              self.reel, card, self.start_grid)
+                              self.reel, card, self.start_grid, phone=phone)
 
     def overview(self) -> np.ndarray:
         """A still of the whole trails on a contour map (the curve in 1-D)."""
@@ -591,7 +592,7 @@ class Animation:
                 self._inline = (f'<img src="data:image/gif;base64,{data}" alt="{attribute_text(self.stage.title)}" '
                                 'style="max-width:100%">')
             else:
-                page = self.page(style).decode("utf-8")
+                page = self.page(style, phone=False).decode("utf-8")
                 controls = self.below_player(style)
                 # sandboxed: the player runs, without the notebook's origin (its cookies, its kernel)
                 self._inline = (f'<iframe srcdoc="{attribute_text(page)}" title="{attribute_text(self.stage.title)}" '

@@ -198,10 +198,25 @@ def visit_animation_html(translator, node: animation_node) -> None:
                f'playsinline style="max-width:100%;height:auto"><a href="{src}">{alt}</a></video>')
     else:
         shape = json.loads(Path(str(source) + ".json").read_text(encoding="utf-8"))
-        tag = (f'<iframe src="{src}" title="{alt}" loading="lazy" style="width:100%;max-width:{width + 16}px;'
-               f'height:{height + shape["controls"]}px;border:0"></iframe>')
+        tag = (f'<iframe class="optimotion-player" src="{src}" title="{alt}" loading="lazy" '
+               f'style="width:100%;max-width:{width + 16}px;height:{height + shape["controls"]}px;border:0">'
+               '</iframe>')
     translator.body.append(f'<div class="optimizer-animation">{tag}</div>')
     raise nodes.SkipNode
+
+
+#: The docs page's part: a player says how tall it is laid out (its picture scaled to the
+#: frame's width, or a phone's tall layout) and its frame takes that height, where a fixed
+#: one cut the phone's layout or left a blank band under a narrow picture.
+FRAME_SIZER = """
+window.addEventListener("message", (event) => {
+  const height = event.data && event.data.optimotionHeight;
+  if (!Number.isFinite(height)) return;
+  for (const frame of document.querySelectorAll("iframe.optimotion-player")) {
+    if (frame.contentWindow === event.source) frame.style.height = `${Math.min(Math.max(height, 80), 5000)}px`;
+  }
+});
+"""
 
 
 def skip_node(translator, node: animation_node) -> None:
@@ -227,6 +242,7 @@ def setup(app):
     app.add_node(animation_node, html=(visit_animation_html, None), latex=(skip_node, None),
                  text=(skip_node, None), man=(skip_node, None), texinfo=(skip_node, None))
     app.add_directive("optimizer-animation", OptimizerAnimation)
+    app.add_js_file(None, body=FRAME_SIZER)
     app.connect("config-inited", _settings)
     from optimotion import __version__
 

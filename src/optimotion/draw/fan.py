@@ -37,17 +37,22 @@ def clusters(points: np.ndarray, sizes: np.ndarray) -> list[list[int]]:
     return [members for members in found.values() if len(members) > 1]
 
 
-def spread(points, sizes) -> np.ndarray:
+def spread(points, sizes, row: bool = False) -> np.ndarray:
     """Where to draw each marker, (n, 2) pixels: where it is, or, where it would hide
     another, on a circle around its cluster's centre, the first on top and the others
-    clockwise, each APART of the largest size from the next."""
+    clockwise, each APART of the largest size from the next. With `row`, side by side
+    at the cluster's height, in order (a 1-D view, where a height is read as a value and
+    the steps' last row lies on the plot's edge)."""
     points = np.asarray(points, dtype=float).reshape(-1, 2)
     sizes = np.asarray(sizes, dtype=float)
     placed = points.copy()
     for members in clusters(points, sizes):
         k, largest = len(members), float(sizes[members].max())
-        radius = max(AROUND * largest, APART * largest / (2 * np.sin(np.pi / k)))
         centre = points[members].mean(axis=0)
+        if row:
+            placed[members] = centre + np.outer(np.arange(k) - (k - 1) / 2, [APART * largest, 0.0])
+            continue
+        radius = max(AROUND * largest, APART * largest / (2 * np.sin(np.pi / k)))
         angles = np.pi / 2 - 2 * np.pi * np.arange(k) / k
         placed[members] = centre + radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
     return placed

@@ -109,9 +109,10 @@ class FrameDrawer:
             for r in cut:
                 self._number_width[r] = self._own_widths[r]
             self.picture.fit_legend(self._live_widths())
-        if cut := self.picture.cut_rows():  # then their values go on a line of their own, under the labels
-            self.picture.wrap(cut)
-            self.picture.fit_legend(self._live_widths())
+        for _ in range(2):  # then their values go on a line of their own, under the labels; then a third
+            if cut := self.picture.cut_rows():
+                self.picture.wrap(cut)
+                self.picture.fit_legend(self._live_widths())
         n, single = len(self.stage.labels), self.stage.n_starts == 1
         # Racers drawn first (lower in the legend) are wider and bigger, so that one that
         # runs exactly where another does still shows around it.
@@ -282,7 +283,7 @@ class FrameDrawer:
         for kind, ax in views:
             coords = [view_coords(kind, tip, z, seen) for _, seen, tip, z in tips]
             points = np.array([self._display(kind, ax, c) for c in coords]).reshape(-1, 2)
-            placed = fan.spread(points, [self.sizes[r] * pixels for r, *_ in tips])
+            placed = fan.spread(points, [self.sizes[r] * pixels for r, *_ in tips], row=kind in ("curve", "steps"))
             spread.append({r: (tuple(points[i]), tuple(placed[i])) for i, (r, *_) in enumerate(tips)
                            if not np.allclose(points[i], placed[i])})
         return spread
@@ -519,11 +520,8 @@ class FrameDrawer:
         lo, hi = self.reel.z_range
         if not self.reel.z_log and abs(middle) < 1e-9 * max(abs(lo), abs(hi)):
             return "0"  # rounding noise around zero, not a value to read
-        off_plane = self.tracks.off_plane
         if epoch == self.stage.epochs and self.stage.end_notes and self.stage.end_notes[r]:
             return f"{compact(middle)} · {self.stage.end_notes[r]}"  # known at the end only: said at the end only
-        if off_plane is not None and self.stage.n_starts == 1:  # a model's race, drawn on its plane
-            return f"{compact(middle)} · {off_plane[epoch, r, 0]:.0%} off"
         return compact(middle)
 
     def widest_number(self, r: int) -> int:

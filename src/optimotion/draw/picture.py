@@ -48,7 +48,9 @@ class Picture:
             self._title = layout.fit_title(self.fig, stage.title, self.style.text_size(1.3), style.smallest_text)
             self._caption = layout.fit_subtitle(self.fig, self._title, stage.caption, self.style.text_size(0.75)) \
                 if stage.caption else None
-            self.wrapped: list[int] = []  # legend rows whose live value has a line of its own, under the label
+            # Legend rows that take more than a line, and how many more: 1, the live value on a
+            # line of its own under the label; 2, the label on two lines and the value on a third.
+            self.wrapped: dict[int, int] = {}
             rects = layout.rectangles(style.width, style.height, stage.dim, style.view, style.dpi, len(stage.labels),
                                       self.label_size)
             self.ax_z = self.fig.add_axes(rects.z_plot)
@@ -122,7 +124,7 @@ class Picture:
         legible at half the picture's size (a phone, a slide thumbnail); no taller than
         the legend's rows are apart."""
         if self._live_size is None:
-            smallest = MIN_LIVE_PIXELS * 72 / self.style.dpi * self.style.below_smallest
+            smallest = MIN_LIVE_PIXELS * self.style.density * 72 / self.style.dpi * self.style.below_smallest
             size = max(self.style.text_size(LIVE_SIZE), smallest)
             while size > self.style.smallest_text and self.live_height(size) > self._row_pixels:
                 size *= 0.95
@@ -151,11 +153,12 @@ class Picture:
         ax, n = self.ax_legend, len(self.stage.labels)
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
-        # A wrapped row takes two lines: its label, then its live value under it.
-        lines = np.cumsum([0] + [2 if r in self.wrapped else 1 for r in range(n)])
+        # A wrapped row takes two lines (its label, then its live value) or three.
+        lines = np.cumsum([0] + [1 + self.wrapped.get(r, 0) for r in range(n)])
         spacing = layout.row_spacing(int(lines[-1]))
         self.legend_rows = 0.86 - lines[:-1] * spacing
-        self.value_rows = np.where(np.isin(np.arange(n), self.wrapped), self.legend_rows - spacing, self.legend_rows)
+        self.value_rows = self.legend_rows - (lines[1:] - lines[:-1] - 1) * spacing
+        self._spacing = spacing
         self._row_pixels = spacing * ax.get_window_extent().height if lines[-1] > 1 else float("inf")
         self.line_pixels = spacing * ax.get_window_extent().height
         fs = self.label_size
@@ -185,13 +188,14 @@ class Picture:
 
     def wrap(self, rows) -> None:
         """Give the live values of legend `rows` a line of their own, under their labels,
-        which then take the legend's whole width: the legend grows and the z plot gives way
-        (`layout.rectangles`). The live values' size is worked out again for the closer
-        lines; fit the legend again after this."""
-        self.wrapped = sorted(set(self.wrapped) | set(rows))
+        which then take the legend's whole width (and, a row wrapped again, two lines): the
+        legend grows and the z plot gives way (`layout.rectangles`). The live values' size
+        is worked out again for the closer lines; fit the legend again after this."""
+        for r in rows:  # a row wrapped once more: its value on a third line, under the label's two
+            self.wrapped[r] = min(2, self.wrapped.get(r, 0) + 1)
         style, stage = self.style, self.stage
         rects = layout.rectangles(style.width, style.height, stage.dim, style.view, style.dpi,
-                                  len(stage.labels) + len(self.wrapped), self.label_size)
+                                  len(stage.labels) + sum(self.wrapped.values()), self.label_size)
         with self.theme():
             self.ax_z.set_position(rects.z_plot)
             self.ax_legend.set_position(rects.legend)
@@ -238,8 +242,9 @@ class Picture:
 
     def _split_label(self, r: int, reserve: float, box) -> float:
         """Split wrapped row r's label at the last space that lets its first part fill its
-        line; the rest goes on the value's line, before the value (cut if even that is too
-        long). Return where the rest ends, in legend widths."""
+        line; the rest goes on the next line: the value's, before the value, or (a row
+        wrapped twice) its own, the value under it; cut only if even that is too long.
+        Return where the live value's line is taken up to, in legend widths."""
         text, label = self.label_texts[r], self.stage.labels[r]
         renderer = self.canvas.get_renderer()
 
@@ -256,13 +261,14 @@ class Picture:
             text.set_text(cut)
             return self.labels_ends[r]
         rest = label[i + 1:]
-        artist = self.ax_legend.text(layout.LABEL_X, self.value_rows[r], rest, va="center",
+        own_line = self.wrapped[r] > 1  # the rest on a line of its own, the value on the next
+        artist = self.ax_legend.text(layout.LABEL_X, self.legend_rows[r] - self._spacing, rest, va="center",
                                      fontsize=text.get_fontsize(), parse_math=False)
         self.label_rests[r] = artist
-        room = self.column_limit - reserve - layout.GAP
+        room = self.column_limit - (0.0 if own_line else reserve + layout.GAP)
         if end(artist) > room and len(rest) > 1:
             layout.cut_to_fit(artist, rest, " ,=(·", lambda: end(artist) <= room)
-        return end(artist)
+        return layout.LABEL_X - layout.GAP if own_line else end(artist)
 
 
 def draw_view(kind: str, ax, stage: Stage, style: Style) -> None:

@@ -262,7 +262,7 @@ def plane_stage(scene, plane_run, landscape) -> Stage:
         axis_names=(f"PC1: {pc1}", f"PC2: {pc2}"), value_name="loss",
         named_live_values=False, equal_axes=True, marks_on_surface=True,
         end_notes=tuple(_accuracy_note(plane_run.accuracy[r]) for r in range(len(scene.racers))),
-        caption="surface: loss on the paths' plane · z plot, numbers: each racer's own loss, % off the plane")
+        caption="surface and marks: the loss on the paths' plane · z plot and numbers: each racer's own loss")
     return replace(stage, start_heights=stage.height_at(stage.starts))  # the starts on the surface too
 
 

@@ -100,6 +100,7 @@ class Style:
     view: str = "3d"
     mesh: int = 36
     orbit: float = 0.0  # degrees the 3-D view turns (azimuth) from the first frame to the last
+    density: float = 1.0  # the picture's pixels a pixel of the screen it is shown on (a phone's page: 1.5)
 
     def __post_init__(self):
         width, height = check_size(self.width, self.height)
@@ -112,6 +113,8 @@ class Style:
             raise ValueError(f"theme must be one of {', '.join(THEMES)}, got {self.theme!r}")
         if self.view not in VIEWS:
             raise ValueError(f"view must be one of {', '.join(VIEWS)}, got {self.view!r}")
+        if not isinstance(self.density, (int, float)) or not 1 <= self.density <= 4:
+            raise ValueError(f"density must be a number from 1 to 4, got {self.density!r}")
 
     @property
     def font_scale(self) -> float:
@@ -132,8 +135,8 @@ class Style:
     @property
     def smallest_text(self) -> float:
         """MIN_TEXT_PIXELS in points: no text of the picture is smaller, from 480x270 up
-        (a smaller frame has smaller text)."""
-        return MIN_TEXT_PIXELS * 72 / self.dpi * self.below_smallest
+        (a smaller frame has smaller text), in pixels of the screen it is shown on."""
+        return MIN_TEXT_PIXELS * self.density * 72 / self.dpi * self.below_smallest
 
     @property
     def below_smallest(self) -> float:

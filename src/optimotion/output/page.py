@@ -132,7 +132,7 @@ def phone_style(style: Style) -> Style | None:
     if style.width <= style.height or style.width <= PHONE[0]:
         return None
     width, height = (round(side * PHONE_DENSITY) for side in PHONE)
-    return replace(style, width=width, height=height, dpi=round(100 * PHONE_DENSITY))
+    return replace(style, width=width, height=height, dpi=round(100 * PHONE_DENSITY), density=PHONE_DENSITY)
 
 
 class Races(NamedTuple):

@@ -138,6 +138,14 @@
       fontSize: `${13 / scale}px`, padding: `${3 / scale}px ${6 / scale}px`, borderRadius: `${4 / scale}px`,
       maxWidth: `${W - 8}px`,
     });
+    tellHeight();
+  }
+
+  function tellHeight() {  // a page that frames this one may fit its frame to it (the docs directive's does)
+    if (window.parent === window) return;
+    const body = document.body, style = getComputedStyle(body);
+    const height = body.getBoundingClientRect().height + parseFloat(style.marginTop) + parseFloat(style.marginBottom);
+    window.parent.postMessage({ optimotionHeight: Math.ceil(height) }, "*");
   }
 
   function setUpStage() {
