@@ -260,3 +260,36 @@ def test_in_a_1d_view_markers_spread_side_by_side_at_their_height():
     placed = fan.spread(points, sizes, row=True)
     assert np.all(placed[:, 1] == 20.0) and np.allclose(np.diff(placed[:, 0]), fan.APART * 10)
     assert placed[:, 0].mean() == pytest.approx(50.0)
+
+
+def test_markers_and_lines_grow_with_a_large_frame():
+    """At 1920x1080 markers and lines stayed the size they have at 960x540 (text doubled)."""
+    run = simulate(scenes.load("saddle").with_options(epochs=50))
+    small, large = drawer(run, Style()), drawer(run, Style(width=1920, height=1080))
+    assert np.allclose(np.divide(large.sizes, small.sizes), 2.0) and np.allclose(np.divide(large.widths,
+                                                                                           small.widths), 2.0)
+    assert drawer(run, Style(width=480, height=270)).sizes == small.sizes  # never smaller than at 960x540
+    stars = [line.get_markersize() for _, ax in large.picture.position_axes for line in ax.get_lines()
+             if line.get_marker() == "X"]
+    assert stars == [20.0]  # the saddle point's cross, 10 at 960x540
+
+
+def test_the_3d_surface_reaches_its_minimum():
+    """Ackley's star hung below the surface's tip: no grid line of the mesh ran through (0, 0)."""
+    from optimotion.draw.stage import stage_for
+
+    stage = stage_for(scenes.load("ackley_pits"))
+    xs, ys, zs = stage.mesh
+    at = np.argwhere((xs == 0.0) & (ys == 0.0))
+    assert len(at) == 1 and zs[tuple(at[0])] == pytest.approx(stage.minima_heights[0], abs=1e-9)
+    assert np.all(np.diff(xs[0]) > 0) and np.all(np.diff(ys[:, 0]) > 0)
+
+
+def test_a_3d_axis_at_the_default_size_has_more_than_one_tick_label():
+    """Rosenbrock's x axis said only '0'."""
+    drawer_ = drawer(simulate(scenes.load("rosenbrock_race").with_options(epochs=20)), Style())
+    drawer_.picture.canvas.draw()
+    (_, ax), = drawer_.picture.position_axes
+    lo, hi = ax.get_xlim()
+    shown = [t for t, loc in zip(ax.xaxis.get_major_ticks(), ax.get_xticks()) if lo < loc < hi and t.label1.get_text()]
+    assert len(shown) >= 3

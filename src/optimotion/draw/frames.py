@@ -116,12 +116,14 @@ class FrameDrawer:
         n, single = len(self.stage.labels), self.stage.n_starts == 1
         # Racers drawn first (lower in the legend) are wider and bigger, so that one that
         # runs exactly where another does still shows around it.
-        self.widths = [TRAIL_WIDTH + (STACK_WIDTH * (n - 1 - r) if single else 0) for r in range(n)]
-        self.sizes = [MARKER_SIZE + (STACK_SIZE * (n - 1 - r) if single and n <= 6 else 0) for r in range(n)]
+        scale = self.mark_scale = self.style.mark_scale
+        self.widths = [scale * (TRAIL_WIDTH + (STACK_WIDTH * (n - 1 - r) if single else 0)) for r in range(n)]
+        self.sizes = [scale * (MARKER_SIZE + (STACK_SIZE * (n - 1 - r) if single and n <= 6 else 0))
+                      for r in range(n)]
         # A crowd of starts (a grid of hundreds): smaller markers and finer trails, so that
         # the surface still shows between them.
         crowd = self.stage.n_starts / CROWD
-        self.many_width = 1.0 if crowd <= 1 else max(0.4, crowd ** -0.25)
+        self.many_width = scale * (1.0 if crowd <= 1 else max(0.4, crowd ** -0.25))
         if crowd > 1:
             self.sizes = [max(2.5, size * crowd ** -0.5) for size in self.sizes]
 
@@ -347,8 +349,9 @@ class FrameDrawer:
             epochs = exits[(exits >= 0) & (exits <= last) & (above == up)]
             if len(epochs):
                 self._add_line("z", self.picture.ax_z, (epochs, [hi if up else lo] * len(epochs)), linestyle="",
-                               clip_on=False, marker="^" if up else "v", markersize=EXIT_MARKER_SIZE, color=st["color"],
-                               markeredgecolor=self.style.edge, markeredgewidth=EXIT_EDGE_WIDTH)
+                               clip_on=False, marker="^" if up else "v", markersize=EXIT_MARKER_SIZE * self.mark_scale,
+                               color=st["color"], markeredgecolor=self.style.edge,
+                               markeredgewidth=EXIT_EDGE_WIDTH * self.mark_scale)
 
     def _trail_pieces(self, frame_index: int, last: int) -> list[tuple[np.ndarray, bool]]:
         """The trail up to epoch `last` as pieces (epoch indices, whether it is the newest),
@@ -398,18 +401,19 @@ class FrameDrawer:
         """The racer's marker where it is; hollow where it was last seen, once it has left
         the view (the legend says since when). A `spread` marker ((where it is, where it
         is drawn), in pixels) is drawn aside, a thin line leading back to where it is."""
+        scale = self.mark_scale
         look = dict(marker=st["marker"], markersize=size, color=st["color"], linestyle="",
-                    **(dict(markerfacecolor=self.style.paper, markeredgewidth=HOLLOW_EDGE_WIDTH) if hollow
+                    **(dict(markerfacecolor=self.style.paper, markeredgewidth=HOLLOW_EDGE_WIDTH * scale) if hollow
                        else dict(markeredgecolor=self.style.edge)))
         if spread is None:
             self._add_line(kind, ax, [np.atleast_1d(c) for c in view_coords(kind, tip, z, epoch)], **look)
             return
         (x0, y0), (x1, y1) = spread
         ax.add_artist(Line2D([x0, x1], [y0, y1], transform=IdentityTransform(), color=st["color"],
-                             linewidth=LEADER_WIDTH, solid_capstyle="round", zorder=5,
-                             path_effects=[patheffects.withStroke(linewidth=LEADER_WIDTH * 2.5,
+                             linewidth=LEADER_WIDTH * scale, solid_capstyle="round", zorder=5,
+                             path_effects=[patheffects.withStroke(linewidth=LEADER_WIDTH * scale * 2.5,
                                                                   foreground=self.style.paper)]))
-        ax.add_artist(Line2D([x0], [y0], transform=IdentityTransform(), marker="o", markersize=LEADER_DOT,
+        ax.add_artist(Line2D([x0], [y0], transform=IdentityTransform(), marker="o", markersize=LEADER_DOT * scale,
                              color=self.style.ink, linestyle="", zorder=5))
         ax.add_artist(Line2D([x1], [y1], transform=IdentityTransform(), zorder=6, clip_on=False, **look))
 

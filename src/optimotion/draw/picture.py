@@ -274,7 +274,7 @@ class Picture:
 def draw_view(kind: str, ax, stage: Stage, style: Style) -> None:
     """The static part of a position view: the surface, its axes, the start and minima."""
     {"3d": _draw_3d, "contour": _draw_contour, "curve": _draw_curve, "steps": _draw_steps}[kind](ax, stage, style)
-    _mark_starts_and_minima(ax, stage, kind)
+    _mark_starts_and_minima(ax, stage, kind, style.mark_scale)
 
 
 
@@ -305,7 +305,7 @@ def _draw_3d(ax, stage: Stage, style: Style) -> None:
     # at the ends of x and y: their labels meet at the front corner.
     room = ax.get_position().width * style.width / (style.text_size(0.8) * style.dpi / 72 * 6)
     for axis in (ax.xaxis, ax.yaxis):
-        axis.get_major_locator().set_params(nbins=int(np.clip(room / 2, 2, 4)), prune="both")
+        axis.get_major_locator().set_params(nbins=int(np.clip(room / 1.5, 2, 5)), prune="both")
     ax.zaxis.get_major_locator().set_params(nbins=int(np.clip(room / 1.5, 3, 5)))
     if stage.equal_axes:  # the default box is (4, 4, 3): x and y keep their units' proportion
         longest = max(x1 - x0, y1 - y0)
@@ -362,14 +362,14 @@ def _draw_steps(ax, stage: Stage, style: Style) -> None:
     ax.grid(True, alpha=0.35)
 
 
-def _mark_starts_and_minima(ax, stage: Stage, kind: str) -> None:
+def _mark_starts_and_minima(ax, stage: Stage, kind: str, scale: float = 1.0) -> None:
     # A grid of starts must not hide the view: smaller marks the more there are.
-    start_size = 7 if stage.n_starts <= 4 else max(1.2, 3.5 * min(1.0, (50 / stage.n_starts) ** 0.5))
+    start_size = scale * (7 if stage.n_starts <= 4 else max(1.2, 3.5 * min(1.0, (50 / stage.n_starts) ** 0.5)))
     start = dict(marker="o", markersize=start_size, markerfacecolor="white", markeredgecolor="black",
                  markeredgewidth=1 if start_size > 4 else 0.6)
-    minimum = dict(marker="*", markersize=14, color=GOLD, markeredgecolor="black")
-    saddle = dict(marker="X", markersize=10, color=SADDLE_MARK, markeredgecolor="black", markeredgewidth=1)
-    local = dict(marker="*", markersize=12, color="white", markeredgecolor="black", markeredgewidth=1)
+    minimum = dict(marker="*", markersize=14 * scale, color=GOLD, markeredgecolor="black")
+    saddle = dict(marker="X", markersize=10 * scale, color=SADDLE_MARK, markeredgecolor="black", markeredgewidth=scale)
+    local = dict(marker="*", markersize=12 * scale, color="white", markeredgecolor="black", markeredgewidth=scale)
     locals_ = np.asarray(stage.local_minima, dtype=float).reshape(-1, stage.dim)
     # One artist per kind of mark (a grid of 10,000 starts is one line of markers, not 10,000).
     for points, heights, marker in ((stage.starts, stage.start_heights, start),

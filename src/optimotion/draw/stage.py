@@ -181,6 +181,13 @@ def default_title(name: str) -> str:
     return name.replace("_", " ").strip().capitalize() or "Optimizers"
 
 
+def _snap(line: np.ndarray, value: float) -> None:
+    """Move the inner grid line nearest `value` onto it, where the line stays in order."""
+    i = int(np.argmin(np.abs(line[1:-1] - value))) + 1 if len(line) > 2 else 0
+    if 0 < i < len(line) - 1 and line[i - 1] < value < line[i + 1]:
+        line[i] = value
+
+
 def stage_for(scene, mesh: int = 36) -> Stage:
     """Sample `scene`'s surface for every view (a `mesh`-by-`mesh` 3-D surface)."""
     surface = scene.surface
@@ -192,9 +199,14 @@ def stage_for(scene, mesh: int = 36) -> Stage:
         with np.errstate(all="ignore"):
             return np.atleast_1d(np.asarray(surface.f(points.T), dtype=float))
 
-    def grid(n: int) -> Grid:
+    def grid(n: int, through_minima: bool = False) -> Grid:
         (x0, x1), (y0, y1) = surface.domain
-        xs, ys = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+        lines = [np.linspace(x0, x1, n), np.linspace(y0, y1, n)]
+        if through_minima:  # the 3-D surface's tip where the minimum is (Ackley's star hung 20 px under it)
+            for point in surface.minima:
+                for line, value in zip(lines, point):
+                    _snap(line, value)
+        xs, ys = np.meshgrid(*lines)
         with np.errstate(all="ignore"):
             zs = np.asarray(surface.f(np.stack([xs, ys])), dtype=float)
         if zs.shape != xs.shape:
@@ -225,7 +237,7 @@ def stage_for(scene, mesh: int = 36) -> Stage:
         minima=minima, minima_heights=plot(heights(minima)),
         saddles=saddles, saddle_heights=plot(heights(saddles)),
         kinds=tuple(type(racer.optimizer).__name__ for racer in scene.racers),
-        mesh=grid(mesh) if surface.dim == 2 else None,
+        mesh=grid(mesh, through_minima=True) if surface.dim == 2 else None,
         contour=grid(CONTOUR_POINTS) if surface.dim == 2 else None, curve=curve,
         equal_axes=bool(getattr(surface, "equal_axes", False)),
         axis_names=tuple(getattr(surface, "axis_names", ("x", "y"))) + ("y",) * (2 - surface.dim),

@@ -124,6 +124,12 @@ class Style:
         return float(min(max(scale, 0.7), 2.0) if scale >= 0.5 else 1.4 * scale)
 
     @property
+    def mark_scale(self) -> float:
+        """Markers and lines grow with a frame larger than 960x540 (at 1920x1080 they
+        stayed as small as at 960x540), as its text does; never smaller than there."""
+        return max(1.0, self.font_scale)
+
+    @property
     def font_size(self) -> float:
         return 10.5 * self.font_scale
 

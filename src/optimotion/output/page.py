@@ -342,7 +342,7 @@ def _spread_place(place, height: int) -> list[float] | None:
 
 
 def _racer_looks(drawer: FrameDrawer) -> list[dict]:
-    dpi, single = drawer.style.dpi, drawer.stage.n_starts == 1
+    dpi, single, scale = drawer.style.dpi, drawer.stage.n_starts == 1, drawer.mark_scale
     looks = []
     for r, st in enumerate(drawer.styles):
         width = drawer.widths[r] if single else 1.0
@@ -353,10 +353,11 @@ def _racer_looks(drawer: FrameDrawer) -> list[dict]:
             "dashes": dashes, "cap": {"projecting": "square"}.get(cap, cap),
             "markerSize": _points_to_pixels(drawer.sizes[r], dpi),
             "edgeWidth": _points_to_pixels(rcParams["lines.markeredgewidth"], dpi),
-            "hollowWidth": _points_to_pixels(HOLLOW_EDGE_WIDTH, dpi),
-            "exitSize": _points_to_pixels(EXIT_MARKER_SIZE, dpi), "exitEdge": _points_to_pixels(EXIT_EDGE_WIDTH, dpi),
+            "hollowWidth": _points_to_pixels(HOLLOW_EDGE_WIDTH * scale, dpi),
+            "exitSize": _points_to_pixels(EXIT_MARKER_SIZE * scale, dpi),
+            "exitEdge": _points_to_pixels(EXIT_EDGE_WIDTH * scale, dpi),
             "glyph": _glyph_look(drawer.widths[r] * GLYPH_WIDTH, dpi),
-            "leader": _points_to_pixels(LEADER_WIDTH, dpi), "leaderDot": _points_to_pixels(LEADER_DOT, dpi),
+            "leader": _points_to_pixels(LEADER_WIDTH * scale, dpi), "leaderDot": _points_to_pixels(LEADER_DOT * scale, dpi),
         })
     return looks
 
