@@ -69,7 +69,7 @@ def rectangles(width: int, height: int, dim: int, view: str, dpi: int = 100, row
         else:
             rects = {"3d": (left + 0.1, under, right - left - 0.1, 0.92 - under), "contour": flat, "curve": flat}
     else:
-        z_rect, legend_rect = (margin + 0.02, 0.08, 0.49 - margin, 0.25), (0.55, 0.02, 0.45, 0.33)
+        z_rect, legend_rect = (margin + 0.02, 0.08, 0.49 - margin, 0.25), (0.55, 0.02, 0.43, 0.33)
         flat = (0.12, 0.45, 0.82, 0.45)
         if dim == 1:
             rects = dict(zip(("curve", "steps"), _one_over_other(flat)))
@@ -77,7 +77,8 @@ def rectangles(width: int, height: int, dim: int, view: str, dpi: int = 100, row
             rects = {"contour": (0.1, 0.45, 0.37, 0.45), "3d": (0.5, 0.38, right - 0.5, 0.56)}
         else:
             aside = max(0.02, 24 * shrink * dpi / 100 / width)  # a z label the camera puts on the left
-            rects = {"3d": (aside, 0.37, right - aside, 0.57), "contour": flat, "curve": flat}
+            low = 0.37 + 0.05 * max(0.0, dpi / 100 - 1)  # its x label clear of the counter as the text grows
+            rects = {"3d": (aside, low, right - aside, 0.94 - low), "contour": flat, "curve": flat}
     return Rectangles(z_rect, legend_rect, [(kind, rects[kind]) for kind in kinds])
 
 
