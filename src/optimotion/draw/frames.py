@@ -642,7 +642,7 @@ def counter_corner(picture) -> tuple[float, float]:
     ax = picture.ax_z
     box = ax.get_window_extent()
     key = (tuple(box.bounds), ax.get_ylim(), ax.get_yscale())
-    cached = getattr(picture, "_counter_corner", None)
+    cached = picture._counter_corner
     if cached is not None and cached[0] == key:  # the same plot: the same corner (a frame's costliest part)
         return cached[1]
     renderer = picture.canvas.get_renderer()

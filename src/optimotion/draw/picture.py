@@ -42,6 +42,7 @@ class Picture:
         self.stage, self.style, self.fs = stage, style, style.text_size()
         self.racer_styles = racer_styles(stage.kinds)
         self._background, self._z_fit, self._live_size = None, None, None
+        self._counter_corner = None  # (the z plot's box and limits, the corner): see frames.counter_corner
         with self.theme():
             self.fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi)
             self.canvas = FigureCanvasAgg(self.fig)
