@@ -17,6 +17,7 @@ from conftest import drawer
 from optimotion import scenes
 from optimotion.draw import fan
 from optimotion.draw import style as looks
+from optimotion.draw.frames import compact
 from optimotion.draw.monotext import MonoText
 from optimotion.draw.style import Style
 from optimotion.optimizers import SGD, Adam
@@ -293,3 +294,14 @@ def test_a_3d_axis_at_the_default_size_has_more_than_one_tick_label():
     lo, hi = ax.get_xlim()
     shown = [t for t, loc in zip(ax.xaxis.get_major_ticks(), ax.get_xticks()) if lo < loc < hi and t.label1.get_text()]
     assert len(shown) >= 3
+
+
+def test_several_starts_say_the_lowest_and_the_highest_value():
+    """local_minima_1d's legend said 'median z = -9' while two of its four starts had
+    settled in the other valley (z = -0.418)."""
+    scene = scenes.load("local_minima_1d")
+    drawer_ = drawer(simulate(scene), Style(width=480, height=270))
+    values = drawer_.tracks.values[scene.epochs, 0]
+    kind, text = drawer_.live_content(0, scene.epochs)
+    assert kind == "number" and text == f"{compact(values.min())} to {compact(values.max())}"
+    assert text.startswith("-9 to -0.418")

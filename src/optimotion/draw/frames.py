@@ -514,19 +514,26 @@ class FrameDrawer:
     def live_number(self, r: int, epoch: int) -> str | None:
         """Racer r's z at `epoch` as the legend shows it, in view or not (as the z plot
         draws it: the number and the line agree), or None once it is not finite. Over
-        several starts: the median of those in view (the lower of the middle two, so that
-        it is a value some start has), None when none is."""
+        several starts: the lowest to the highest of those in view ("-9 to -0.418": a
+        median said -9 where some starts had settled in another valley), None when none
+        is."""
         values = self.tracks.values[epoch, r]
         values = values[np.isfinite(values)] if self.stage.n_starts == 1 else values[self.reel.in_view[epoch, r]]
+        values = values[np.isfinite(values)]
         if not len(values):
             return None
-        middle = lower_median(values)
-        lo, hi = self.reel.z_range
-        if not self.reel.z_log and abs(middle) < 1e-9 * max(abs(lo), abs(hi)):
-            return "0"  # rounding noise around zero, not a value to read
         if epoch == self.stage.epochs and self.stage.end_notes and self.stage.end_notes[r]:
-            return f"{compact(middle)} · {self.stage.end_notes[r]}"  # known at the end only: said at the end only
-        return compact(middle)
+            # known at the end only: said at the end only (a model's race, one start)
+            return f"{self._said(lower_median(values))} · {self.stage.end_notes[r]}"
+        low, high = self._said(values.min()), self._said(values.max())
+        return low if low == high else f"{low} to {high}"
+
+    def _said(self, value: float) -> str:
+        """A live value as the legend writes it: `compact`, and 0 for rounding noise about zero."""
+        lo, hi = self.reel.z_range
+        if not self.reel.z_log and abs(value) < 1e-9 * max(abs(lo), abs(hi)):
+            return "0"  # rounding noise around zero, not a value to read
+        return compact(value)
 
     def widest_number(self, r: int) -> int:
         """The characters racer r's row of the live column is laid out for, so that its

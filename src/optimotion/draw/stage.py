@@ -64,9 +64,9 @@ class Stage:
 
     @property
     def live_name(self) -> str:
-        """What the legend's live column calls a racer's value: "z", or "median z" over
-        several starts."""
-        return self.value_name if self.n_starts == 1 else f"median {self.value_name}"
+        """What the legend's live column calls a racer's value: "z" (over several starts
+        too, where it gives the lowest to the highest: "z = -9 to -0.418")."""
+        return self.value_name
 
     @property
     def live_prefix(self) -> str:

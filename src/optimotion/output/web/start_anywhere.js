@@ -24,7 +24,7 @@
     const base = runs[defaultVariant], G = L.grid, epochs = base.racers[0].live.length;
     return {
       ...base, frames: G.frames, holds: G.frames.map(() => 0), glyphs: null, notes: null, states: null,
-      legend: { ...base.legend, prefix: G.prefix },  // one start: "z = ", not a median's
+      legend: { ...base.legend, prefix: G.prefix },  // one start: its own value
       racers: gridTracks[g].map((track) => {
         const live = new Array(epochs).fill("");
         G.frames.forEach((e, i) => { live[e] = track.live[i]; });
