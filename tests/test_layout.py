@@ -190,3 +190,17 @@ def test_a_phones_tall_picture_has_no_text_under_ten_css_pixels():
     assert len(sizes) > 15
     assert [(what, round(px / PHONE_DENSITY, 1)) for what, px in sizes if px < 10 * PHONE_DENSITY - 0.01] == []
     assert layout_problems(picture.picture, drawn) == []
+
+
+def test_both_views_on_a_phone_stand_one_over_the_other_and_fill_its_width():
+    """Side by side in the phone's tall picture the map was a square a third of the width
+    wide, between blank bands."""
+    from optimotion.output.page import phone_style
+
+    picture = drawer(_run("saddle"), phone_style(Style(view="both")))
+    drawn = picture.artists(len(picture.frame_epochs) - 1)
+    (_, contour), (_, view) = picture.picture.position_axes
+    renderer = picture.picture.canvas.get_renderer()
+    top, bottom = contour.get_window_extent(renderer), view.get_window_extent(renderer)
+    assert top.y0 > bottom.y1 - 1 and top.width > 0.4 * picture.style.width
+    assert layout_problems(picture.picture, drawn) == []

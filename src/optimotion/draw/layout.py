@@ -73,6 +73,8 @@ def rectangles(width: int, height: int, dim: int, view: str, dpi: int = 100, row
         flat = (0.12, 0.45, 0.82, 0.45)
         if dim == 1:
             rects = dict(zip(("curve", "steps"), _one_over_other(flat)))
+        elif len(kinds) == 2 and height > 1.3 * width:  # a phone's: the map over the 3-D view, each full width
+            rects = {"contour": (0.12, 0.68, 0.82, 0.26), "3d": (0.04, 0.41, right - 0.04, 0.25)}
         elif len(kinds) == 2:
             rects = {"contour": (0.1, 0.45, 0.37, 0.45), "3d": (0.5, 0.38, right - 0.5, 0.56)}
         else:
