@@ -305,3 +305,13 @@ def test_several_starts_say_the_lowest_and_the_highest_value():
     kind, text = drawer_.live_content(0, scene.epochs)
     assert kind == "number" and text == f"{compact(values.min())} to {compact(values.max())}"
     assert text.startswith("-9 to -0.418")
+
+
+def test_a_race_of_batches_counts_steps_not_epochs():
+    """batch_size_zigzag's axis said 'epoch' for one step (an epoch is a pass over the data:
+    ten steps of its batches of 10)."""
+    scene = scenes.load("batch_size_zigzag").with_options(epochs=20)
+    drawer_ = drawer(simulate(scene), Style(width=480, height=270))
+    texts = [a.text for a in drawer_.artists(len(drawer_.frame_epochs) - 1) if isinstance(a, MonoText)]
+    assert "step 20" in texts and drawer_.picture.ax_z.get_xlabel() == "step"
+    assert drawer(simulate(scenes.load("saddle").with_options(epochs=20)), Style()).picture.ax_z.get_xlabel() == "epoch"

@@ -217,7 +217,7 @@ class FrameDrawer:
             self._live_value(r, epoch, self.styles[r])
         # The count right-aligned in a field as wide as it gets: the word stays put. Above
         # the z plot's top right corner, not in it: there it hid the lines that ran under it.
-        counter = f"epoch {epoch:>{len(f'{self.frame_epochs[-1]:,}')},}"
+        counter = f"{self.stage.step_name} {epoch:>{len(f'{self.frame_epochs[-1]:,}')},}"
         x, y = counter_corner(picture)
         picture.ax_z.add_artist(MonoText(x, y, counter, transform=None, ha="right", pad=COUNTER_PAD, va="bottom",
                                         size=picture.live_size, weight="bold", color=self.style.ink,
@@ -555,7 +555,7 @@ class FrameDrawer:
         if self.stage.n_starts == 1:
             diverged = self.tracks.diverged_at[r, 0]
             away = self._away_since(r, 0, epoch)
-            epoch_word = "" if self._short_notes else "epoch "
+            epoch_word = "" if self._short_notes else f"{self.stage.step_name} "
             if diverged != NEVER and diverged <= epoch:
                 if self.tracks.no_gradient is not None and self.tracks.no_gradient[r, 0]:
                     return "note", f"no gradient at {epoch_word}{diverged - 1:,}"

@@ -144,7 +144,7 @@ class Picture:
         ax, stage = self.ax_z, self.stage
         ax.set_xlim(0, stage.epochs)
         self.fit_z(stage.zlim, stage.log_z)  # the surface's limits, until a run is attached
-        ax.set_xlabel("epoch", fontsize=self.style.text_size())
+        ax.set_xlabel(stage.step_name, fontsize=self.style.text_size())
         ax.tick_params(labelsize=self.style.text_size(0.85))
         ax.grid(True, alpha=0.35)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
@@ -356,7 +356,7 @@ def _draw_steps(ax, stage: Stage, style: Style) -> None:
     ax.set_xlim(x0, x1)
     ax.set_ylim(stage.epochs * (1 + MARGIN), -stage.epochs * MARGIN)
     ax.set_xlabel(stage.axis_names[0], fontsize=style.text_size(), labelpad=1)
-    ax.set_ylabel("epoch", fontsize=style.text_size())
+    ax.set_ylabel(stage.step_name, fontsize=style.text_size())
     ax.tick_params(labelsize=style.text_size(0.85))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.yaxis.get_major_locator().set_params(nbins=4, integer=True)

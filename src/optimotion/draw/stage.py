@@ -50,6 +50,7 @@ class Stage:
     equal_axes: bool = False   # x and y in the same units (a model's plane): the views keep them equal
     marks_on_surface: bool = False  # a model's plane: racers drawn on the surface (the loss on the plane)
     end_notes: tuple[str, ...] = ()  # what each racer's live value adds at the last epoch ("test 97.2%")
+    step_name: str = "epoch"   # what one update is called: "step" where racers draw batches (an epoch is a pass)
     local_minima: tuple = ()   # minima that are not global, each (dim,) ...
     local_minima_heights: tuple = ()  # ... and their heights, as plotted
 
@@ -242,7 +243,8 @@ def stage_for(scene, mesh: int = 36) -> Stage:
         equal_axes=bool(getattr(surface, "equal_axes", False)),
         axis_names=tuple(getattr(surface, "axis_names", ("x", "y"))) + ("y",) * (2 - surface.dim),
         value_name=getattr(surface, "value_name", "z"),
-        local_minima=tuple(local_minima), local_minima_heights=tuple(plot(heights(local_minima))))
+        local_minima=tuple(local_minima), local_minima_heights=tuple(plot(heights(local_minima))),
+        step_name="step" if any(getattr(racer, "batch_size", None) for racer in scene.racers) else "epoch")
 
 
 LOG_SPAN = 100  # a model's loss spanning more than this factor is drawn on log scales

@@ -98,7 +98,7 @@ def build(alternatives: Alternatives, stage: Stage, style: Style, fps: float, re
         reels = [r._replace(z_range=(low, high), z_log=log) for r in reels]
     races = Races(stages, reels, [run_v for _, run_v in scenes_runs], default, several)
     data = {
-        "fps": fps, "title": stage.title,
+        "fps": fps, "title": stage.title, "step": stage.step_name,
         "firstHold": encoders.FIRST_FRAME_HOLD_MS, "lastHold": encoders.LAST_FRAME_HOLD_MS,
         "paper": _hex(style.paper), "ink": _hex(style.ink), "edge": _hex(style.edge), "dpi": style.dpi,
         "exitUp": _marker_outline("^"), "exitDown": _marker_outline("v"),
@@ -385,7 +385,7 @@ def _counter(drawer: FrameDrawer) -> dict:
     cell, height = monotext.cell(picture.live_size, style.dpi)
     digits = len(f"{drawer.stage.epochs:,}")
     _, pace_height = monotext.cell(pace_size(picture), style.dpi)
-    pace_x, pace_y = pace_corner(picture, f"epoch {'0' * digits}")
+    pace_x, pace_y = pace_corner(picture, f"{drawer.stage.step_name} {'0' * digits}")
     return {"right": float(x), "top": float(style.height - y - height - 2 * COUNTER_PAD),
             "font": _points_to_pixels(picture.live_size, style.dpi), "cell": cell, "line": height, "pad": COUNTER_PAD,
             "digits": digits, "pace": pace_size(picture) / picture.live_size,

@@ -176,7 +176,8 @@
     canvas.style.width = `${W}px`; canvas.style.height = `${H}px`;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     const c = L.counter;
-    const text = `epoch ${"0".repeat(c.digits)}`;
+    $("step-word").textContent = data.step;  // "epoch", or "step" where racers draw batches
+    const text = `${data.step} ${"0".repeat(c.digits)}`;
     const width = c.cell * text.length + 2 * c.pad, height = c.line + 2 * c.pad;
     Object.assign(counter.style, {
       left: `${Math.round(c.right - width)}px`, top: `${Math.round(c.top)}px`, width: `${width}px`,
@@ -520,7 +521,7 @@
   function describe(run, r, s, epoch) {
     const several = run.racers[r].starts.length > 1 ? ` (start ${s + 1})` : "";
     const held = atFrame(run) && epoch === state.epoch && run.states[state.frame][r] ? run.states[state.frame][r][s] : "";
-    return `${run.labels[r]}${several} · epoch ${epoch.toLocaleString("en-US")} · ${run.legend.value} = ` +
+    return `${run.labels[r]}${several} · ${data.step} ${epoch.toLocaleString("en-US")} · ${run.legend.value} = ` +
       `${valueText(run, r, s, epoch)}${held ? " · " + held : ""}`;
   }
 
