@@ -315,3 +315,13 @@ def test_a_race_of_batches_counts_steps_not_epochs():
     texts = [a.text for a in drawer_.artists(len(drawer_.frame_epochs) - 1) if isinstance(a, MonoText)]
     assert "step 20" in texts and drawer_.picture.ax_z.get_xlabel() == "step"
     assert drawer(simulate(scenes.load("saddle").with_options(epochs=20)), Style()).picture.ax_z.get_xlabel() == "epoch"
+
+
+def test_markers_spread_apart_keep_the_order_of_where_they_are():
+    """adam_vs_adamw at 480x270 drew Adam (x 3.10) left of AdamW (x 2.82) on its last frame:
+    the row was in racer order, not in the order of their x."""
+    points, sizes = np.array([[103.0, 20.0], [100.0, 20.0], [101.0, 20.0]]), np.array([10.0, 10.0, 10.0])
+    placed = fan.spread(points, sizes, row=True)
+    assert list(np.argsort(placed[:, 0])) == list(np.argsort(points[:, 0]))
+    ring = fan.spread(np.array([[50.0, 52.0], [50.0, 48.0]]), sizes[:2])  # one above the other
+    assert ring[0, 1] > ring[1, 1]

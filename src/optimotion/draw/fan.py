@@ -11,7 +11,8 @@ import numpy as np
 
 CLOSE = 0.75    # markers nearer than this share of the larger one's size are spread apart
 APART = 1.15    # spread markers are this share of the largest one's size apart, centre to centre
-AROUND = 0.9    # and at least this far from the cluster's centre (its true place shows between them)
+AROUND = 1.4    # and at least this far from the cluster's centre (its true place, and a minimum's star, show
+                # between them)
 
 
 def clusters(points: np.ndarray, sizes: np.ndarray) -> list[list[int]]:
@@ -39,20 +40,31 @@ def clusters(points: np.ndarray, sizes: np.ndarray) -> list[list[int]]:
 
 def spread(points, sizes, row: bool = False) -> np.ndarray:
     """Where to draw each marker, (n, 2) pixels: where it is, or, where it would hide
-    another, on a circle around its cluster's centre, the first on top and the others
-    clockwise, each APART of the largest size from the next. With `row`, side by side
-    at the cluster's height, in order (a 1-D view, where a height is read as a value and
-    the steps' last row lies on the plot's edge)."""
+    another, on a circle around its cluster's centre, each APART of the largest size from
+    the next, in the order of their own directions from the centre (the first on top
+    where they coincide). With `row`, side by side at the cluster's height, in the order
+    of their own x (a 1-D view, where a height is read as a value, and the steps' last
+    row lies on the plot's edge): one left of another stays left of it."""
     points = np.asarray(points, dtype=float).reshape(-1, 2)
     sizes = np.asarray(sizes, dtype=float)
     placed = points.copy()
     for members in clusters(points, sizes):
         k, largest = len(members), float(sizes[members].max())
         centre = points[members].mean(axis=0)
+        offsets = points[members] - centre
         if row:
-            placed[members] = centre + np.outer(np.arange(k) - (k - 1) / 2, [APART * largest, 0.0])
+            order = np.argsort(offsets[:, 0], kind="stable")
+            slots = np.empty(k)
+            slots[order] = np.arange(k) - (k - 1) / 2
+            placed[members] = centre + np.outer(slots, [APART * largest, 0.0])
             continue
         radius = max(AROUND * largest, APART * largest / (2 * np.sin(np.pi / k)))
-        angles = np.pi / 2 - 2 * np.pi * np.arange(k) / k
+        # Clockwise from the top, in the order of their own bearings (ties: racer order).
+        bearing = np.where(np.hypot(*offsets.T) > 1e-9, (np.pi / 2 - np.arctan2(offsets[:, 1], offsets[:, 0]))
+                           % (2 * np.pi), 0.0)
+        order = np.argsort(bearing, kind="stable")
+        slots = np.empty(k)
+        slots[order] = np.arange(k)
+        angles = np.pi / 2 - 2 * np.pi * slots / k
         placed[members] = centre + radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
     return placed

@@ -60,7 +60,7 @@ def rectangles(width: int, height: int, dim: int, view: str, dpi: int = 100, row
         z_top = min(0.64, legend_bottom - max(0.04, COUNTER_ROOM * shrink * dpi / 100 / height))
         z_rect, legend_rect = (margin, bottom, z_right - margin, z_top - bottom), (0.01, legend_bottom, left + 0.07,
                                                                                    0.91 - legend_bottom)
-        flat_left = max(left + 0.16, z_right + 40 * shrink * dpi / 100 / width)  # its y label clear of the counter
+        flat_left = max(left + 0.16, z_right + 48 * shrink * dpi / 100 / width)  # its y label clear of the z plot
         flat = (flat_left, bottom, 0.96 - flat_left, 0.88 - bottom)
         if dim == 1:
             rects = dict(zip(("curve", "steps"), _one_over_other(flat)))

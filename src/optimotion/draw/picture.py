@@ -275,7 +275,7 @@ class Picture:
 def draw_view(kind: str, ax, stage: Stage, style: Style) -> None:
     """The static part of a position view: the surface, its axes, the start and minima."""
     {"3d": _draw_3d, "contour": _draw_contour, "curve": _draw_curve, "steps": _draw_steps}[kind](ax, stage, style)
-    _mark_starts_and_minima(ax, stage, kind, style.mark_scale)
+    _mark_starts_and_minima(ax, stage, kind, style)
 
 
 
@@ -363,7 +363,8 @@ def _draw_steps(ax, stage: Stage, style: Style) -> None:
     ax.grid(True, alpha=0.35)
 
 
-def _mark_starts_and_minima(ax, stage: Stage, kind: str, scale: float = 1.0) -> None:
+def _mark_starts_and_minima(ax, stage: Stage, kind: str, style: Style) -> None:
+    scale = style.mark_scale
     # A grid of starts must not hide the view: smaller marks the more there are.
     start_size = scale * (7 if stage.n_starts <= 4 else max(1.2, 3.5 * min(1.0, (50 / stage.n_starts) ** 0.5)))
     start = dict(marker="o", markersize=start_size, markerfacecolor="white", markeredgecolor="black",
@@ -381,10 +382,10 @@ def _mark_starts_and_minima(ax, stage: Stage, kind: str, scale: float = 1.0) -> 
             continue
         points, heights = np.asarray(points, dtype=float), np.asarray(heights, dtype=float)
         if kind == "steps":  # a minimum: the line the racers would settle on; a start: at epoch 0
-            if marker is minimum or marker is local:
+            if marker is minimum or marker is local:  # thin and dotted: no racer's line looks like it
                 for x in points[:, 0]:
-                    ax.axvline(x, color=GOLD if marker is minimum else "grey", linewidth=1.6, linestyle=(0, (4, 2)),
-                               zorder=1)
+                    ax.axvline(x, color=style.ink if marker is minimum else "grey", linewidth=1.0,
+                               linestyle=(0, (1, 2)), alpha=0.8, zorder=1)
                 continue
             if marker is saddle:
                 continue

@@ -1,0 +1,4 @@
+"""`python -m optimotion`: the command line."""
+from optimotion.cli import console
+
+console()
