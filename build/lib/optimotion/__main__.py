@@ -1,4 +1,0 @@
-"""`python -m optimotion`: the command line."""
-from optimotion.cli import console
-
-console()
