@@ -204,3 +204,12 @@ def test_both_views_on_a_phone_stand_one_over_the_other_and_fill_its_width():
     top, bottom = contour.get_window_extent(renderer), view.get_window_extent(renderer)
     assert top.y0 > bottom.y1 - 1 and top.width > 0.4 * picture.style.width
     assert layout_problems(picture.picture, drawn) == []
+
+
+@pytest.mark.parametrize("name, size, view, dpi", [("rosenbrock_race", (640, 360), "3d", 100),
+                                                   ("momentum_builds", (960, 540), "3d", 150)])
+def test_the_counter_keeps_left_of_a_3d_z_label_beside_it(name, size, view, dpi):
+    """Where the camera puts a 3-D view's z label on its left, the label reached over the
+    z plot's top right corner, where the epoch counter is."""
+    picture = drawer(_run(name), Style(width=size[0], height=size[1], view=view, dpi=dpi))
+    assert layout_problems(picture.picture, picture.artists(len(picture.frame_epochs) - 1)) == []

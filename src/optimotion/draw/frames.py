@@ -645,7 +645,8 @@ def pace_size(picture) -> float:
 def counter_corner(picture) -> tuple[float, float]:
     """Where the epoch counter's box has its bottom right corner, in the figure's pixels:
     COUNTER_LIFT above the z plot's top right corner, or above its top tick label where
-    that stands out of the plot (a log scale's 10⁴ at its top edge)."""
+    that stands out of the plot (a log scale's 10⁴ at its top edge); left of a view's
+    label that reaches over it (a 3-D z label the camera puts on the left)."""
     ax = picture.ax_z
     box = ax.get_window_extent()
     key = (tuple(box.bounds), ax.get_ylim(), ax.get_yscale())
@@ -660,7 +661,16 @@ def counter_corner(picture) -> tuple[float, float]:
             y = ax.transData.transform((0, tick.get_loc()))[1]
         if box.y0 - 0.5 <= y <= box.y1 + 0.5 and tick.label1.get_visible() and tick.label1.get_text():
             top = max(top, tick.label1.get_window_extent(renderer).y1)
-    picture._counter_corner = (key, (float(box.x1), float(top + COUNTER_LIFT)))
+    # Left of a position view's labels that stand out to the left of its box (a 3-D view's
+    # z label), as the legend's live column keeps left of them.
+    right, bottom = box.x1, top + COUNTER_LIFT
+    height = picture.live_height(picture.live_size) + 2 * COUNTER_PAD
+    for _, view in picture.position_axes:
+        other = view.get_tightbbox(renderer)
+        beside = other.x0 > box.x0 + box.width / 2  # a view right of the z plot, not over it (a tall frame's)
+        if beside and other.x0 < right + 1 and other.y1 > bottom and other.y0 < bottom + height:
+            right = min(right, other.x0 - 2)
+    picture._counter_corner = (key, (float(right), float(bottom)))
     return picture._counter_corner[1]
 
 
