@@ -518,7 +518,8 @@ class FrameDrawer:
         median said -9 where some starts had settled in another valley), None when none
         is."""
         values = self.tracks.values[epoch, r]
-        values = values[np.isfinite(values)] if self.stage.n_starts == 1 else values[self.reel.in_view[epoch, r]]
+        if self.stage.n_starts > 1:
+            values = values[self.reel.in_view[epoch, r]]
         values = values[np.isfinite(values)]
         if not len(values):
             return None

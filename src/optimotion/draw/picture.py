@@ -127,7 +127,7 @@ class Picture:
         if self._live_size is None:
             smallest = MIN_LIVE_PIXELS * self.style.density * 72 / self.style.dpi * self.style.below_smallest
             size = max(self.style.text_size(LIVE_SIZE), smallest)
-            while size > self.style.smallest_text and self.live_height(size) > self._row_pixels:
+            while size > self.style.smallest_text and self.live_height(size) > self.line_pixels:
                 size *= 0.95
             self._live_size = size
         return self._live_size
@@ -160,8 +160,8 @@ class Picture:
         self.legend_rows = 0.86 - lines[:-1] * spacing
         self.value_rows = self.legend_rows - (lines[1:] - lines[:-1] - 1) * spacing
         self._spacing = spacing
-        self._row_pixels = spacing * ax.get_window_extent().height if lines[-1] > 1 else float("inf")
-        self.line_pixels = spacing * ax.get_window_extent().height
+        # How far apart the legend's lines are, in pixels (a lone line has all the room).
+        self.line_pixels = spacing * ax.get_window_extent().height if lines[-1] > 1 else float("inf")
         fs = self.label_size
         self.legend_marker_size = fs * 0.7
         texts = []

@@ -341,13 +341,10 @@
   function render() {
     const run = current(), epoch = state.epoch, previous = previousFrameEpoch(epoch);
     ctx.clearRect(0, 0, W, H);
-    for (const markers of [false, true]) {  // as the GIF: every racer's lines, then the markers over them
-      L.racers.forEach((look, r) => {
-        if (!state.hidden[r]) {
-          run.racers[r].starts.forEach((start) => drawRacer(run, look, start, epoch, previous, r, markers));
-        }
-      });
-    }
+    const shown = L.racers.map((look, r) => [look, r]).filter(([, r]) => !state.hidden[r]);
+    // As the GIF: every racer's lines, then the markers over them.
+    shown.forEach(([look, r]) => run.racers[r].starts.forEach((start) => drawRacer(look, start, epoch, previous)));
+    shown.forEach(([look, r]) => run.racers[r].starts.forEach((start) => drawMarkers(run, look, start, epoch, r)));
     L.racers.forEach((look, r) => drawLive(run, r, epoch));
     if (atFrame(run)) drawGlyphs(run, state.frame);
     if (state.start !== null) drawSnapped();
@@ -360,12 +357,8 @@
     playButton.setAttribute("aria-label", state.playing ? "Pause" : "Play");
   }
 
-  function drawRacer(run, look, start, epoch, previous, r, markers) {
+  function drawRacer(look, start, epoch, previous) {  // its z line and exit, and its trails
     const last = Math.min(epoch, start.last);
-    if (markers) {
-      drawMarkers(run, look, start, epoch, last, r);
-      return;
-    }
     const z = L.z;
     ctx.save();
     clipTo(z.clip);
@@ -391,21 +384,21 @@
     });
   }
 
-  function drawMarkers(run, look, start, epoch, last, r) {
-    const seen = start.seen[last];
+  function drawMarkers(run, look, start, epoch, r) {
+    const seen = start.seen[Math.min(epoch, start.last)];
+    if (seen < 0) return;
+    const hollow = seen !== epoch;
+    const end = run.spread && state.frame === run.frames.length - 1 && run.frames[state.frame] === epoch;
     L.views.forEach((view, v) => {
-      if (seen >= 0) {
-        const [xs, ys] = start.views[v], hollow = seen !== epoch;
-        let [x, y] = [xs[seen], ys[seen]];
-        const end = run.spread && state.frame === run.frames.length - 1 && run.frames[state.frame] === epoch;
-        const aside = end ? run.spread[v][r] : null;
-        if (aside) {  // the last frame: a marker that would hide another, drawn aside (frames.spread_markers)
-          [x, y] = [aside[2], aside[3]];
-          leader(look, aside);
-        }
-        if (hollow) marker(look.outline, x, y, look.markerSize, data.paper, look.color, look.hollowWidth);
-        else marker(look.outline, x, y, look.markerSize, look.color, data.edge, look.edgeWidth);
+      const [xs, ys] = start.views[v];
+      let [x, y] = [xs[seen], ys[seen]];
+      const aside = end ? run.spread[v][r] : null;
+      if (aside) {  // the last frame: a marker that would hide another, drawn aside (frames.spread_markers)
+        [x, y] = [aside[2], aside[3]];
+        leader(look, aside);
       }
+      if (hollow) marker(look.outline, x, y, look.markerSize, data.paper, look.color, look.hollowWidth);
+      else marker(look.outline, x, y, look.markerSize, look.color, data.edge, look.edgeWidth);
     });
   }
 
