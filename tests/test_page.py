@@ -308,6 +308,21 @@ def test_markers_spread_apart_at_the_end_are_where_the_gif_draws_them(opened, tm
     assert np.abs(shot[box] - left[box]).max() > 64
 
 
+def test_each_start_is_drawn_in_the_colour_of_the_minimum_it_reaches(opened, tmp_path):
+    """As the GIF: one optimizer from four starts, two settling in the local minimum and
+    two in the global one; each start's trail and marker in its minimum's colour."""
+    movie = optimotion.render("local_minima_1d", size=SIZE, jobs=1)
+    path = tmp_path / "basins.html"
+    movie.save(path)
+    data = page_data(path)
+    stage = movie.stage
+    local, global_ = stage.basin_colors[1], stage.basin_colors[0]
+    assert [start["color"] for start in tracks_of(data)["racers"][0]["starts"]] == [local, local, global_, global_]
+    assert data["racers"][0]["color"] == "#1a1a1a"  # the racer itself: ink
+    canvas = opened(path, fragment=f"#epoch={stage.epochs}").canvas_pixels()
+    assert colour_pixels(canvas, local, 24) > 100 and colour_pixels(canvas, global_, 24) > 100
+
+
 # -- variants --------------------------------------------------------------------------------
 def test_the_variant_slider_changes_the_trajectory(opened, try_it):
     movie, path = try_it

@@ -256,6 +256,53 @@ def test_a_local_minimum_is_marked_apart_from_the_global_one():
     assert x == -0.25 and z == pytest.approx(float(scene.surface.f(np.array([[-0.25]]))[0]), abs=1e-12)
 
 
+HIMMELBLAU_MINIMA = np.array([[3.0, 2.0], [-2.805118, 3.131312], [-3.779310, -3.283186], [3.584428, -1.848126]])
+
+
+def test_one_optimizer_from_many_starts_colours_each_start_by_the_minimum_it_reaches():
+    """himmelblau_basins drew its 49 trails in one blue: which start reaches which of the
+    four minima could not be told. Each start's trail, marker and z line now take the
+    colour of the minimum it ends at (the published minima, nearest by distance), each
+    minimum is ringed in it, and the racer itself is in ink."""
+    from matplotlib.collections import LineCollection
+
+    from optimotion.draw.stage import stage_for
+
+    run = simulate(scenes.load("himmelblau_basins"))
+    style = Style(width=480, height=270, view="contour")
+    drawer_ = drawer(run, style)
+    stage = drawer_.stage
+    ends = run.positions[-1, 0]
+    published = np.argmin(np.linalg.norm(ends[:, None] - HIMMELBLAU_MINIMA, axis=-1), axis=1)
+    assert np.linalg.norm(ends - HIMMELBLAU_MINIMA[published], axis=-1).max() < 1e-4
+    own = np.argmin(np.linalg.norm(stage.minima[:, None] - HIMMELBLAU_MINIMA, axis=-1), axis=0)  # published -> stage
+    expected = [stage.basin_colors[own[m]] for m in published]
+    assert len(set(expected)) == 4 and drawer_.start_colors == expected
+    assert drawer_.styles[0]["color"] == style.ink
+    artists = drawer_.artists(len(drawer_.frame_epochs) - 1)
+    (_, view), = drawer_.picture.position_axes
+    trails = [a for a in artists if isinstance(a, LineCollection) and a.axes is view]
+    assert len(trails) == 4
+    for trail in trails:  # each colour's trails start at the starts that reach its minimum
+        color = looks.hex_color(trail.get_colors()[0][:3])
+        firsts = np.array([segment[0] for segment in trail.get_segments()])
+        mine = stage.starts[[c.lower() == color for c in expected]]
+        assert sorted(map(tuple, firsts)) == sorted(map(tuple, mine)), color
+    rings = [line for line in view.get_lines() if line.get_marker() == "o" and line.get_markerfacecolor() == "none"]
+    assert sorted(looks.hex_color(looks.rgb(r.get_markeredgecolor())) for r in rings) \
+        == sorted(c.lower() for c in stage.basin_colors)
+    two_racers = scenes.load("himmelblau_basins").with_options(optimizers=[SGD(lr=0.01), Adam(lr=0.1)])
+    assert stage_for(two_racers).basin_colors == ()  # colours name optimizers there
+
+
+def test_an_end_is_said_to_reach_a_minimum_only_when_it_is_close_to_it():
+    from optimotion.draw.stage import reached_minima
+
+    minima = np.array([[0.0, 0.0], [10.0, 0.0]])
+    ends = np.array([[0.05, 0.0], [9.99, 0.02], [5.0, 0.0], [np.nan, np.nan], [0.3, 0.0]])
+    assert reached_minima(ends, minima, ((-10, 10), (-10, 10))).tolist() == [0, 1, -1, -1, -1]
+
+
 def test_in_a_1d_view_markers_spread_side_by_side_at_their_height():
     points, sizes = np.array([[50.0, 20.0]] * 3), np.array([10.0, 10.0, 10.0])
     placed = fan.spread(points, sizes, row=True)

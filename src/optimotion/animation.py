@@ -34,7 +34,7 @@ from optimotion.draw import fonts, pool
 from optimotion.draw.glyphs import glyph_tracks
 from optimotion.draw.stage import SLOW_HOLD_MS, Reel, Stage, lower_median, one_line, plane_stage, reel_for, stage_for
 from optimotion.draw.stage import slow_start as slow_start_frames
-from optimotion.draw.style import Style, key_colors, racer_styles, size_for
+from optimotion.draw.style import Style, size_for
 from optimotion.errors import FitError, OptionError, OutputError, SceneExit, SlowRenderWarning
 from optimotion.output import encoders, files
 from optimotion.output.markup import attribute_text
@@ -392,7 +392,9 @@ class Animation:
         return lines
 
     def key_colors(self, style: Style) -> list[str]:
-        return key_colors(style, [st["color"] for st in racer_styles(self.stage.kinds)])
+        from optimotion.draw.picture import stage_key_colors  # here: the command line quiets matplotlib first
+
+        return stage_key_colors(self.stage, style)
 
     def to_bytes(self, fmt: str = "gif") -> bytes:
         """The file's bytes in `fmt` (gif, mp4, webp, png, csv, html), without writing a file."""
@@ -426,7 +428,7 @@ class Animation:
         """A still of the whole trails on a contour map (the curve in 1-D)."""
         from optimotion.draw.overview import overview
 
-        return overview(self.stage, self.run.tracks, self.style)
+        return overview(self.stage, self.reel, self.style)
 
     def save(self, path, format: str | None = None, max_bytes: int | None = None,
              progress: Callable = _no_progress) -> Saved:

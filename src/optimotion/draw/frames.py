@@ -31,7 +31,7 @@ from optimotion.draw import fan, layout
 from optimotion.draw.lines import EpochLine, crowd_stride, trail_stride
 from optimotion.draw.monotext import MonoText
 from optimotion.draw.picture import LEGEND_MARKER_X, LIVE_PAD, Picture
-from optimotion.draw.stage import Reel, Stage, lower_median
+from optimotion.draw.stage import Reel, Stage, lower_median, start_colors
 from optimotion.draw.style import Style
 from optimotion.draw.views import view_coords
 from optimotion.simulation.runner import NEVER
@@ -130,6 +130,7 @@ class FrameDrawer:
     def _read(self, reel: Reel) -> None:
         """What the frames look up in a run, worked out once."""
         self.reel, self.tracks, self.frame_epochs = reel, reel.tracks, reel.frame_epochs
+        self.start_colors = start_colors(self.stage, reel.reached, self.styles[0]["color"])
         self._epoch_lines = {}
         # For each epoch, racer and start: the latest epoch up to it in view (-1: none yet).
         epochs = np.arange(len(reel.in_view)).reshape(-1, 1, 1)
@@ -299,37 +300,51 @@ class FrameDrawer:
         return ax.transData.transform([float(c) for c in coords])
 
     def _add_many_starts(self, frame_index: int, epoch: int) -> None:
-        """A racer's artists over many starts, one of each kind for all its starts, from
-        whole arrays: its z lines, z exits, trails and markers. All starts share the
+        """A racer's artists over many starts, one of each kind for all its starts of a
+        colour, from whole arrays: its z lines, z exits, trails and markers. All starts share the
         epochs drawn; a diverged one's NaN ends its lines where it ended."""
-        tracks, stage, picture = self.tracks, self.stage, self.picture
+        stage = self.stage
         trail_epochs = np.unique(np.concatenate([index for index, _ in self._trail_pieces(frame_index, epoch)]
                                                 or [np.array([0])]))
         z_epochs = np.unique(np.r_[np.arange(0, epoch, self.z_stride), epoch])
         for r in range(len(stage.labels)):
-            st = self.styles[r]
-            values = tracks.values[:, r]
-            heights = values[z_epochs].T
-            lines = np.stack([np.broadcast_to(z_epochs, heights.shape), heights], axis=-1)
-            picture.ax_z.add_collection(LineCollection(lines, colors=st["color"], linewidths=self.many_width,
-                                                       linestyles=st["linestyle"]), autolim=False)
-            self._mark_z_exits(r, slice(None), epoch, st)
-            paths = np.swapaxes(tracks.positions[trail_epochs, r], 0, 1)     # (starts, points, dim)
-            path_heights = stage.heights(paths, values[trail_epochs].T)         # (starts, points)
-            path_epochs = np.broadcast_to(trail_epochs, path_heights.shape)
-            seen = self._seen[epoch, r]
-            shown = np.flatnonzero(seen >= 0)
-            for kind, ax in picture.position_axes:
-                if len(trail_epochs) > 1:
-                    self._draw_trail(kind, ax, [(paths, path_heights, False, path_epochs)], st, self.many_width,
-                                     batch=True)
-                for hollow in (False, True):
-                    starts = shown[(seen[shown] != epoch) == hollow]
-                    if len(starts):
-                        at = seen[starts]
-                        tips = tracks.positions[at, r, starts]
-                        self._draw_tip(kind, ax, tips, stage.heights(tips, values[at, starts]), at, st,
-                                       self.sizes[r], hollow=hollow)
+            for st, group in self.start_groups(r):
+                self._add_starts(r, group, st, epoch, trail_epochs, z_epochs)
+
+    def _add_starts(self, r: int, group: np.ndarray, st: dict, epoch: int, trail_epochs, z_epochs) -> None:
+        """Racer r's artists over the starts of `group`, in the look `st`."""
+        tracks, stage, picture = self.tracks, self.stage, self.picture
+        values = tracks.values[:, r][:, group]
+        heights = values[z_epochs].T
+        lines = np.stack([np.broadcast_to(z_epochs, heights.shape), heights], axis=-1)
+        picture.ax_z.add_collection(LineCollection(lines, colors=st["color"], linewidths=self.many_width,
+                                                   linestyles=st["linestyle"]), autolim=False)
+        self._mark_z_exits(r, group, epoch, st)
+        paths = np.swapaxes(tracks.positions[trail_epochs, r][:, group], 0, 1)  # (starts, points, dim)
+        path_heights = stage.heights(paths, values[trail_epochs].T)              # (starts, points)
+        path_epochs = np.broadcast_to(trail_epochs, path_heights.shape)
+        seen = self._seen[epoch, r]
+        shown = group[seen[group] >= 0]
+        for kind, ax in picture.position_axes:
+            if len(trail_epochs) > 1:
+                self._draw_trail(kind, ax, [(paths, path_heights, False, path_epochs)], st, self.many_width,
+                                 batch=True)
+            for hollow in (False, True):
+                starts = shown[(seen[shown] != epoch) == hollow]
+                if len(starts):
+                    at = seen[starts]
+                    tips = tracks.positions[at, r, starts]
+                    self._draw_tip(kind, ax, tips, stage.heights(tips, tracks.values[at, r, starts]), at, st,
+                                   self.sizes[r], hollow=hollow)
+
+    def start_groups(self, r: int) -> list[tuple[dict, np.ndarray]]:
+        """Racer r's starts by colour: (its style in that colour, the starts), one group
+        for all of them unless the starts are coloured by the minimum they reach."""
+        st = self.styles[r]
+        if self.start_colors is None:
+            return [(st, np.arange(self.stage.n_starts))]
+        colors = np.array(self.start_colors)
+        return [({**st, "color": color}, np.flatnonzero(colors == color)) for color in dict.fromkeys(self.start_colors)]
 
     def _last_seen(self, r: int, s: int, last: int) -> int | None:
         """The latest epoch up to `last` at which the racer was in view, or None."""

@@ -10,14 +10,15 @@ from matplotlib.lines import Line2D
 
 from optimotion.draw import fonts, layout
 from optimotion.draw.lines import trail_stride
-from optimotion.draw.picture import draw_view
-from optimotion.draw.stage import Stage
-from optimotion.draw.style import Style, racer_styles
+from optimotion.draw.picture import draw_view, stage_racer_styles
+from optimotion.draw.stage import Reel, Stage, start_colors
+from optimotion.draw.style import Style
 from optimotion.simulation.runner import NEVER, Tracks
 
 
-def overview(stage: Stage, tracks: Tracks, style: Style = Style()) -> np.ndarray:
-    """The overview still, (height, width, 3) uint8."""
+def overview(stage: Stage, reel: Reel, style: Style = Style()) -> np.ndarray:
+    """The overview still of a run (`Reel`), (height, width, 3) uint8."""
+    tracks = reel.tracks
     stride = trail_stride(stage.epochs, stage.n_starts)
     with matplotlib.rc_context({**style.rc, "font.family": list(fonts.families())}):
         fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi)
@@ -26,7 +27,8 @@ def overview(stage: Stage, tracks: Tracks, style: Style = Style()) -> np.ndarray
         ax = fig.add_axes((0.08, 0.1, 0.62, 0.8))
         draw_view("curve" if stage.dim == 1 else "contour", ax, stage, style)
         handles = []
-        for r, (label, st) in enumerate(zip(stage.labels, racer_styles(stage.kinds))):
+        for r, (label, st) in enumerate(zip(stage.labels, stage_racer_styles(stage, style))):
+            colors = start_colors(stage, reel.reached, st["color"]) or [st["color"]] * stage.n_starts
             trails = []  # one artist per racer for all its starts (a grid of thousands included)
             for s in range(stage.n_starts):
                 diverged = tracks.diverged_at[r, s]
@@ -35,10 +37,12 @@ def overview(stage: Stage, tracks: Tracks, style: Style = Style()) -> np.ndarray
                 path = tracks.positions[index, r, s]
                 y = stage.plotted(tracks.values[index, r, s]) if stage.dim == 1 else path[:, 1]
                 trails.append(np.column_stack([path[:, 0], y]))
-            ax.add_collection(LineCollection(trails, colors=st["color"], linestyles=st["linestyle"], linewidths=1.8))
+            ax.add_collection(LineCollection(trails, colors=colors, linestyles=st["linestyle"], linewidths=1.8))
             ends = np.array([trail[-1] for trail in trails])
-            ax.plot(ends[:, 0], ends[:, 1], marker=st["marker"], color=st["color"], markeredgecolor=style.edge,
-                    linestyle="", markersize=8)
+            for color in dict.fromkeys(colors):
+                mine = [c == color for c in colors]
+                ax.plot(ends[mine, 0], ends[mine, 1], marker=st["marker"], color=color, markeredgecolor=style.edge,
+                        linestyle="", markersize=8)
             handles.append(Line2D([], [], markersize=7, markeredgecolor=style.edge,
                                   label=label + divergence_note(tracks, r), **st))
         legend = fig.legend(handles=handles, loc="center left", bbox_to_anchor=(0.71, 0.5),

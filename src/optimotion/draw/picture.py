@@ -16,7 +16,7 @@ from matplotlib.ticker import FuncFormatter
 from optimotion.draw import fonts, layout
 from optimotion.draw.monotext import MonoText
 from optimotion.draw.stage import Stage
-from optimotion.draw.style import GOLD, SADDLE_MARK, SURFACE_MAP, Style, racer_styles
+from optimotion.draw.style import GOLD, SADDLE_MARK, SURFACE_MAP, Style, key_colors, racer_styles
 from optimotion.draw.views import view_coords
 
 LIVE_PAD = 1            # points around a live number or note (the page pads its copy alike)
@@ -40,7 +40,7 @@ class Picture:
 
     def __init__(self, stage: Stage, style: Style = Style()):
         self.stage, self.style, self.fs = stage, style, style.text_size()
-        self.racer_styles = racer_styles(stage.kinds)
+        self.racer_styles = stage_racer_styles(stage, style)
         self._background, self._z_fit, self._live_size = None, None, None
         self._counter_corner = None  # (the z plot's box and limits, the corner): see frames.counter_corner
         with self.theme():
@@ -272,6 +272,19 @@ class Picture:
         return layout.LABEL_X - layout.GAP if own_line else end(artist)
 
 
+def stage_racer_styles(stage: Stage, style: Style) -> list[dict]:
+    """Each racer's colour, dash and marker (`style.racer_styles`); in ink where the
+    colours say which minimum each start reaches (`Stage.basin_colors`)."""
+    styles = racer_styles(stage.kinds)
+    return [{**st, "color": style.ink} for st in styles] if stage.basin_colors else styles
+
+
+def stage_key_colors(stage: Stage, style: Style) -> list[str]:
+    """The colours a scene's pictures keep exactly through palette reduction
+    (`style.key_colors`): its racers' and its basins'."""
+    return key_colors(style, [st["color"] for st in stage_racer_styles(stage, style)] + list(stage.basin_colors))
+
+
 def draw_view(kind: str, ax, stage: Stage, style: Style) -> None:
     """The static part of a position view: the surface, its axes, the start and minima."""
     {"3d": _draw_3d, "contour": _draw_contour, "curve": _draw_curve, "steps": _draw_steps}[kind](ax, stage, style)
@@ -373,6 +386,12 @@ def _mark_starts_and_minima(ax, stage: Stage, kind: str, style: Style) -> None:
     saddle = dict(marker="X", markersize=10 * scale, color=SADDLE_MARK, markeredgecolor="black", markeredgewidth=scale)
     local = dict(marker="*", markersize=12 * scale, color="white", markeredgecolor="black", markeredgewidth=scale)
     locals_ = np.asarray(stage.local_minima, dtype=float).reshape(-1, stage.dim)
+    if stage.basin_colors and kind != "steps":  # each minimum ringed in the colour of the starts that reach it
+        heights = np.concatenate([stage.minima_heights, np.asarray(stage.local_minima_heights, dtype=float)])
+        for point, height, color in zip(stage.all_minima, heights, stage.basin_colors):
+            ax.plot(*view_coords(kind, point[None], np.array([height]), 0), linestyle="", marker="o", zorder=5.5,
+                    markersize=17 * scale, markerfacecolor="none", markeredgecolor=color, markeredgewidth=2 * scale)
+    basin = dict(zip(map(tuple, stage.all_minima), stage.basin_colors))
     # One artist per kind of mark (a grid of 10,000 starts is one line of markers, not 10,000).
     for points, heights, marker in ((stage.starts, stage.start_heights, start),
                                     (stage.minima, stage.minima_heights, minimum),
@@ -383,8 +402,9 @@ def _mark_starts_and_minima(ax, stage: Stage, kind: str, style: Style) -> None:
         points, heights = np.asarray(points, dtype=float), np.asarray(heights, dtype=float)
         if kind == "steps":  # a minimum: the line the racers would settle on; a start: at epoch 0
             if marker is minimum or marker is local:  # thin and dotted: no racer's line looks like it
-                for x in points[:, 0]:
-                    ax.axvline(x, color=style.ink if marker is minimum else "grey", linewidth=1.0,
+                for point in points:
+                    color = basin.get(tuple(point), style.ink if marker is minimum else "grey")
+                    ax.axvline(point[0], color=color, linewidth=1.0 if color not in basin.values() else 1.5,
                                linestyle=(0, (1, 2)), alpha=0.8, zorder=1)
                 continue
             if marker is saddle:

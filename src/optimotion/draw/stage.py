@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from optimotion.draw.style import BASIN_COLORS
+
 CONTOUR_POINTS = 120  # a side of the contour map's grid
 CURVE_POINTS = 400    # samples of a 1-D curve
 
@@ -53,6 +55,14 @@ class Stage:
     step_name: str = "epoch"   # what one update is called: "step" where racers draw batches (an epoch is a pass)
     local_minima: tuple = ()   # minima that are not global, each (dim,) ...
     local_minima_heights: tuple = ()  # ... and their heights, as plotted
+    basin_colors: tuple[str, ...] = ()  # one optimizer from several starts: a colour per minimum (the
+                                        # global ones, then the local ones), each start drawn in the
+                                        # colour of the one it reaches (`Reel.reached`)
+
+    @property
+    def all_minima(self) -> np.ndarray:
+        """The global minima, then the local ones: (n, dim), in the order of `basin_colors`."""
+        return np.concatenate([self.minima, np.asarray(self.local_minima, dtype=float).reshape(-1, self.dim)])
 
     @property
     def n_starts(self) -> int:
@@ -125,6 +135,8 @@ class Reel(NamedTuple):
     z_range: tuple[float, float]
     z_log: bool
     phases: tuple = ()         # per frame: None, or the part of a slow-started update it shows (PHASES)
+    reached: np.ndarray | None = None  # (racers, starts): the minimum (of `Stage.all_minima`) each
+                                       # start ends at, -1 for none; where the stage colours basins
 
 
 #: A slow-started update, a frame each: the gradient (with the state it meets), the state
@@ -166,7 +178,34 @@ def reel_for(stage: Stage, tracks, frame_epochs, phases: tuple = ()) -> Reel:
     else:
         margin = (hi - lo) * 0.05 or max(abs(hi), 1.0) * 0.05
         z_range = (lo - margin, hi + margin)
-    return Reel(tracks, tuple(int(e) for e in frame_epochs), inside, z_range, log, tuple(phases))
+    reached = reached_minima(positions[-1], stage.all_minima, stage.domain) if stage.basin_colors else None
+    return Reel(tracks, tuple(int(e) for e in frame_epochs), inside, z_range, log, tuple(phases), reached)
+
+
+def start_colors(stage: Stage, reached, own: str) -> list[str] | None:
+    """Where the stage colours basins: each start's colour (one racer's `reached`), its
+    minimum's, or `own` (the racer's) for a start that reaches none; else None."""
+    if not stage.basin_colors or reached is None or len(stage.labels) != 1:
+        return None
+    return [stage.basin_colors[m] if m >= 0 else own for m in reached[0]]
+
+
+REACHED_WITHIN = 0.01  # of the domain's sides: an end this close to a minimum has reached it
+
+
+def reached_minima(ends: np.ndarray, minima: np.ndarray, domain) -> np.ndarray:
+    """Which of `minima` (n, dim) each end (..., dim) has reached: the index of the
+    nearest, where it is within REACHED_WITHIN of the domain's sides of it; else -1 (a
+    racer still on its way, or diverged)."""
+    ends = np.asarray(ends, dtype=float)
+    if not len(minima):
+        return np.full(ends.shape[:-1], -1)
+    sides = np.array([high - low for low, high in domain], dtype=float)
+    with np.errstate(invalid="ignore"):
+        apart = np.linalg.norm((ends[..., None, :] - minima) / sides, axis=-1)  # (..., n), differences first
+        nearest = np.argmin(np.nan_to_num(apart, nan=np.inf), axis=-1)
+        close = np.take_along_axis(apart, nearest[..., None], axis=-1)[..., 0] <= REACHED_WITHIN
+    return np.where(close, nearest, -1)
 
 
 def one_line(text: str) -> str:
@@ -229,6 +268,10 @@ def stage_for(scene, mesh: int = 36) -> Stage:
     minima = np.array(surface.minima, dtype=float).reshape(-1, surface.dim)
     saddles = np.array(surface.saddle_points, dtype=float).reshape(-1, surface.dim)
     local_minima = np.array(getattr(surface, "local_minima", ()), dtype=float).reshape(-1, surface.dim)
+    # One optimizer from several starts to one of several minima: the lesson is where each
+    # start ends, so colour says that (the optimizer is named in the legend, in ink).
+    n_minima = len(minima) + len(local_minima)
+    basins = len(scene.racers) == 1 and len(scene.starts) > 1 and 2 <= n_minima <= len(BASIN_COLORS)
     return Stage(
         title=one_line(scene.title or default_title(surface.name)),
         labels=tuple(one_line(racer.name) for racer in scene.racers),
@@ -244,7 +287,9 @@ def stage_for(scene, mesh: int = 36) -> Stage:
         axis_names=tuple(getattr(surface, "axis_names", ("x", "y"))) + ("y",) * (2 - surface.dim),
         value_name=getattr(surface, "value_name", "z"),
         local_minima=tuple(local_minima), local_minima_heights=tuple(plot(heights(local_minima))),
-        step_name="step" if any(getattr(racer, "batch_size", None) for racer in scene.racers) else "epoch")
+        step_name="step" if any(getattr(racer, "batch_size", None) for racer in scene.racers) else "epoch",
+        basin_colors=BASIN_COLORS[:n_minima] if basins else (),
+        caption="colour: the minimum each start reaches" if basins else "")
 
 
 LOG_SPAN = 100  # a model's loss spanning more than this factor is drawn on log scales

@@ -35,6 +35,10 @@ IDENTITY = {
     "RAdam": (ORANGE, "d"), "RMSprop": (GREEN, "D"), "Adagrad": (SKY, "h"), "Adadelta": (SKY, "p"),
     "Lion": (GREEN, "H"),
 }
+# A race of one optimizer from several starts over a surface with several minima colours
+# each start by the minimum it reaches (the racer itself is drawn in ink): the palette in
+# order, a colour per minimum (global ones first, then local ones).
+BASIN_COLORS = COLORS
 SURFACE_MAP = "viridis"
 # How far apart (CIE 1976 Delta E in L*a*b*) the colours that must be told apart are: a
 # racer and the surface under it, a sweep's shade and another optimizer's colour.

@@ -57,10 +57,10 @@ from optimotion.draw.frames import (
     compact,
 )
 from optimotion.draw.glyphs import glyph_tracks
-from optimotion.draw.picture import BADGE_SIZE, LEGEND_MARKER_X, LIVE_PAD
+from optimotion.draw.picture import BADGE_SIZE, LEGEND_MARKER_X, LIVE_PAD, stage_key_colors
 from optimotion.draw.views import view_coords
 from optimotion.draw.stage import SLOW_HOLD_MS, Reel, Stage, one_line, reel_for, slow_start
-from optimotion.draw.style import Style, hex_color, key_colors, rgb
+from optimotion.draw.style import Style, hex_color, rgb
 from optimotion.output import encoders
 from optimotion.output.markup import attribute_text, fill, script_json, script_text
 from optimotion.simulation import runner
@@ -151,7 +151,7 @@ def _layout(races: Races, style: Style, grid: StartGrid | None) -> dict:
     (and a start grid's) tracks and legend in this picture's pixels."""
     drawers = [FrameDrawer(stage_v, style, reel_v) for stage_v, reel_v in zip(races.stages, races.reels)]
     first = drawers[races.default]
-    colors = key_colors(style, [st["color"] for st in first.styles])
+    colors = stage_key_colors(first.stage, style)
     label_box = _label_box(drawers)
     return {
         "width": style.width, "height": style.height,
@@ -522,6 +522,8 @@ def _start_track(drawer: FrameDrawer, r: int, s: int, hover: list[str] | None = 
         "inDomain": "".join("1" if v else "0" for v in in_domain),
         "exit": _z_exit(drawer, tracks.values[: last + 1, r, s], height),
     }
+    if drawer.start_colors is not None:  # the colour of the minimum it reaches
+        track["color"] = drawer.start_colors[s]
     if kept is None:
         track["values"] = _hover_texts(values, hover, *reel.z_range)
     else:

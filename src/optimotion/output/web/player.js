@@ -90,7 +90,7 @@
           racers: tracks.racers.map((racer) => ({
             live: racer.live,
             starts: racer.starts.map((start) => ({
-              last: start.last, exit: start.exit, values: start.values, inView: start.inView,
+              last: start.last, exit: start.exit, values: start.values, inView: start.inView, color: start.color,
               inDomain: start.inDomain, seen: lastTrue(start.inView), ...pixels(start, layoutData.fits),
             })),
           })),
@@ -357,7 +357,8 @@
     playButton.setAttribute("aria-label", state.playing ? "Pause" : "Play");
   }
 
-  function drawRacer(look, start, epoch, previous) {  // its z line and exit, and its trails
+  function drawRacer(racerLook, start, epoch, previous) {  // its z line and exit, and its trails
+    const look = start.color ? {...racerLook, color: start.color} : racerLook;  // a start: its basin's colour
     const last = Math.min(epoch, start.last);
     const z = L.z;
     ctx.save();
@@ -384,7 +385,8 @@
     });
   }
 
-  function drawMarkers(run, look, start, epoch, r) {
+  function drawMarkers(run, racerLook, start, epoch, r) {
+    const look = start.color ? {...racerLook, color: start.color} : racerLook;
     const seen = start.seen[Math.min(epoch, start.last)];
     if (seen < 0) return;
     const hollow = seen !== epoch;
