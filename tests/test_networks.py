@@ -297,3 +297,54 @@ def test_a_model_racer_is_drawn_on_the_surface_of_its_plane(movie):
     assert np.array_equal(stage.heights(positions, run.values[-1, :, 0]), on_surface)
     assert not np.allclose(on_surface, stage.plotted(run.values[-1, :, 0]), rtol=0, atol=1e-3)  # the gap is real
     assert np.allclose(stage.start_heights, stage.height_at(stage.starts))
+
+
+def test_the_z_plot_draws_the_loss_on_the_plane_under_each_racer_dotted(movie):
+    """The marks sit on the plane, at the loss there; the gap to a racer's own loss was only
+    said in the caption. The z plot now draws that loss, dotted, under each racer's own
+    line: the model's loss (its plain forward pass) at the racer's projection."""
+    from matplotlib.lines import Line2D
+
+    from optimotion.draw.frames import FrameDrawer
+
+    run, model = movie.run, movie.scene.surface
+    centre, directions = movie.plane.centre, movie.plane.directions
+    for epoch in (0, SHORT // 2, SHORT):
+        for r in range(len(movie.scene.racers)):
+            theta = centre + run.positions[epoch, r, 0] @ directions
+            expected = model.f(theta)
+            assert abs(run.plane_loss[epoch, r, 0] - expected) <= 1e-9 * expected, (epoch, r)
+    assert np.all(np.abs(run.plane_loss - run.values)[1:] > 1e-6)  # off the plane: another loss
+    drawer = FrameDrawer(movie.stage, movie.style, movie.reel)
+    artists = drawer.artists(len(drawer.frame_epochs) - 1)
+    dotted = [a for a in artists if isinstance(a, Line2D) and a.axes is drawer.picture.ax_z
+              and a.get_linestyle() == ":"]
+    assert len(dotted) == len(movie.scene.racers)
+    for r, line in enumerate(dotted):
+        assert np.array_equal(line.get_ydata(), run.plane_loss[:, r, 0])
+        assert line.get_color() == drawer.styles[r]["color"]
+    lo, hi = movie.reel.z_range
+    assert lo <= np.nanmin(run.plane_loss) and np.nanmax(run.plane_loss) <= hi  # the z plot holds them
+    assert "dotted lines: loss on the paths' plane" in movie.stage.caption
+
+
+def test_the_page_draws_the_loss_on_the_plane_where_the_gif_does(movie, tmp_path):
+    import base64
+    import zlib
+
+    from conftest import page_data
+    from optimotion.draw.frames import FrameDrawer
+    from optimotion.output.page import SUBPIXELS
+
+    path = tmp_path / "mlp.html"
+    movie.save(path)
+    data = page_data(path)
+    tracks = json.loads(zlib.decompress(base64.b64decode(data["runs"][0]["tracks"])))
+    drawer = FrameDrawer(movie.stage, movie.style, movie.reel)
+    z = drawer.picture.ax_z.transData.transform
+    for r, racer in enumerate(tracks["racers"]):
+        pixels = np.cumsum(racer["starts"][0]["zPlane"]) / SUBPIXELS  # from the top
+        epochs = np.arange(SHORT + 1)
+        expected = movie.style.height - z(np.column_stack([epochs, movie.run.plane_loss[:, r, 0]]))[:, 1]
+        assert np.abs(pixels - expected).max() <= 1 / 16 + 1e-9
+        assert data["racers"][r]["planeDashes"] and data["racers"][r]["planeWidth"] < data["racers"][r]["lineWidth"]

@@ -39,6 +39,7 @@ from optimotion.simulation.runner import NEVER
 TRAIL_WIDTH = 1.6        # lines of the last racer; each one before it is STACK_WIDTH wider
 STACK_WIDTH = 0.7
 NEWEST_WIDER = 1.0       # the trail's newest step, wider: the way it is going
+PLANE_LINE = 0.7         # a model's race: the loss on the plane under a racer, dotted, this share of its width
 MARKER_SIZE = 7.5        # markers of the last racer; each one before it is STACK_SIZE bigger
 STACK_SIZE = 2.0
 CROWD = 50               # starts beyond which markers shrink and trails thin
@@ -244,6 +245,10 @@ class FrameDrawer:
             diverged = tracks.diverged_at[r, 0]
             last = epoch if diverged == NEVER or diverged > epoch else diverged - 1
             line = self._epoch_line(r, 0).upto(last)
+            if tracks.plane_loss is not None:  # where the views draw it: the loss on the plane there
+                under = self._epoch_line(r, 0, plane=True).upto(last)
+                self._add_line("z", picture.ax_z, under, color=st["color"], linestyle=":",
+                               linewidth=width * PLANE_LINE)
             self._add_line("z", picture.ax_z, line, color=st["color"], linestyle=st["linestyle"], linewidth=width)
             self._mark_z_exits(r, [0], last, st)
             pieces = [(tracks.positions[index, r, 0],
@@ -383,10 +388,12 @@ class FrameDrawer:
             out.append((np.concatenate([[start], inner, [end]]), newest))
         return out
 
-    def _epoch_line(self, r: int, s: int) -> EpochLine:
-        key = (r, s)
+    def _epoch_line(self, r: int, s: int, plane: bool = False) -> EpochLine:
+        """Racer r's z line from start s; with `plane`, the loss on a model's plane under it."""
+        key = (r, s, plane)
         if key not in self._epoch_lines:
-            self._epoch_lines[key] = EpochLine(self.tracks.values[:, r, s], int(self.style.width * 0.35))
+            values = (self.tracks.plane_loss if plane else self.tracks.values)[:, r, s]
+            self._epoch_lines[key] = EpochLine(values, int(self.style.width * 0.35))
         return self._epoch_lines[key]
 
     @staticmethod

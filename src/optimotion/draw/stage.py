@@ -168,6 +168,8 @@ def reel_for(stage: Stage, tracks, frame_epochs, phases: tuple = ()) -> Reel:
         # Below a log axis' floor is still in view: the surface is cut there, near its minimum.
         inside &= (values <= z1) & ((values >= z0) | (stage.log_z & (values > 0)))
     shown = values[inside & np.isfinite(values)]
+    if tracks.plane_loss is not None:  # a model's race: the z plot draws the loss under each racer too
+        shown = np.concatenate([shown, tracks.plane_loss[np.isfinite(tracks.plane_loss)]])
     if not shown.size:
         shown = np.array(stage.zlim, dtype=float)
     lo, hi = float(shown.min()), float(shown.max())
@@ -321,7 +323,7 @@ def plane_stage(scene, plane_run, landscape) -> Stage:
         axis_names=(f"PC1: {pc1}", f"PC2: {pc2}"), value_name="loss",
         named_live_values=False, equal_axes=True, marks_on_surface=True,
         end_notes=tuple(_accuracy_note(plane_run.accuracy[r]) for r in range(len(scene.racers))),
-        caption="surface and marks: the loss on the paths' plane · z plot and numbers: each racer's own loss")
+        caption="surface, marks, dotted lines: loss on the paths' plane · solid, numbers: each racer's own")
     return replace(stage, start_heights=stage.height_at(stage.starts))  # the starts on the surface too
 
 

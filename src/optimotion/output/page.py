@@ -52,6 +52,7 @@ from optimotion.draw.frames import (
     LEGEND_HOLLOW_WIDTH,
     NEWEST_WIDER,
     NOTE_AT,
+    PLANE_LINE,
     pace_size,
     FrameDrawer,
     compact,
@@ -347,10 +348,13 @@ def _racer_looks(drawer: FrameDrawer) -> list[dict]:
     for r, st in enumerate(drawer.styles):
         width = drawer.widths[r] if single else 1.0
         dashes, cap = _dashes(st["linestyle"], width, dpi)
+        plane_dashes, plane_cap = _dashes(":", width * PLANE_LINE, dpi)
         looks.append({
             "color": st["color"], "outline": _marker_outline(st["marker"]),
             "lineWidth": _points_to_pixels(width, dpi), "newestWidth": _points_to_pixels(width * NEWEST_WIDER, dpi),
             "dashes": dashes, "cap": {"projecting": "square"}.get(cap, cap),
+            "planeWidth": _points_to_pixels(width * PLANE_LINE, dpi), "planeDashes": plane_dashes,
+            "planeCap": {"projecting": "square"}.get(plane_cap, plane_cap),
             "markerSize": _points_to_pixels(drawer.sizes[r], dpi),
             "edgeWidth": _points_to_pixels(rcParams["lines.markeredgewidth"], dpi),
             "hollowWidth": _points_to_pixels(HOLLOW_EDGE_WIDTH * scale, dpi),
@@ -522,6 +526,10 @@ def _start_track(drawer: FrameDrawer, r: int, s: int, hover: list[str] | None = 
         "inDomain": "".join("1" if v else "0" for v in in_domain),
         "exit": _z_exit(drawer, tracks.values[: last + 1, r, s], height),
     }
+    if tracks.plane_loss is not None:  # a model's race: the loss on the plane under it, dotted
+        with np.errstate(invalid="ignore"):
+            under = picture.ax_z.transData.transform(np.column_stack([at, tracks.plane_loss[at, r, s]]))
+        track["zPlane"] = _coded(under, height)[1]
     if drawer.start_colors is not None:  # the colour of the minimum it reaches
         track["color"] = drawer.start_colors[s]
     if kept is None:

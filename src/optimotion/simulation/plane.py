@@ -8,7 +8,8 @@ all racers so that the race stays fair). The picture then draws:
 
 * the training loss *on that plane*, on a grid fitted to the projected paths plus a
   margin (one batched evaluation: `Model.loss_on_plane`);
-* each racer's path projected on it, at its true training loss (the z plot's value);
+* each racer's path projected on it, on that surface (the loss on the plane there, which
+  the z plot draws dotted beside the racer's own training loss);
 * how much of the trajectories' variance each direction holds ("PC1, 71%") and how far
   each racer is off the plane: ``|| (theta - centre) - projection || / || theta - centre ||``.
 
@@ -158,7 +159,11 @@ def race(scene, progress: Callable = None) -> PlaneRun:
     if callable(getattr(model, "test_accuracy", None)):
         finite = np.all(np.isfinite(last), axis=-1)
         accuracy[finite] = model.test_accuracy(last[finite].T)
-    flat = replace(run, positions=coords, off_plane=off, kept=None)
+    plane_loss = np.full(run.values.shape, np.nan)  # where the picture draws each racer: the loss there
+    on = np.all(np.isfinite(coords), axis=-1)
+    with one_blas_thread():
+        plane_loss[on] = model.loss_on_plane(plane.centre, plane.directions, coords[on].T)
+    flat = replace(run, positions=coords, off_plane=off, kept=None, plane_loss=plane_loss)
     return PlaneRun(flat, plane, accuracy)
 
 

@@ -35,6 +35,7 @@ class Tracks(NamedTuple):
     off_plane: np.ndarray | None = None
     no_gradient: np.ndarray | None = None
     glyphs: object = None  # what the frames draw of each racer's state (draw.glyphs.GlyphTracks), if any
+    plane_loss: np.ndarray | None = None  # a race over a model: the loss on its plane under each racer
 
 
 class StateRecord(NamedTuple):
@@ -72,7 +73,8 @@ class Run:
                  (`simulate(keep=...)`): positions is then (len(kept), n_racers, n_starts, dim).
     off_plane:   a race over a model drawn on its plane (`plane.race`): positions are
                  plane coordinates, and this (epochs + 1, n_racers, n_starts) how far
-                 off the plane each one is.
+                 off the plane each one is, and plane_loss the loss on the plane at
+                 those coordinates (where the picture draws the racer, not its own loss).
     no_gradient: (n_racers, n_starts) bool: the trajectory ended because autograd gave
                  no gradient (NaN) where the surface was finite, at epoch diverged_at - 1
                  (a cone's tip, sqrt(|x|) at 0): it did not blow up.
@@ -88,6 +90,7 @@ class Run:
     off_plane: np.ndarray | None = None
     no_gradient: np.ndarray | None = None
     state: StateRecord | None = None
+    plane_loss: np.ndarray | None = None
 
     @property
     def epochs(self) -> int:
@@ -95,7 +98,8 @@ class Run:
 
     @property
     def tracks(self) -> Tracks:
-        return Tracks(self.positions, self.values, self.diverged_at, self.off_plane, self.no_gradient)
+        return Tracks(self.positions, self.values, self.diverged_at, self.off_plane, self.no_gradient,
+                      plane_loss=self.plane_loss)
 
 
 def value_and_gradient(f, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

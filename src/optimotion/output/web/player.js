@@ -59,6 +59,7 @@
       views: track.views.map((xy, v) => xy.map((deltas, i) => undelta(deltas, fits && fits.views[v][i],
                                                                       fits && r.views[v][i]))),
       z: undelta(track.z, fits && fits.z, fits && r.z),
+      zPlane: track.zPlane ? undelta(track.zPlane) : null,  // a model's race: the loss on the plane under it
     };
   }
 
@@ -365,6 +366,14 @@
     clipTo(z.clip);
     ctx.beginPath();
     const epochs = start.kept ? Array.from(start.kept).filter((e) => e <= last) : null;
+    if (start.zPlane) {  // under the racer's own line, dotted and thinner, as the GIF draws it
+      for (let i = 0; i <= last; i++) {
+        const x = z.x0 + i * z.dx;
+        if (i) ctx.lineTo(x, start.zPlane[i]); else ctx.moveTo(x, start.zPlane[i]);
+      }
+      stroke({...look, dashes: look.planeDashes, cap: look.planeCap}, look.planeWidth);
+      ctx.beginPath();
+    }
     for (let k = 0; k <= (epochs ? epochs.length - 1 : last); k++) {
       const i = epochs ? epochs[k] : k, x = z.x0 + i * z.dx;
       if (k) ctx.lineTo(x, start.z[i]); else ctx.moveTo(x, start.z[i]);
