@@ -215,11 +215,12 @@ def test_the_picture_says_loss_and_accuracy(movie):
 
 def test_the_csv_has_every_epoch_with_plane_coordinates(movie):
     rows = list(csv.reader(io.StringIO(movie.to_bytes("csv").decode())))
-    assert rows[0] == ["epoch", "racer", "start", "pc1", "pc2", "loss", "off_plane"]
+    assert rows[0] == ["epoch", "racer", "start", "pc1", "pc2", "loss", "off_plane", "plane_loss"]
     assert len(rows) == 1 + (SHORT + 1) * 3
-    table = np.array([[float(x) for x in row[3:]] for row in rows[1:]]).reshape(SHORT + 1, 3, 4)
+    table = np.array([[float(x) for x in row[3:]] for row in rows[1:]]).reshape(SHORT + 1, 3, 5)
     assert np.array_equal(table[..., :2], movie.run.positions[:, :, 0])
     assert np.array_equal(table[..., 2], movie.run.values[:, :, 0])
+    assert np.array_equal(table[..., 4], movie.run.plane_loss[:, :, 0])
     assert [row[1] for row in rows[1:4]] == ["SGD lr 0.01", "Momentum lr 0.01", "Adam lr 0.01"]
 
 

@@ -403,7 +403,8 @@ class Animation:
             if self.plane is not None:
                 return encoders.encode_csv([one_line(label) for label in self.run.labels], self.run.positions,
                                          self.run.values,
-                                         names=("pc1", "pc2", "loss"), off_plane=self.run.off_plane)
+                                         names=("pc1", "pc2", "loss"),
+                                         extras=(("off_plane", self.run.off_plane), ("plane_loss", self.run.plane_loss)))
             return encoders.encode_csv(self.stage.labels, self.run.positions, self.run.values, state=self.run.state)
         if fmt == "html":
             return self.page()

@@ -286,13 +286,14 @@ def format_for(path: str | os.PathLike | None, fmt: str | None = None) -> str:
 
 
 def encode_csv(labels: Sequence[str], positions: np.ndarray, values: np.ndarray, names: Sequence[str] = "xyz",
-               off_plane: np.ndarray | None = None, state=None) -> bytes:
+               extras: Sequence[tuple[str, np.ndarray]] = (), state=None) -> bytes:
     """One row per epoch, racer and start: `epoch,racer,start,x,y,z` (1-D: no `y`).
 
     `positions` (epochs + 1, racers, starts, dim) and `values` (epochs + 1, racers, starts)
     as `runner.Run` records them; numbers as Python writes them back exactly (`repr`),
     NaN after a divergence as `nan`. A race over a model gives its plane coordinates and
-    loss (`names` "pc1", "pc2", "loss") and a last column `off_plane`.
+    loss (`names` "pc1", "pc2", "loss") and, as `extras` (name, (epochs + 1, racers,
+    starts)), its columns `off_plane` and `plane_loss` (the loss on the plane there).
 
     With the run's `state` (`runner.StateRecord`), then `grad_x,grad_y` (the gradient the
     update from that epoch takes) and, for each of the optimizers' state tensors by its
@@ -306,9 +307,9 @@ def encode_csv(labels: Sequence[str], positions: np.ndarray, values: np.ndarray,
     rows = csv.writer(out, lineterminator="\n")
     keys = list(state.tensors) if state is not None else []
     rows.writerow(["epoch", "racer", "start", *list(names)[:dim], list(names)[-1],
-                   *(["off_plane"] if off_plane is not None else []),
+                   *(name for name, _ in extras),
                    *([f"{name}_{axis}" for name in ["grad", *keys] for axis in axes] if state is not None else [])])
-    columns = [positions, values[..., None]] + ([off_plane[..., None]] if off_plane is not None else [])
+    columns = [positions, values[..., None]] + [column[..., None] for _, column in extras]
     if state is not None:
         columns.append(state.gradients)
         for key in keys:  # absent: not a number, an empty cell
