@@ -401,10 +401,9 @@ class Animation:
         fmt = encoders.format_for(None, fmt)
         if fmt == "csv":
             if self.plane is not None:
+                extras = (("off_plane", self.run.off_plane), ("plane_loss", self.run.plane_loss))
                 return encoders.encode_csv([one_line(label) for label in self.run.labels], self.run.positions,
-                                         self.run.values,
-                                         names=("pc1", "pc2", "loss"),
-                                         extras=(("off_plane", self.run.off_plane), ("plane_loss", self.run.plane_loss)))
+                                           self.run.values, names=("pc1", "pc2", "loss"), extras=extras)
             return encoders.encode_csv(self.stage.labels, self.run.positions, self.run.values, state=self.run.state)
         if fmt == "html":
             return self.page()
