@@ -136,6 +136,23 @@ def test_at_the_smallest_size_no_label_is_cut_and_no_text_leaves_the_frame(name)
     assert layout_problems(picture.picture, drawn) == []
 
 
+@pytest.mark.parametrize("name", ["rosenbrock_race", "ackley_pits", "saddle", "local_minima_1d", "batch_size_zigzag"])
+@pytest.mark.parametrize("dpi", [50, 150])
+def test_at_the_smallest_size_every_dpi_keeps_text_apart(name, dpi):
+    """At 480x270, --dpi 50 put legend rows 13 px apart under live values 19 px tall, and
+    3-D labels on their ticks (their offsets are in points); --dpi 150 drew 15 px text and
+    markers half as large again in a frame laid out for 10 px: labels, ticks and the counter
+    ran over each other and out of the frame. Text keeps its smallest size in pixels and
+    its room at any dpi; a frame gets the dpi it holds (100 at 480x270, 150 from 960x540)."""
+    style = Style(width=480, height=270, dpi=dpi)
+    assert style.dpi == min(dpi, 100)
+    assert Style(width=720, height=405, dpi=150).dpi == 125 and Style(dpi=150).dpi == 150
+    picture = drawer(_run(name), style)
+    drawn = picture.artists(len(picture.frame_epochs) - 1)
+    assert picture.picture.cut_rows() == []
+    assert layout_problems(picture.picture, drawn) == []
+
+
 def test_a_label_too_long_for_its_line_goes_on_under_it_before_its_value():
     scene = scenes.load("saddle").with_options(
         optimizers={"SGD(lr=0.001, momentum=0, dampening=0)": SGD(lr=0.001), "Adam": Adam(lr=0.1)},

@@ -133,7 +133,8 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
         theme: "light" (the default) or "dark". view: "3d", "contour" or "both" (default:
             the scene's `view`, or "3d").
         orbit: degrees the 3-D view turns from the first frame to the last (a 3-D view's).
-        dpi: 50 to 150 (default 100): larger text and lines at the same size in pixels.
+        dpi: 50 to 150 (default 100): larger text and lines at the same size in pixels, as far
+            as the frame holds them (150 from 960x540 up, 100 at 480x270: `Style.dpi_room`).
         fps: frames per second (default 10; the first frame is held 1 s, the last 2 s).
         jobs: processes that draw the frames (default up to 2, or 1 where processes start as
             new interpreters and the render is small: `pool.default_jobs`; the frames are

@@ -42,25 +42,28 @@ def rectangles(width: int, height: int, dim: int, view: str, dpi: int = 100, row
     # Left of and under the z plot: its tick labels and axis label, which grow with dpi and
     # keep at least the smallest text's size in a small frame.
     shrink = below_smallest(width, height)  # below 480x270 the text shrinks with the frame
-    margin = min(0.3, max(0.09 * max(1.0, dpi / 100), 52 * shrink * dpi / 100 / width))
-    bottom = min(0.3, max(0.12, 36 * shrink * dpi / 100 / height))
+    # Text grows with dpi from 100 up; below, it keeps its smallest size in pixels, as at 100.
+    grow = max(1.0, dpi / 100)
+    margin = min(0.3, max(0.09 * grow, 52 * shrink * grow / width))
+    bottom = min(0.3, max(0.12, 36 * shrink * grow / height))
     # Of a 3-D view: its z label stands out right of its box, and its x label under it.
-    right = 0.985 - max(0.05 * max(1.0, dpi / 100), 40 * shrink * dpi / 100 / width)
-    under = max(0.04, 28 * shrink * dpi / 100 / height)
+    right = 0.985 - max(0.05 * grow, 40 * shrink * grow / width)
+    under = max(0.04, 28 * shrink * grow / height)
     if width / height > 1.2:
         left = 0.27 if len(kinds) == 2 and dim == 2 else 0.33
         # The legend sits above the z plot: with the live values near the top, where runs
         # start, a GIF frame's changed rectangle stays short in the early frames.
-        z_right = left + 0.085 - 0.05 * max(0.0, dpi / 100 - 1)  # clear of the view's labels as they grow
+        z_right = left + 0.085 - 0.05 * (grow - 1)  # clear of the view's labels as they grow
         # A small frame or a long legend: the legend grows down, so that its rows keep room
         # for their live values, and the z plot gives way.
-        line = max(ROW_PIXELS * shrink * dpi / 100, LINE_EMS * label_size * dpi / 72)
+        # (the live values never get smaller than their smallest size in pixels, at any dpi)
+        line = max(ROW_PIXELS * shrink * grow, LINE_EMS * label_size * dpi / 72)
         legend_height = max(0.23, line / row_spacing(rows) / height)
         legend_bottom = max(0.45, 0.91 - legend_height)
-        z_top = min(0.64, legend_bottom - max(0.04, COUNTER_ROOM * shrink * dpi / 100 / height))
+        z_top = min(0.64, legend_bottom - max(0.04, COUNTER_ROOM * shrink * grow / height))
         z_rect, legend_rect = (margin, bottom, z_right - margin, z_top - bottom), (0.01, legend_bottom, left + 0.07,
                                                                                    0.91 - legend_bottom)
-        flat_left = max(left + 0.16, z_right + 48 * shrink * dpi / 100 / width)  # its y label clear of the z plot
+        flat_left = max(left + 0.16, z_right + 48 * shrink * grow / width)  # its y label clear of the z plot
         flat = (flat_left, bottom, 0.96 - flat_left, 0.88 - bottom)
         if dim == 1:
             rects = dict(zip(("curve", "steps"), _one_over_other(flat)))
@@ -78,8 +81,8 @@ def rectangles(width: int, height: int, dim: int, view: str, dpi: int = 100, row
         elif len(kinds) == 2:
             rects = {"contour": (0.1, 0.45, 0.37, 0.45), "3d": (0.5, 0.38, right - 0.5, 0.56)}
         else:
-            aside = max(0.02, 24 * shrink * dpi / 100 / width)  # a z label the camera puts on the left
-            low = 0.37 + 0.05 * max(0.0, dpi / 100 - 1)  # its x label clear of the counter as the text grows
+            aside = max(0.02, 24 * shrink * grow / width)  # a z label the camera puts on the left
+            low = 0.37 + 0.05 * (grow - 1)  # its x label clear of the counter as the text grows
             rects = {"3d": (aside, low, right - aside, 0.94 - low), "contour": flat, "curve": flat}
     return Rectangles(z_rect, legend_rect, [(kind, rects[kind]) for kind in kinds])
 

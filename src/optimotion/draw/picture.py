@@ -26,6 +26,8 @@ WIDEST_NUMBER = "-1.23e-100"  # the widest text a live value takes (see frames.c
 LIVE_SIZE = 1.0               # live values and the epoch counter, in the picture's font size ...
 MIN_LIVE_PIXELS = 11.0        # ... but never smaller (its em, in pixels: digits 8 px tall)
 BADGE_SIZE = 0.75             # "diverged at epoch N"
+MPL3D_LABEL_OFFSET = 21.0  # points mplot3d adds to a 3-D axis label's pad (axis3d.Axis.draw) ...
+MPL3D_TICK_OFFSET = 8.0    # ... and to its tick labels' (axis3d.Axis._get_updated_ticks)
 MARGIN = 0.04                 # a 1-D curve's room under its lowest z, and the steps' beyond their first and last epoch
 
 
@@ -307,14 +309,22 @@ def _draw_3d(ax, stage: Stage, style: Style) -> None:
     ax.set_zlim(*stage.zlim_plotted)
     for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
         axis.set_pane_color((1, 1, 1, 0) if style.theme == "dark" else (0.95, 0.95, 0.95, 1))
-    pad = 1 + 4 * max(0.0, style.font_scale - 1)  # the labels' room from their ticks grows with the text
-    ax.set_xlabel(stage.axis_names[0], fontsize=fs, labelpad=2 * pad)
-    ax.set_ylabel(stage.axis_names[1], fontsize=fs, labelpad=2 * pad)
+    # The labels' room from their ticks grows with the text. mplot3d sets labels and tick
+    # labels off their axes by their pad plus a fixed offset, in points: below 100 dpi, where
+    # the text keeps its smallest size in pixels, both keep the pixels they have at 100.
+    keep = max(1.0, 100 / style.dpi)
+
+    def offset(points: float, fixed: float) -> float:
+        return (points + fixed) * keep - fixed
+
+    pad = 1 + 4 * max(0.0, style.font_scale - 1)
+    ax.set_xlabel(stage.axis_names[0], fontsize=fs, labelpad=offset(2 * pad, MPL3D_LABEL_OFFSET))
+    ax.set_ylabel(stage.axis_names[1], fontsize=fs, labelpad=offset(2 * pad, MPL3D_LABEL_OFFSET))
     z_label = f"log₁₀ {stage.value_name}" if stage.log_z else stage.value_name
     # Along the axis, as matplotlib turns a label of 5 characters: "MSE" across it met the ticks.
     ax.zaxis.set_rotate_label(True if len(z_label) > 1 else None)
-    ax.set_zlabel(z_label, fontsize=fs, labelpad=pad)
-    ax.tick_params(labelsize=style.text_size(0.8), pad=0)
+    ax.set_zlabel(z_label, fontsize=fs, labelpad=offset(pad, MPL3D_LABEL_OFFSET))
+    ax.tick_params(labelsize=style.text_size(0.8), pad=offset(0, MPL3D_TICK_OFFSET))
     # As many ticks as the view has room for (labels are about five characters wide), none
     # at the ends of x and y: their labels meet at the front corner.
     room = ax.get_position().width * style.width / (style.text_size(0.8) * style.dpi / 72 * 6)

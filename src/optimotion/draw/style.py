@@ -6,6 +6,7 @@ enforced when a Style is made, so the command line, a script and a notebook shar
 from __future__ import annotations
 
 import colorsys
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -119,6 +120,9 @@ class Style:
             raise ValueError(f"view must be one of {', '.join(VIEWS)}, got {self.view!r}")
         if not isinstance(self.density, (int, float)) or not 1 <= self.density <= 4:
             raise ValueError(f"density must be a number from 1 to 4, got {self.density!r}")
+        # --dpi 150 at 480x270: text 15 px tall and markers half as large again, in a frame
+        # laid out for 10 px: it overflowed. The frame gets the most it holds.
+        object.__setattr__(self, "dpi", min(self.dpi, math.floor(self.dpi_room * self.density)))
 
     @property
     def font_scale(self) -> float:
@@ -126,6 +130,14 @@ class Style:
         so that it stays legible at half size; below that, it shrinks with the frame."""
         scale = min(self.width / 960, self.height / 540)
         return float(min(max(scale, 0.7), 2.0) if scale >= 0.5 else 1.4 * scale)
+
+    @property
+    def dpi_room(self) -> int:
+        """The most dpi whose larger text and lines the frame holds (in pixels of the screen
+        it is shown on): MAX_DPI from 960x540 up, 100 at 480x270 and below (its text is
+        at its smallest already), in proportion between. A Style asked for more has this."""
+        scale = min(self.width / 960, self.height / 540)
+        return int(100 + (MAX_DPI - 100) * float(np.clip((scale - 0.5) / 0.5, 0.0, 1.0)))
 
     @property
     def mark_scale(self) -> float:
