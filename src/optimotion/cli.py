@@ -127,8 +127,8 @@ def build_parser() -> Parser:
     parser.add_argument("--orbit", metavar="DEG", type=TYPES["orbit"],
                         help="turn the 3-D view by DEG degrees over the animation (slower; a GIF ~10x larger)")
     parser.add_argument("--dpi", type=TYPES["dpi"],
-                        help=f"{looks.MIN_DPI} to {looks.MAX_DPI}: larger text and lines at one size, as far as the frame "
-                             "holds them (150 from 960x540 up, 100 at 480x270; default: 100)")
+                        help=f"{looks.MIN_DPI} to {looks.MAX_DPI}: larger text and lines at one size, as far as "
+                             "the frame holds them (150 from 960x540 up, 100 at 480x270; default: 100)")
     parser.add_argument("--glyphs", metavar="LIST",
                         help="draw each racer's state at its marker: auto (each optimizer's own), none, or names "
                              "from gradient,momentum,box,step (default: the scene's)")
