@@ -35,9 +35,9 @@ def view_kinds(dim: int, view: str) -> list[str]:
 
 
 def rectangles(width: int, height: int, dim: int, view: str, dpi: int = 100, rows: int = 1,
-               label_size: float = 0.0) -> Rectangles:
+               label_size: float = 0.0, top: float = 0.91) -> Rectangles:
     """The rectangles of a frame whose legend has `rows` lines of labels `label_size`
-    points tall."""
+    points tall, under a title (and the line under it) that ends at `top`."""
     kinds = view_kinds(dim, view)
     # Left of and under the z plot: its tick labels and axis label, which grow with dpi and
     # keep at least the smallest text's size in a small frame.
@@ -59,10 +59,11 @@ def rectangles(width: int, height: int, dim: int, view: str, dpi: int = 100, row
         # (the live values never get smaller than their smallest size in pixels, at any dpi)
         line = max(ROW_PIXELS * shrink * grow, LINE_EMS * label_size * dpi / 72)
         legend_height = max(0.23, line / row_spacing(rows) / height)
-        legend_bottom = max(0.45, 0.91 - legend_height)
+        top = min(0.91, top)
+        legend_bottom = max(0.45, top - legend_height)
         z_top = min(0.64, legend_bottom - max(0.04, COUNTER_ROOM * shrink * grow / height))
         z_rect, legend_rect = (margin, bottom, z_right - margin, z_top - bottom), (0.01, legend_bottom, left + 0.07,
-                                                                                   0.91 - legend_bottom)
+                                                                                   top - legend_bottom)
         flat_left = max(left + 0.16, z_right + 48 * shrink * grow / width)  # its y label clear of the z plot
         flat = (flat_left, bottom, 0.96 - flat_left, 0.88 - bottom)
         if dim == 1:

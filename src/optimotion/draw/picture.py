@@ -55,7 +55,7 @@ class Picture:
             # line of its own under the label; 2, the label on two lines and the value on a third.
             self.wrapped: dict[int, int] = {}
             rects = layout.rectangles(style.width, style.height, stage.dim, style.view, style.dpi, len(stage.labels),
-                                      self.label_size)
+                                      self.label_size, self._under_title())
             self.ax_z = self.fig.add_axes(rects.z_plot)
             self.ax_legend = self.fig.add_axes(rects.legend)
             self.ax_legend.set_axis_off()
@@ -95,15 +95,24 @@ class Picture:
 
     def set_caption(self, text: str) -> None:
         """The line under the title, known only once the run is (a glyphs' key and its
-        scales); the static picture is drawn again if it changes."""
+        scales); the static picture is drawn again if it changes (and laid out again if
+        the legend must move down under it: fit the legend again after this)."""
         if (self._caption.get_text() if self._caption is not None else "") == text:
             return
+        before = self._under_title()
         with self.theme():
             if self._caption is not None:
                 self._caption.remove()
             size = self.style.text_size(0.75)
             self._caption = layout.fit_subtitle(self.fig, self._title, text, size) if text else None
         self._background = None
+        if self._under_title() != before:
+            self.wrap([])
+
+    def _under_title(self) -> float:
+        """Where the title and the line under it end, less a gap: in figure heights."""
+        lowest = self._caption if self._caption is not None else self._title
+        return lowest.get_window_extent(self.canvas.get_renderer()).y0 / self.fig.bbox.height - 0.01
 
     def fit_z(self, z_range: tuple[float, float], log: bool) -> None:
         """Fit the z plot to a run (`stage.Reel`): its limits and scale. The static picture
@@ -198,7 +207,8 @@ class Picture:
             self.wrapped[r] = min(2, self.wrapped.get(r, 0) + 1)
         style, stage = self.style, self.stage
         rects = layout.rectangles(style.width, style.height, stage.dim, style.view, style.dpi,
-                                  len(stage.labels) + sum(self.wrapped.values()), self.label_size)
+                                  len(stage.labels) + sum(self.wrapped.values()), self.label_size,
+                                  self._under_title())
         with self.theme():
             self.ax_z.set_position(rects.z_plot)
             self.ax_legend.set_position(rects.legend)
@@ -309,15 +319,16 @@ def _draw_3d(ax, stage: Stage, style: Style) -> None:
     ax.set_zlim(*stage.zlim_plotted)
     for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
         axis.set_pane_color((1, 1, 1, 0) if style.theme == "dark" else (0.95, 0.95, 0.95, 1))
-    # The labels' room from their ticks grows with the text. mplot3d sets labels and tick
-    # labels off their axes by their pad plus a fixed offset, in points: below 100 dpi, where
-    # the text keeps its smallest size in pixels, both keep the pixels they have at 100.
-    keep = max(1.0, 100 / style.dpi)
+    # mplot3d sets labels and tick labels off their axes by their pad plus a fixed offset,
+    # in points, whatever the text's size: that room grows with the text (at 1920x1080 "MSE"
+    # met its tick labels), and below 100 dpi, where the text keeps its smallest size in
+    # pixels, it keeps the pixels it has at 100.
+    keep = max(1.0, 100 / style.dpi) * max(1.0, style.font_scale)
 
     def offset(points: float, fixed: float) -> float:
         return (points + fixed) * keep - fixed
 
-    pad = 1 + 4 * max(0.0, style.font_scale - 1)
+    pad = 1
     ax.set_xlabel(stage.axis_names[0], fontsize=fs, labelpad=offset(2 * pad, MPL3D_LABEL_OFFSET))
     ax.set_ylabel(stage.axis_names[1], fontsize=fs, labelpad=offset(2 * pad, MPL3D_LABEL_OFFSET))
     z_label = f"log₁₀ {stage.value_name}" if stage.log_z else stage.value_name
@@ -330,7 +341,7 @@ def _draw_3d(ax, stage: Stage, style: Style) -> None:
     room = ax.get_position().width * style.width / (style.text_size(0.8) * style.dpi / 72 * 6)
     for axis in (ax.xaxis, ax.yaxis):
         axis.get_major_locator().set_params(nbins=int(np.clip(room / 1.5, 2, 5)), prune="both")
-    ax.zaxis.get_major_locator().set_params(nbins=int(np.clip(room / 1.5, 3, 5)))
+    ax.zaxis.get_major_locator().set_params(nbins=int(np.clip(room / 1.5, 2 if room < 3 else 3, 5)))
     if stage.equal_axes:  # the default box is (4, 4, 3): x and y keep their units' proportion
         longest = max(x1 - x0, y1 - y0)
         ax.set_box_aspect((4 * (x1 - x0) / longest, 4 * (y1 - y0) / longest, 3))
