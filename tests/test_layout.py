@@ -165,6 +165,20 @@ def test_labels_keep_their_room_as_the_text_grows_and_the_view_shrinks(name, siz
     assert layout_problems(picture.picture, drawn) == []
 
 
+@pytest.mark.parametrize("name, view", [("momentum_builds", "3d"), ("parabola_race", "3d"),
+                                        ("sparse_gradients", "both")])
+def test_a_phones_tall_picture_keeps_every_text_in_the_frame_and_apart(name, view):
+    """The page's phone layout (570x960 at 150 dpi): a 1-D curve's y label stood 5 px out
+    of the frame's left edge, a 3-D z label the camera puts on the left 4 px, and the 3-D
+    view's x label ran into the epoch counter under it."""
+    from optimotion.output.page import phone_style
+
+    style = phone_style(Style(view=view))
+    picture = drawer(_run(name), style)
+    drawn = picture.artists(len(picture.frame_epochs) - 1)
+    assert layout_problems(picture.picture, drawn) == []
+
+
 def test_a_label_too_long_for_its_line_goes_on_under_it_before_its_value():
     scene = scenes.load("saddle").with_options(
         optimizers={"SGD(lr=0.001, momentum=0, dampening=0)": SGD(lr=0.001), "Adam": Adam(lr=0.1)},

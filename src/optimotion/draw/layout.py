@@ -74,15 +74,17 @@ def rectangles(width: int, height: int, dim: int, view: str, dpi: int = 100, row
             rects = {"3d": (left + 0.1, under, right - left - 0.1, 0.92 - under), "contour": flat, "curve": flat}
     else:
         z_rect, legend_rect = (margin + 0.02, 0.08, 0.49 - margin, 0.25), (0.55, 0.02, 0.43, 0.33)
-        flat = (0.12, 0.45, 0.82, 0.45)
+        flat_left = max(0.12, margin + 0.02)  # its tick labels and y label, as the z plot's
+        flat = (flat_left, 0.45, 0.94 - flat_left, 0.45)
         if dim == 1:
             rects = dict(zip(("curve", "steps"), _one_over_other(flat)))
         elif len(kinds) == 2 and height > 1.3 * width:  # a phone's: the map over the 3-D view, each full width
-            rects = {"contour": (0.12, 0.68, 0.82, 0.26), "3d": (0.04, 0.41, right - 0.04, 0.25)}
+            # the 3-D view's x label clear of the counter under it
+            rects = {"contour": (0.12, 0.68, 0.82, 0.26), "3d": (0.04, 0.43, right - 0.04, 0.23)}
         elif len(kinds) == 2:
             rects = {"contour": (0.1, 0.45, 0.37, 0.45), "3d": (0.5, 0.38, right - 0.5, 0.56)}
         else:
-            aside = max(0.02, 24 * shrink * grow / width)  # a z label the camera puts on the left
+            aside = max(0.02, 30 * shrink * grow / width)  # a z label the camera puts on the left
             low = 0.37 + 0.05 * (grow - 1)  # its x label clear of the counter as the text grows
             rects = {"3d": (aside, low, right - aside, 0.94 - low), "contour": flat, "curve": flat}
     return Rectangles(z_rect, legend_rect, [(kind, rects[kind]) for kind in kinds])
