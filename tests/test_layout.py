@@ -3,6 +3,7 @@ axis labels, tick labels (2-D and 3-D), legend labels, live values, badges and c
 import itertools
 import math
 
+import numpy as np
 import pytest
 from matplotlib.transforms import Bbox
 
@@ -177,6 +178,17 @@ def test_a_phones_tall_picture_keeps_every_text_in_the_frame_and_apart(name, vie
     picture = drawer(_run(name), style)
     drawn = picture.artists(len(picture.frame_epochs) - 1)
     assert layout_problems(picture.picture, drawn) == []
+
+
+def test_a_legend_handle_shows_its_dash_pattern_twice():
+    """At 480x270 a handle was 23 px and one dash-dot 29 px: RMSprop's handle looked solid."""
+    picture = drawer(_run("rosenbrock_race"), Style(width=480, height=270)).picture
+    handles = [line for line in picture.ax_legend.get_lines() if len(line.get_xdata()) == 2]
+    assert len(handles) == 4
+    for handle in handles[1:]:  # dashed, dash-dot, dotted
+        x0, x1 = picture.ax_legend.transData.transform(np.column_stack([handle.get_xdata(), [0, 0]]))[:, 0]
+        _, pattern = handle._dash_pattern  # points, as drawn (scaled by the width)
+        assert 2 * sum(pattern) * picture.style.dpi / 72 <= (x1 - x0) * (1 + 1e-9)
 
 
 def test_a_label_too_long_for_its_line_goes_on_under_it_before_its_value():

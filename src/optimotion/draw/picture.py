@@ -21,6 +21,8 @@ from optimotion.draw.views import view_coords
 
 LIVE_PAD = 1            # points around a live number or note (the page pads its copy alike)
 LEGEND_MARKER_X = 0.11  # where a legend row's marker sits, in the legend's width
+HANDLE = (0.03, 0.17)   # where its line runs, in the legend's width ...
+HANDLE_WIDTH = 2.0      # ... and how wide (points)
 
 WIDEST_NUMBER = "-1.23e-100"  # the widest text a live value takes (see frames.compact)
 LIVE_SIZE = 1.0               # live values and the epoch counter, in the picture's font size ...
@@ -179,7 +181,8 @@ class Picture:
         for r, label in enumerate(self.stage.labels):
             st = self.racer_styles[r]
             y = self.legend_rows[r]
-            ax.add_line(Line2D([0.05, 0.17], [y, y], linewidth=2, color=st["color"], linestyle=st["linestyle"]))
+            ax.add_line(Line2D([HANDLE[0], HANDLE[1]], [y, y], linewidth=HANDLE_WIDTH, color=st["color"],
+                               linestyle=self._handle_dashes(st["linestyle"])))
             ax.add_line(Line2D([LEGEND_MARKER_X], [y], marker=st["marker"], markersize=self.legend_marker_size,
                                color=st["color"], markeredgecolor=self.style.edge))
             texts.append(ax.text(layout.LABEL_X, y, label, va="center", fontsize=fs, parse_math=False))
@@ -197,6 +200,18 @@ class Picture:
         self.column_limit = (right - box.x0) / box.width
         widest = self.stage.live_prefix + WIDEST_NUMBER
         self.fit_legend(self.live_width(widest))
+
+    def _handle_dashes(self, linestyle: str):
+        """A legend handle's dash pattern: the line's, shortened so that its pattern shows
+        twice along the handle (at 480x270 one dash-dot was longer than the handle, which
+        looked solid)."""
+        names = {"--": "dashed", "-.": "dashdot", ":": "dotted"}
+        if linestyle not in names:
+            return linestyle
+        pattern = matplotlib.rcParams[f"lines.{names[linestyle]}_pattern"]
+        handle = (HANDLE[1] - HANDLE[0]) * self.ax_legend.get_position().width * self.style.width
+        cycle = sum(pattern) * HANDLE_WIDTH * self.style.dpi / 72  # pixels (dashes scale with the width)
+        return (0, tuple(p * min(1.0, handle / (2 * cycle)) for p in pattern))
 
     def wrap(self, rows) -> None:
         """Give the live values of legend `rows` a line of their own, under their labels,
