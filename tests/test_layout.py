@@ -191,6 +191,18 @@ def test_a_legend_handle_shows_its_dash_pattern_twice():
         assert 2 * sum(pattern) * picture.style.dpi / 72 <= (x1 - x0) * (1 + 1e-9)
 
 
+def test_a_wrapped_value_is_nearer_its_own_label_than_the_next_rows():
+    """A teacher read a value on a line of its own, midway between two labels, as the next
+    row's."""
+    picture = drawer(_run("rosenbrock_race"), Style(width=480, height=270)).picture
+    wrapped = [r for r in picture.wrapped if r < len(picture.stage.labels) - 1]
+    assert wrapped
+    for r in wrapped:
+        above = picture.legend_rows[r] - picture.value_rows[r]
+        below = picture.value_rows[r] - picture.legend_rows[r + 1]
+        assert below >= 1.3 * above
+
+
 def test_a_label_too_long_for_its_line_goes_on_under_it_before_its_value():
     scene = scenes.load("saddle").with_options(
         optimizers={"SGD(lr=0.001, momentum=0, dampening=0)": SGD(lr=0.001), "Adam": Adam(lr=0.1)},

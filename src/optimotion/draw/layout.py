@@ -17,8 +17,9 @@ LINE_EMS = 1.3   # and at least this many of its label's size
 COUNTER_ROOM = 30  # pixels at 100 dpi above the z plot for the epoch counter (the smallest text)
 
 
-def row_spacing(rows: int) -> float:
-    """How far apart legend rows are, in legend heights."""
+def row_spacing(rows: float) -> float:
+    """How far apart the legend's lines are, in legend heights, for `rows` lines (gaps
+    between rows count as parts of lines)."""
     return min(0.24, 0.76 / max(rows - 1, 1))
 
 

@@ -23,6 +23,7 @@ LIVE_PAD = 1            # points around a live number or note (the page pads its
 LEGEND_MARKER_X = 0.11  # where a legend row's marker sits, in the legend's width
 HANDLE = (0.03, 0.17)   # where its line runs, in the legend's width ...
 HANDLE_WIDTH = 2.0      # ... and how wide (points)
+WRAP_GAP = 0.35         # lines under a wrapped row, before the next: its value reads as its own
 
 WIDEST_NUMBER = "-1.23e-100"  # the widest text a live value takes (see frames.compact)
 LIVE_SIZE = 1.0               # live values and the epoch counter, in the picture's font size ...
@@ -167,11 +168,13 @@ class Picture:
         ax, n = self.ax_legend, len(self.stage.labels)
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
-        # A wrapped row takes two lines (its label, then its live value) or three.
-        lines = np.cumsum([0] + [1 + self.wrapped.get(r, 0) for r in range(n)])
-        spacing = layout.row_spacing(int(lines[-1]))
+        # A wrapped row takes two lines (its label, then its live value) or three, and a gap
+        # under it: its value is nearer its own label than the next row's.
+        heights = self._row_lines()
+        lines = np.cumsum([0] + heights)
+        spacing = layout.row_spacing(float(lines[-1]))
         self.legend_rows = 0.86 - lines[:-1] * spacing
-        self.value_rows = self.legend_rows - (lines[1:] - lines[:-1] - 1) * spacing
+        self.value_rows = self.legend_rows - np.array([self.wrapped.get(r, 0) for r in range(n)]) * spacing
         self._spacing = spacing
         # How far apart the legend's lines are, in pixels (a lone line has all the room).
         self.line_pixels = spacing * ax.get_window_extent().height if lines[-1] > 1 else float("inf")
@@ -201,6 +204,12 @@ class Picture:
         widest = self.stage.live_prefix + WIDEST_NUMBER
         self.fit_legend(self.live_width(widest))
 
+    def _row_lines(self) -> list[float]:
+        """How many of the legend's lines each row takes: 1, and its wrapped lines and a gap
+        under it where it has any and a row follows."""
+        n = len(self.stage.labels)
+        return [1 + self.wrapped.get(r, 0) + (WRAP_GAP if self.wrapped.get(r) and r < n - 1 else 0) for r in range(n)]
+
     def _handle_dashes(self, linestyle: str):
         """A legend handle's dash pattern: the line's, shortened so that its pattern shows
         twice along the handle (at 480x270 one dash-dot was longer than the handle, which
@@ -222,8 +231,7 @@ class Picture:
             self.wrapped[r] = min(2, self.wrapped.get(r, 0) + 1)
         style, stage = self.style, self.stage
         rects = layout.rectangles(style.width, style.height, stage.dim, style.view, style.dpi,
-                                  len(stage.labels) + sum(self.wrapped.values()), self.label_size,
-                                  self._under_title())
+                                  sum(self._row_lines()), self.label_size, self._under_title())
         with self.theme():
             self.ax_z.set_position(rects.z_plot)
             self.ax_legend.set_position(rects.legend)
