@@ -158,6 +158,23 @@ def test_frames_do_not_depend_on_the_number_of_processes():
     assert all(np.array_equal(a, b) for a, b in zip(one, two))
 
 
+def test_a_drawer_attached_again_draws_the_same_frames():
+    """A worker draws several shares of a render and attaches the run to its drawer for
+    each: a legend row wrapped for the first share changed the fit of the next (with two
+    processes himmelblau_basins at 480x270 said "z = " from frame 12 on, not before)."""
+    from conftest import drawer
+    from optimotion import scenes
+
+    run = simulate(scenes.load("himmelblau_basins").with_options(epochs=30))
+    drawer_ = drawer(run, Style(width=480, height=270, view="contour"))
+    assert drawer_.picture.wrapped  # the case: a row wrapped to fit
+    last = len(drawer_.frame_epochs) - 1
+    first = list(drawer_.frames([0, last]))
+    drawer_.attach(drawer_.reel)
+    again = list(drawer_.frames([0, last]))
+    assert all(np.array_equal(a, b) for a, b in zip(first, again))
+
+
 def test_epoch_line_cut_at_any_epoch_equals_decimating_the_cut_line():
     rng = np.random.default_rng(3)
     values = np.cumsum(rng.standard_normal(20_001))

@@ -93,8 +93,10 @@ class FrameDrawer:
             self.attach(reel)
 
     def attach(self, reel: Reel) -> None:
-        """The run whose frames to draw (its scene must be this drawer's)."""
+        """The run whose frames to draw (its scene must be this drawer's). Attached again
+        (a worker draws several shares), it fits the legend as the first time."""
         self._read(reel)
+        self.picture.unwrap()  # else a row wrapped for the last run would change this one's fit
         self.picture.fit_z(reel.z_range, reel.z_log)
         if self.tracks.glyphs is not None:
             self.picture.set_caption(" · ".join(filter(None, (self.stage.caption, self.tracks.glyphs.key))))

@@ -204,6 +204,12 @@ class Picture:
         widest = self.stage.live_prefix + WIDEST_NUMBER
         self.fit_legend(self.live_width(widest))
 
+    def unwrap(self) -> None:
+        """Every legend row on one line again, as before any `wrap`."""
+        if self.wrapped:
+            self.wrapped = {}
+            self.wrap([])
+
     def _row_lines(self) -> list[float]:
         """How many of the legend's lines each row takes: 1, and its wrapped lines and a gap
         under it where it has any and a row follows."""
