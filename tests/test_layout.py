@@ -203,6 +203,16 @@ def test_a_wrapped_value_is_nearer_its_own_label_than_the_next_rows():
         assert below >= 1.3 * above
 
 
+@pytest.mark.parametrize("name", ["rosenbrock_race", "batch_size_zigzag"])
+def test_a_3d_z_label_reads_upwards_wherever_the_camera_puts_its_axis(name):
+    """Rosenbrock's camera puts the z axis on the left, where matplotlib's turn made
+    "log10 z" read downwards, its letters upside down."""
+    picture = drawer(_run(name), Style(view="3d")).picture
+    picture.canvas.draw()
+    (_, view), = picture.position_axes
+    assert view.zaxis.label.get_rotation() == 90
+
+
 def test_a_label_too_long_for_its_line_goes_on_under_it_before_its_value():
     scene = scenes.load("saddle").with_options(
         optimizers={"SGD(lr=0.001, momentum=0, dampening=0)": SGD(lr=0.001), "Adam": Adam(lr=0.1)},

@@ -362,8 +362,11 @@ def _draw_3d(ax, stage: Stage, style: Style) -> None:
     ax.set_ylabel(stage.axis_names[1], fontsize=fs, labelpad=offset(2 * pad, MPL3D_LABEL_OFFSET))
     z_label = f"log₁₀ {stage.value_name}" if stage.log_z else stage.value_name
     # Along the axis, as matplotlib turns a label of 5 characters: "MSE" across it met the ticks.
-    ax.zaxis.set_rotate_label(True if len(z_label) > 1 else None)
-    ax.set_zlabel(z_label, fontsize=fs, labelpad=offset(pad, MPL3D_LABEL_OFFSET))
+    # Turned a quarter, reading upwards: matplotlib's own turn follows the axis, and where the
+    # camera puts the axis on the left it read downwards, its letters upside down.
+    ax.zaxis.set_rotate_label(False if len(z_label) > 1 else None)
+    ax.set_zlabel(z_label, fontsize=fs, labelpad=offset(pad, MPL3D_LABEL_OFFSET),
+                  **({"rotation": 90} if len(z_label) > 1 else {}))
     ax.tick_params(labelsize=style.text_size(0.8), pad=offset(0, MPL3D_TICK_OFFSET))
     # As many ticks as the view has room for (labels are about five characters wide), none
     # at the ends of x and y: their labels meet at the front corner.
