@@ -2,6 +2,7 @@
 MP4 is tagged with the colour space it was converted with, the live digits are the
 font's own rendering, and the z plot holds what it must."""
 import io
+import itertools
 import re
 import subprocess
 
@@ -111,8 +112,24 @@ def test_an_optimizers_colour_is_the_same_in_both_themes():
     drawn = {theme: [st["color"] for st in Picture(movie.stage, looks.Style(320, 180, theme=theme)).racer_styles]
              for theme in looks.THEMES}
     assert drawn["dark"] == drawn["light"]
-    assert drawn["dark"][2:] == [looks.SKY, looks.VERMILION]
+    assert drawn["dark"][2:] == [looks.GREEN, looks.VERMILION]  # Adagrad: sky blue is too like SGD's blue
     assert [looks.rgb(c)[2] > looks.rgb(c)[0] for c in drawn["dark"][:2]] == [True, True]  # SGD's blue shades
+
+
+def test_two_optimizers_in_one_scene_never_share_a_family_of_colour():
+    """adam_vs_adamw and digits_adamw drew Adam in vermilion and AdamW in orange (Delta E
+    33): "two similar oranges". The second takes a palette colour CLOSE or more from every
+    colour taken; an optimizer alone keeps its own, and one named first keeps its own."""
+    from optimotion.draw.style import racer_styles
+
+    for kinds in (("Adam", "AdamW"), ("SGD", "Adagrad", "Adam"), ("AdamW", "Adam"), ("Momentum", "Adagrad", "RMSprop")):
+        colors = [st["color"] for st in racer_styles(kinds)]
+        for (i, a), (j, b) in itertools.combinations(enumerate(colors), 2):
+            assert looks.delta_e(looks.rgb(a), looks.rgb(b)) >= looks.CLOSE, (kinds, a, b)
+        assert colors[0] == looks.IDENTITY[kinds[0]][0]
+    assert [st["color"] for st in racer_styles(("SGD", "Adam", "Adam"))][0] == looks.BLUE
+    assert racer_styles(("Adam", "AdamW"))[0]["color"] == looks.VERMILION
+    assert racer_styles(("SGD", "Adagrad", "Adam"))[2]["color"] == looks.VERMILION  # Adagrad took no one's own
 
 
 @pytest.mark.parametrize("theme", looks.THEMES)

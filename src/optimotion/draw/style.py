@@ -44,6 +44,7 @@ SURFACE_MAP = "viridis"
 # How far apart (CIE 1976 Delta E in L*a*b*) the colours that must be told apart are: a
 # racer and the surface under it, a sweep's shade and another optimizer's colour.
 APART = 20.0
+CLOSE = 40.0  # two optimizers' colours in one scene: less apart than this, they read as one family
 PAPER_CONTRAST = 2.0  # a sweep's shade against either theme's paper (WCAG luminance ratio)
 GOLD = "#FFD700"       # the minima's stars
 SADDLE_MARK = "#FFFFFF"  # the saddle points' crosses (black edge)
@@ -202,15 +203,21 @@ def racer_styles(kinds: Sequence[str]) -> list[dict]:
     An optimizer has its colour and marker in every scene (IDENTITY), in both themes.
     Several racers of
     one optimizer (a sweep of a hyperparameter, or of noise) get ordered shades of its
-    colour, dark to light in the scene's order; a racer whose colour another optimizer of
-    the scene already has takes the next free palette colour. Dashes differ by position.
+    colour, dark to light in the scene's order; an optimizer whose colour another optimizer
+    of the scene already has, or one less than CLOSE from it (Adam's vermilion and AdamW's
+    orange, SGD's blue and Adagrad's sky blue), takes the next palette colour CLOSE or more
+    from all those taken. Dashes differ by position.
     """
     base = [IDENTITY.get(kind, (COLORS[i % len(COLORS)], MARKERS[i % len(MARKERS)])) for i, kind in enumerate(kinds)]
     colors: list[str] = [""] * len(kinds)
     owner: dict[str, str] = {}  # colour -> the optimizer that has it in this scene
+    own = {color for color, _ in base}  # the scene's optimizers' own colours: taken last
     for kind, (color, _) in zip(kinds, base):
-        if color in owner and owner[color] != kind:
-            color = next((c for c in COLORS if c not in owner), color)
+        if kind in owner.values():
+            color = next(c for c, k in owner.items() if k == kind)
+        elif any(delta_e(rgb(color), rgb(other)) < CLOSE for other in owner):  # taken, or too like one taken
+            free = [c for c in COLORS if all(delta_e(rgb(c), rgb(other)) >= CLOSE for other in owner)]
+            color = next((c for c in free if c not in own), free[0] if free else color)
         owner.setdefault(color, kind)
         for i in [i for i, k in enumerate(kinds) if k == kind and not colors[i]]:
             colors[i] = color
