@@ -124,7 +124,7 @@ def test_two_optimizers_in_one_scene_never_share_a_family_of_colour():
 
     for kinds in (("Adam", "AdamW"), ("SGD", "Adagrad", "Adam"), ("AdamW", "Adam"), ("Momentum", "Adagrad", "RMSprop")):
         colors = [st["color"] for st in racer_styles(kinds)]
-        for (i, a), (j, b) in itertools.combinations(enumerate(colors), 2):
+        for a, b in itertools.combinations(colors, 2):
             assert looks.delta_e(looks.rgb(a), looks.rgb(b)) >= looks.CLOSE, (kinds, a, b)
         assert colors[0] == looks.IDENTITY[kinds[0]][0]
     assert [st["color"] for st in racer_styles(("SGD", "Adam", "Adam"))][0] == looks.BLUE
