@@ -171,7 +171,7 @@ HIMMELBLAU = Surface(
     name="himmelblau",
     f=himmelblau,
     domain=((-5.0, 5.0), (-5.0, 5.0)),
-    zlim=(0.0, 500.0),
+    zlim=(0.0, 600.0),  # above 504, its value at (4.5, 4.5): a grid of starts to ±4.5 all in view
     minima=(
         (3.0, 2.0),
         (-2.805118086952745, 3.131312518250573),    # published (-2.805118, 3.131312)

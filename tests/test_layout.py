@@ -215,6 +215,24 @@ def test_a_3d_z_label_reads_upwards_wherever_the_camera_puts_its_axis(name):
     assert view.zaxis.label.get_rotation() == 90
 
 
+def test_a_caption_too_wide_for_its_line_goes_on_two_not_cut():
+    """On a phone's page the network scenes' caption was cut to '... solid, numbers…', the
+    one explanation of their dotted lines."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from optimotion.draw import layout
+
+    fig = Figure(figsize=(3.8, 6.4), dpi=150)
+    canvas = FigureCanvasAgg(fig)
+    title = layout.fit_title(fig, "Weight decay", 12)
+    text = "surface, marks, thin dotted lines: loss on the paths' plane · other lines, numbers: each racer's own"
+    line = layout.fit_subtitle(fig, title, text, 7)
+    assert line.get_text() == text.replace(" · ", "\n")
+    assert line.get_window_extent(canvas.get_renderer()).width <= 0.97 * fig.bbox.width
+    assert line.get_window_extent(canvas.get_renderer()).y1 <= title.get_window_extent(canvas.get_renderer()).y0
+
+
 def test_a_label_too_long_for_its_line_goes_on_under_it_before_its_value():
     scene = scenes.load("saddle").with_options(
         optimizers={"SGD(lr=0.001, momentum=0, dampening=0)": SGD(lr=0.001), "Adam": Adam(lr=0.1)},

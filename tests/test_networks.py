@@ -307,6 +307,7 @@ def test_the_z_plot_draws_the_loss_on_the_plane_under_each_racer_dotted(movie):
     from matplotlib.lines import Line2D
 
     from optimotion.draw.frames import FrameDrawer
+    from optimotion.draw.style import faded
 
     run, model = movie.run, movie.scene.surface
     centre, directions = movie.plane.centre, movie.plane.directions
@@ -323,10 +324,10 @@ def test_the_z_plot_draws_the_loss_on_the_plane_under_each_racer_dotted(movie):
     assert len(dotted) == len(movie.scene.racers)
     for r, line in enumerate(dotted):
         assert np.array_equal(line.get_ydata(), run.plane_loss[:, r, 0])
-        assert line.get_color() == drawer.styles[r]["color"]
+        assert line.get_color() == faded(drawer.styles[r]["color"], movie.style.paper)  # told from its own line
     lo, hi = movie.reel.z_range
     assert lo <= np.nanmin(run.plane_loss) and np.nanmax(run.plane_loss) <= hi  # the z plot holds them
-    assert "dotted lines: loss on the paths' plane" in movie.stage.caption
+    assert "thin dotted lines: loss on the paths' plane" in movie.stage.caption
 
 
 def test_the_page_draws_the_loss_on_the_plane_where_the_gif_does(movie, tmp_path):

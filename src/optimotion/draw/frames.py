@@ -30,7 +30,7 @@ from PIL import Image
 from optimotion.draw import fan, layout
 from optimotion.draw.lines import EpochLine, crowd_stride, trail_stride
 from optimotion.draw.monotext import MonoText
-from optimotion.draw.picture import LEGEND_MARKER_X, LIVE_PAD, Picture
+from optimotion.draw.picture import LEGEND_MARKER_X, LIVE_PAD, Picture, plane_colors
 from optimotion.draw.stage import Reel, Stage, lower_median, start_colors
 from optimotion.draw.style import Style
 from optimotion.draw.views import view_coords
@@ -86,6 +86,7 @@ class FrameDrawer:
         self.stage, self.style = stage, style
         self.picture = Picture(stage, style)
         self.styles = self.picture.racer_styles
+        self.plane_colors = plane_colors(stage, style)  # a model's race: the loss on the plane, faded
         self.stride = trail_stride(stage.epochs, stage.n_starts)
         self.z_stride = crowd_stride(stage.epochs, stage.n_starts)  # z lines of many starts
         self.reel = None
@@ -249,7 +250,7 @@ class FrameDrawer:
             line = self._epoch_line(r, 0).upto(last)
             if tracks.plane_loss is not None:  # where the views draw it: the loss on the plane there
                 under = self._epoch_line(r, 0, plane=True).upto(last)
-                self._add_line("z", picture.ax_z, under, color=st["color"], linestyle=":",
+                self._add_line("z", picture.ax_z, under, color=self.plane_colors[r], linestyle=":",
                                linewidth=width * PLANE_LINE)
             self._add_line("z", picture.ax_z, line, color=st["color"], linestyle=st["linestyle"], linewidth=width)
             self._mark_z_exits(r, [0], last, st)

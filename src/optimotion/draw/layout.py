@@ -117,12 +117,26 @@ def fit_title(fig, text: str, size: float, smallest: float = 0.0):
 
 
 def fit_subtitle(fig, title, text: str, size: float):
-    """A line of plain text under `title`, centred, cut to the figure's width."""
+    """A line of plain text under `title`, centred; too wide for the figure, on two lines,
+    split at the " · " that leaves the shorter longest line (a phone's page cut the
+    network scenes' one explanation of their dotted lines), then cut to its width."""
     layout, room = fig.canvas.get_renderer(), 0.97 * fig.bbox.width
     below = title.get_window_extent(layout).y0 / fig.bbox.height - 0.004
-    line = fig.text(0.5, below, text, ha="center", va="top", fontsize=size, parse_math=False, alpha=0.8)
-    if line.get_window_extent(layout).width > room:
-        cut_to_fit(line, text, " ,;:—-·", lambda: line.get_window_extent(layout).width <= room)
+    line = fig.text(0.5, below, text, ha="center", va="top", fontsize=size, parse_math=False, alpha=0.8,
+                    linespacing=1.1)
+
+    def fits() -> bool:
+        return line.get_window_extent(layout).width <= room
+
+    if not fits():
+        parts = text.split(" · ")
+        splits = [(" · ".join(parts[:k]), " · ".join(parts[k:])) for k in range(1, len(parts))]
+        if splits:
+            first, rest = min(splits, key=lambda pair: max(len(pair[0]), len(pair[1])))
+            text = f"{first}\n{rest}"
+            line.set_text(text)
+    if not fits():
+        cut_to_fit(line, text, " ,;:—-·", fits)
     return line
 
 

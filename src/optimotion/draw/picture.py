@@ -16,7 +16,7 @@ from matplotlib.ticker import FuncFormatter
 from optimotion.draw import fonts, layout
 from optimotion.draw.monotext import MonoText
 from optimotion.draw.stage import Stage
-from optimotion.draw.style import GOLD, SADDLE_MARK, SURFACE_MAP, Style, key_colors, racer_styles
+from optimotion.draw.style import GOLD, SADDLE_MARK, SURFACE_MAP, Style, faded, key_colors, racer_styles
 from optimotion.draw.views import view_coords
 
 LIVE_PAD = 1            # points around a live number or note (the page pads its copy alike)
@@ -323,7 +323,16 @@ def stage_racer_styles(stage: Stage, style: Style) -> list[dict]:
 def stage_key_colors(stage: Stage, style: Style) -> list[str]:
     """The colours a scene's pictures keep exactly through palette reduction
     (`style.key_colors`): its racers' and its basins'."""
-    return key_colors(style, [st["color"] for st in stage_racer_styles(stage, style)] + list(stage.basin_colors))
+    racers = [st["color"] for st in stage_racer_styles(stage, style)]
+    return key_colors(style, racers + list(stage.basin_colors) + plane_colors(stage, style))
+
+
+def plane_colors(stage: Stage, style: Style) -> list[str]:
+    """A race over a model: each racer's colour faded, for the loss on the plane under it
+    (its own line keeps its colour); else none."""
+    if not stage.marks_on_surface:
+        return []
+    return [faded(st["color"], style.paper) for st in stage_racer_styles(stage, style)]
 
 
 def draw_view(kind: str, ax, stage: Stage, style: Style) -> None:

@@ -323,7 +323,7 @@ def plane_stage(scene, plane_run, landscape) -> Stage:
         axis_names=(f"PC1: {pc1}", f"PC2: {pc2}"), value_name="loss",
         named_live_values=False, equal_axes=True, marks_on_surface=True,
         end_notes=tuple(_accuracy_note(plane_run.accuracy[r]) for r in range(len(scene.racers))),
-        caption="surface, marks, dotted lines: loss on the paths' plane · solid, numbers: each racer's own")
+        caption="surface, marks, thin dotted lines: loss on the paths' plane · other lines, numbers: each racer's own")
     return replace(stage, start_heights=stage.height_at(stage.starts))  # the starts on the surface too
 
 

@@ -295,6 +295,14 @@ def hex_color(rgb_values) -> str:
     return "#" + "".join(f"{round(float(c) * 255):02x}" for c in rgb_values)
 
 
+FADED = 0.45  # of the paper in a racer's faded colour (a model race's loss on the plane under it)
+
+
+def faded(color: str, paper: str) -> str:
+    """`color` FADED towards `paper`, as "#rrggbb": a racer's second line, told from its own."""
+    return hex_color((1 - FADED) * rgb(color) + FADED * rgb(paper))
+
+
 def key_colors(style: Style, racer_colors: Sequence[str]) -> list[str]:
     """Colours that must survive palette reduction exactly: racers, marks, text,
     background, and the greys of antialiased text (else its edges may take a tint from

@@ -355,6 +355,7 @@ def _racer_looks(drawer: FrameDrawer) -> list[dict]:
             "dashes": dashes, "cap": {"projecting": "square"}.get(cap, cap),
             "planeWidth": _points_to_pixels(width * PLANE_LINE, dpi), "planeDashes": plane_dashes,
             "planeCap": {"projecting": "square"}.get(plane_cap, plane_cap),
+            "planeColor": drawer.plane_colors[r] if drawer.plane_colors else st["color"],
             "markerSize": _points_to_pixels(drawer.sizes[r], dpi),
             "edgeWidth": _points_to_pixels(rcParams["lines.markeredgewidth"], dpi),
             "hollowWidth": _points_to_pixels(HOLLOW_EDGE_WIDTH * scale, dpi),

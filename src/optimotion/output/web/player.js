@@ -371,7 +371,7 @@
         const x = z.x0 + i * z.dx;
         if (i) ctx.lineTo(x, start.zPlane[i]); else ctx.moveTo(x, start.zPlane[i]);
       }
-      stroke({...look, dashes: look.planeDashes, cap: look.planeCap}, look.planeWidth);
+      stroke({...look, color: look.planeColor, dashes: look.planeDashes, cap: look.planeCap}, look.planeWidth);
       ctx.beginPath();
     }
     for (let k = 0; k <= (epochs ? epochs.length - 1 : last); k++) {
