@@ -296,6 +296,8 @@ def test_one_optimizer_from_many_starts_colours_each_start_by_the_minimum_it_rea
     expected = [stage.basin_colors[own[m]] for m in published]
     assert len(set(expected)) == 4 and drawer_.start_colors == expected
     assert drawer_.reel.in_view[0].all()  # every start drawn at epoch 0 (504 at (4.5, 4.5) was over the limits)
+    said = {looks.hex_color(looks.rgb(t.get_color())): t.get_text() for t in drawer_.picture._basin_counts}
+    assert said == {c.lower(): f"{expected.count(c)} starts" for c in stage.basin_colors}  # beside each ring
     assert drawer_.styles[0]["color"] == style.ink
     artists = drawer_.artists(len(drawer_.frame_epochs) - 1)
     (_, view), = drawer_.picture.position_axes

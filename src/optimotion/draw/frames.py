@@ -101,6 +101,9 @@ class FrameDrawer:
         self.picture.fit_z(reel.z_range, reel.z_log)
         if self.tracks.glyphs is not None:
             self.picture.set_caption(" · ".join(filter(None, (self.stage.caption, self.tracks.glyphs.key))))
+        if self.start_colors is not None:  # how many starts reach each minimum, beside its ring
+            self.picture.count_basins(np.bincount(reel.reached[0][reel.reached[0] >= 0],
+                                                  minlength=len(self.stage.basin_colors)))
         self._number_width, self._short_notes, self.live_prefix = None, False, self.stage.live_prefix
         self.picture.fit_legend(self._live_widths())
         if self.picture.cut_rows():  # the long notes cut a label: try the short ones

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import matplotlib
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
+from mpl_toolkits.mplot3d import proj3d
 
 from optimotion.draw import fonts, layout
 from optimotion.draw.monotext import MonoText
@@ -111,6 +113,58 @@ class Picture:
         self._background = None
         if self._under_title() != before:
             self.wrap([])
+
+    def count_basins(self, counts) -> None:
+        """Beside each minimum's ring, in its colour, how many starts reach it ("12 starts"):
+        which colour is which minimum, and that each is reached (`Stage.basin_colors`). Drawn
+        into the static picture (the page shows it too); a 3-D view that turns has none."""
+        for artist in getattr(self, "_basin_counts", []):
+            artist.remove()
+        self._basin_counts = []
+        heights = np.concatenate([self.stage.minima_heights, np.asarray(self.stage.local_minima_heights, dtype=float)])
+        with self.theme():
+            self.fig.draw_without_rendering()  # the 3-D views' projections
+            for kind, ax in self.position_axes:
+                if kind == "steps" or (kind == "3d" and self.style.orbit):
+                    continue
+                placed = []
+                for point, height, color, count in zip(self.stage.all_minima, heights, self.stage.basin_colors,
+                                                       counts):
+                    if not count:
+                        continue
+                    x, y = view_coords(kind, point[None], np.array([height]), 0)[:2]
+                    if kind == "3d":
+                        x, y, _ = proj3d.proj_transform(x, y, np.atleast_1d(height), ax.get_proj())
+                    off = 0.9 * self.style.text_size()
+                    label = ax.annotate(
+                        f"{count} start{'s' if count > 1 else ''}", (float(x[0]), float(y[0])),
+                        xytext=(off, off), textcoords="offset points", ha="left", va="bottom",
+                        color=color, fontsize=self.style.text_size(0.85), weight="bold", zorder=7,
+                        annotation_clip=False,
+                        path_effects=[patheffects.withStroke(linewidth=2.5, foreground=self.style.paper)])
+                    # Up and right of the ring; the other way where that leaves the view.
+                    renderer, box = self.canvas.get_renderer(), ax.get_window_extent()
+                    extent = label.get_window_extent(renderer)
+                    if extent.x1 > box.x1:
+                        label.set_horizontalalignment("right")
+                        label.xyann = (-off, label.xyann[1])
+                    if extent.y1 > box.y1:
+                        label.set_verticalalignment("top")
+                        label.xyann = (label.xyann[0], -off)
+                    others = [other.get_window_extent(renderer) for other in placed]
+                    for flip in ("v", "h", "v"):  # on another count: the other side, then the other corner
+                        if not any(label.get_window_extent(renderer).overlaps(other) for other in others):
+                            break
+                        dx, dy = label.xyann
+                        if flip == "v":
+                            label.set_verticalalignment("top" if dy > 0 else "bottom")
+                            label.xyann = (dx, -dy)
+                        else:
+                            label.set_horizontalalignment("right" if dx > 0 else "left")
+                            label.xyann = (-dx, dy)
+                    placed.append(label)
+                    self._basin_counts.append(label)
+        self._background = None
 
     def _under_title(self) -> float:
         """Where the title and the line under it end, less a gap: in figure heights."""
