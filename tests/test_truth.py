@@ -271,6 +271,7 @@ def test_a_local_minimum_is_marked_apart_from_the_global_one():
     assert len(hollow) == 1
     x, z = hollow[0].get_xydata()[0]
     assert x == -0.25 and z == pytest.approx(float(scene.surface.f(np.array([[-0.25]]))[0]), abs=1e-12)
+    assert "hollow star: a local minimum" in drawer_.stage.caption  # the picture says what it means
 
 
 HIMMELBLAU_MINIMA = np.array([[3.0, 2.0], [-2.805118, 3.131312], [-3.779310, -3.283186], [3.584428, -1.848126]])

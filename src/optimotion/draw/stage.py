@@ -291,7 +291,8 @@ def stage_for(scene, mesh: int = 36) -> Stage:
         local_minima=tuple(local_minima), local_minima_heights=tuple(plot(heights(local_minima))),
         step_name="step" if any(getattr(racer, "batch_size", None) for racer in scene.racers) else "epoch",
         basin_colors=BASIN_COLORS[:n_minima] if basins else (),
-        caption="colour: the minimum each start reaches" if basins else "")
+        caption=" · ".join(filter(None, ("colour: the minimum each start reaches" if basins else "",
+                                         "hollow star: a local minimum" if len(local_minima) else ""))))
 
 
 LOG_SPAN = 100  # a model's loss spanning more than this factor is drawn on log scales
