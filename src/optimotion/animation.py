@@ -136,9 +136,9 @@ def render(scene, *, epochs: int | None = None, max_epochs: int | None = None, s
         dpi: 50 to 150 (default 100): larger text and lines at the same size in pixels, as far
             as the frame holds them (150 from 960x540 up, 100 at 480x270: `Style.dpi_room`).
         fps: frames per second (default 10; the first frame is held 1 s, the last 2 s).
-        jobs: processes that draw the frames (default up to 2, or 1 where processes start as
-            new interpreters and the render is small: `pool.default_jobs`; the frames are
-            the same for any number).
+        jobs: processes that draw the frames (default up to 2, or 1 for a render too small
+            to repay starting them: `pool.default_jobs`; the frames are the same for any
+            number).
         poster: draw only the last frame (enough for a PNG poster).
         progress: `progress(phase, total)` gives a context manager that yields an
             `advance(n)` function (or None), for the phases "simulate" and "render" (and
