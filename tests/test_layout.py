@@ -157,12 +157,14 @@ def test_at_the_smallest_size_every_dpi_keeps_text_apart(name, dpi):
 @pytest.mark.parametrize("name, size, view, dpi", [("batch_size_zigzag", (1920, 1080), "3d", 100),
                                                    ("local_minima_1d", (1280, 720), "3d", 150),
                                                    ("batch_size_zigzag", (480, 270), "both", 100),
-                                                   ("saddle", (480, 270), "both", 100)])
+                                                   ("saddle", (480, 270), "both", 100),
+                                                   ("momentum_builds", (480, 270), "both", 100)])
 def test_labels_keep_their_room_as_the_text_grows_and_the_view_shrinks(name, size, view, dpi):
     """At 1920x1080 the 3-D view's "MSE" met its tick labels (mplot3d's offsets are fixed
     points, the text had doubled); at 1280x720 and dpi 150 a caption ran into the legend's
     first live value; a 3-D view 130 px wide beside a map crowded four z tick labels, and
-    the saddle's z label stood out of the frame's right edge."""
+    the saddle's z label stood out of the frame's right edge, and momentum_builds' 3-D y
+    label met the map's last x tick label."""
     picture = drawer(_run(name), Style(width=size[0], height=size[1], view=view, dpi=dpi))
     drawn = picture.artists(len(picture.frame_epochs) - 1)
     assert layout_problems(picture.picture, drawn) == []
