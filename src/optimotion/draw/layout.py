@@ -72,7 +72,8 @@ def rectangles(width: int, height: int, dim: int, view: str, dpi: int = 100, row
         elif len(kinds) == 2:
             # the 3-D view narrow beside the map: its labels stand out further, its z label right
             inset = 6 * shrink * grow / width
-            rects = {"contour": (0.43, 0.12, 0.24 - inset, 0.76), "3d": (0.665 + inset, 0.07, right - 0.665 - 2 * inset, 0.84)}
+            rects = {"contour": (0.43, 0.12, 0.24 - inset, 0.76),
+                     "3d": (0.665 + inset, 0.07, right - 0.665 - 2 * inset, 0.84)}
         else:
             rects = {"3d": (left + 0.1, under, right - left - 0.1, 0.92 - under), "contour": flat, "curve": flat}
     else:
