@@ -235,6 +235,17 @@ def test_a_caption_too_wide_for_its_line_goes_on_two_not_cut():
     assert line.get_window_extent(canvas.get_renderer()).y1 <= title.get_window_extent(canvas.get_renderer()).y0
 
 
+@pytest.mark.parametrize("view", ["3d", "both"])
+def test_the_basins_counts_keep_off_every_text(view):
+    """Each ring's "13 starts" takes the corner round it with the fewest trail points under
+    it, clear of the other counts and of the view's tick and axis labels (a 3-D view's y
+    tick "2.5" was under one)."""
+    picture = drawer(_run("himmelblau_basins"), Style(view=view))
+    drawn = picture.artists(len(picture.frame_epochs) - 1)
+    assert len(picture.picture._basin_counts) == 4 * (2 if view == "both" else 1)
+    assert layout_problems(picture.picture, drawn) == []
+
+
 def test_a_label_too_long_for_its_line_goes_on_under_it_before_its_value():
     scene = scenes.load("saddle").with_options(
         optimizers={"SGD(lr=0.001, momentum=0, dampening=0)": SGD(lr=0.001), "Adam": Adam(lr=0.1)},

@@ -102,8 +102,10 @@ class FrameDrawer:
         if self.tracks.glyphs is not None:
             self.picture.set_caption(" · ".join(filter(None, (self.stage.caption, self.tracks.glyphs.key))))
         if self.start_colors is not None:  # how many starts reach each minimum, beside its ring
+            points = self.tracks.positions[::self.stride, 0].reshape(-1, self.stage.dim)
+            heights = self.stage.heights(points, self.tracks.values[::self.stride, 0].reshape(-1))
             self.picture.count_basins(np.bincount(reel.reached[0][reel.reached[0] >= 0],
-                                                  minlength=len(self.stage.basin_colors)))
+                                                  minlength=len(self.stage.basin_colors)), points, heights)
         self._number_width, self._short_notes, self.live_prefix = None, False, self.stage.live_prefix
         self.picture.fit_legend(self._live_widths())
         if self.picture.cut_rows():  # the long notes cut a label: try the short ones

@@ -114,57 +114,61 @@ class Picture:
         if self._under_title() != before:
             self.wrap([])
 
-    def count_basins(self, counts) -> None:
+    def count_basins(self, counts, trail_points: np.ndarray, trail_heights: np.ndarray) -> None:
         """Beside each minimum's ring, in its colour, how many starts reach it ("12 starts"):
-        which colour is which minimum, and that each is reached (`Stage.basin_colors`). Drawn
-        into the static picture (the page shows it too); a 3-D view that turns has none."""
+        which colour is which minimum, and that each is reached (`Stage.basin_colors`). Of
+        the four corners round the ring, the one the fewest of the trails' points
+        (`trail_points` (n, dim) at `trail_heights`) run under, in the view, clear of the
+        other counts. Drawn into the static picture (the page shows it too); a 3-D view
+        that turns has none."""
         for artist in getattr(self, "_basin_counts", []):
             artist.remove()
         self._basin_counts = []
         heights = np.concatenate([self.stage.minima_heights, np.asarray(self.stage.local_minima_heights, dtype=float)])
+        off = 0.9 * self.style.text_size()
+        corners = [(off, off, "left", "bottom"), (-off, off, "right", "bottom"), (off, -off, "left", "top"),
+                   (-off, -off, "right", "top")]
         with self.theme():
             self.fig.draw_without_rendering()  # the 3-D views' projections
+            renderer = self.canvas.get_renderer()
             for kind, ax in self.position_axes:
+                box = ax.get_window_extent()
                 if kind == "steps" or (kind == "3d" and self.style.orbit):
                     continue
-                placed = []
+                placed = [text.get_window_extent(renderer) for text in _axis_texts(ax)]  # kept clear of too
+                trail = self._pixels(kind, ax, trail_points, trail_heights)
                 for point, height, color, count in zip(self.stage.all_minima, heights, self.stage.basin_colors,
                                                        counts):
                     if not count:
                         continue
-                    x, y = view_coords(kind, point[None], np.array([height]), 0)[:2]
-                    if kind == "3d":
-                        x, y, _ = proj3d.proj_transform(x, y, np.atleast_1d(height), ax.get_proj())
-                    off = 0.9 * self.style.text_size()
+                    x, y = self._pixels(kind, ax, point[None], np.array([height]))[0]
                     label = ax.annotate(
-                        f"{count} start{'s' if count > 1 else ''}", (float(x[0]), float(y[0])),
-                        xytext=(off, off), textcoords="offset points", ha="left", va="bottom",
-                        color=color, fontsize=self.style.text_size(0.85), weight="bold", zorder=7,
-                        annotation_clip=False,
+                        f"{count} start{'s' if count > 1 else ''}", (x, y), xycoords="figure pixels",
+                        xytext=(off, off),
+                        textcoords="offset points", color=color, fontsize=self.style.text_size(0.85), weight="bold",
+                        zorder=7, annotation_clip=False,
                         path_effects=[patheffects.withStroke(linewidth=2.5, foreground=self.style.paper)])
-                    # Up and right of the ring; the other way where that leaves the view.
-                    renderer, box = self.canvas.get_renderer(), ax.get_window_extent()
-                    extent = label.get_window_extent(renderer)
-                    if extent.x1 > box.x1:
-                        label.set_horizontalalignment("right")
-                        label.xyann = (-off, label.xyann[1])
-                    if extent.y1 > box.y1:
-                        label.set_verticalalignment("top")
-                        label.xyann = (label.xyann[0], -off)
-                    others = [other.get_window_extent(renderer) for other in placed]
-                    for flip in ("v", "h", "v"):  # on another count: the other side, then the other corner
-                        if not any(label.get_window_extent(renderer).overlaps(other) for other in others):
-                            break
-                        dx, dy = label.xyann
-                        if flip == "v":
-                            label.set_verticalalignment("top" if dy > 0 else "bottom")
-                            label.xyann = (dx, -dy)
-                        else:
-                            label.set_horizontalalignment("right" if dx > 0 else "left")
-                            label.xyann = (-dx, dy)
-                    placed.append(label)
+
+                    if box.width < 3 * label.get_window_extent(renderer).width:
+                        label.remove()  # a view too small for its counts: the rings and colours say it
+                        break
+                    best = min(corners, key=lambda corner, label=label: _place(label, corner, box, placed, trail))
+                    on_count, outside, _ = _place(label, best, box, placed, trail)
+                    if on_count or outside:  # no clear corner for this one
+                        label.remove()
+                        continue
+                    placed.append(label.get_window_extent(renderer))
                     self._basin_counts.append(label)
         self._background = None
+
+    @staticmethod
+    def _pixels(kind: str, ax, points: np.ndarray, heights: np.ndarray) -> np.ndarray:
+        """Points of a position view (`points` (n, dim) at `heights`) in figure pixels, (n, 2)."""
+        coords = view_coords(kind, points, heights, 0)
+        if kind == "3d":
+            coords = proj3d.proj_transform(*coords, ax.get_proj())[:2]
+        with np.errstate(invalid="ignore"):
+            return ax.transData.transform(np.column_stack([np.asarray(c, dtype=float) for c in coords[:2]]))
 
     def _under_title(self) -> float:
         """Where the title and the line under it end, less a gap: in figure heights."""
@@ -365,6 +369,31 @@ class Picture:
         if end(artist) > room and len(rest) > 1:
             layout.cut_to_fit(artist, rest, " ,=(·", lambda: end(artist) <= room)
         return layout.LABEL_X - layout.GAP if own_line else end(artist)
+
+
+def _axis_texts(ax) -> list:
+    """A view's axis labels and the tick labels it draws, where it drew them (the ticks as
+    drawn: `get_ticklabels` would place a 3-D view's anew, in 2-D)."""
+    texts = []
+    for axis in [ax.xaxis, ax.yaxis] + ([ax.zaxis] if hasattr(ax, "zaxis") else []):
+        low, high = sorted(axis.get_view_interval())
+        texts.append(axis.label)
+        texts += [tick.label1 for tick in axis.get_major_ticks() if low <= tick.get_loc() <= high]
+    return [text for text in texts if text.get_visible() and text.get_text()]
+
+
+def _place(label, corner, box, placed, trail: np.ndarray) -> tuple:
+    """Put `label` at `corner` (dx, dy in points, its alignments) of its point; how bad that
+    is: on a placed label's box, out of the view's `box`, over how many `trail` pixels."""
+    dx, dy, ha, va = corner
+    label.xyann = (dx, dy)
+    label.set_horizontalalignment(ha)
+    label.set_verticalalignment(va)
+    extent = label.get_window_extent(label.figure.canvas.get_renderer())
+    outside = extent.x0 < box.x0 or extent.x1 > box.x1 or extent.y0 < box.y0 or extent.y1 > box.y1
+    under = np.count_nonzero((trail[:, 0] >= extent.x0) & (trail[:, 0] <= extent.x1)
+                             & (trail[:, 1] >= extent.y0) & (trail[:, 1] <= extent.y1))
+    return any(extent.overlaps(other) for other in placed), outside, under
 
 
 def stage_racer_styles(stage: Stage, style: Style) -> list[dict]:
