@@ -353,7 +353,8 @@ def anywhere(tmp_path_factory):
 def test_a_click_on_the_map_restarts_the_race_from_the_nearest_grid_point(opened, anywhere):
     from optimotion.draw.frames import FrameDrawer
     from optimotion.draw.stage import reel_for
-    from optimotion.output.page import SUBPIXELS, _track_pixels
+    from optimotion.draw.views import position_pixels
+    from optimotion.output.page import SUBPIXELS
     from optimotion.simulation import runner
 
     movie, path = anywhere
@@ -384,7 +385,7 @@ def test_a_click_on_the_map_restarts_the_race_from_the_nearest_grid_point(opened
                     assert shown is None
                     continue
                 at = direct.positions[seen[-1], r, 0]
-                expected = _track_pixels(kind, ax, at[None], movie.stage.plotted(direct.values[seen[-1], r, :1]))[0]
+                expected = position_pixels(kind, ax, at[None], movie.stage.plotted(direct.values[seen[-1], r, :1]))[0]
                 assert abs(shown[0] - expected[0]) <= 1 / SUBPIXELS
                 assert abs(shown[1] - (movie.style.height - expected[1])) <= 1 / SUBPIXELS
                 compared += seen[-1] == epoch
@@ -444,7 +445,8 @@ def test_on_a_phone_the_picture_fills_the_screen_and_its_text_is_legible(opened,
 
 def test_a_marker_in_the_phone_layout_is_where_the_tall_picture_projects_it(opened, saddle):
     from optimotion.draw.frames import FrameDrawer
-    from optimotion.output.page import SUBPIXELS, _track_pixels, phone_style
+    from optimotion.draw.views import position_pixels
+    from optimotion.output.page import SUBPIXELS, phone_style
 
     movie, path = saddle
     tall = phone_style(movie.style)
@@ -457,7 +459,7 @@ def test_a_marker_in_the_phone_layout_is_where_the_tall_picture_projects_it(open
     looks = page_data(path)["racers"]
     for r in range(3):
         at, value = movie.run.positions[300, r, :1], movie.run.values[300, r, :1]
-        expected = _track_pixels(kind, ax, at, movie.stage.heights(at, value))[0]
+        expected = position_pixels(kind, ax, at, movie.stage.heights(at, value))[0]
         x, y = page.page.evaluate(f"animatePlayer.markerAt({r})")
         assert abs(x - expected[0]) <= 1 / SUBPIXELS and abs(y - (tall.height - expected[1])) <= 1 / SUBPIXELS
     reach = int(looks[2]["markerSize"] / 2)  # the canvas has RMSprop's marker (drawn last) there
@@ -474,7 +476,8 @@ def test_turning_to_a_phone_keeps_the_moment_the_racers_shown_and_the_start(open
     start stay; the grid point, its crosshair and the markers move to the tall picture's
     pixels."""
     from optimotion.draw.frames import FrameDrawer
-    from optimotion.output.page import SUBPIXELS, _track_pixels, _view_pixels, phone_style
+    from optimotion.draw.views import position_pixels, view_pixels
+    from optimotion.output.page import SUBPIXELS, phone_style
 
     movie, path = anywhere
     page = opened(path, viewport=DESKTOP)
@@ -502,14 +505,14 @@ def test_turning_to_a_phone_keeps_the_moment_the_racers_shown_and_the_start(open
     heights = movie.stage.plotted(grid.run.values[0, 0, g:g + 1])
     for v, (kind, ax) in enumerate(drawer.picture.position_axes):
         coords = (grid.points[g:g + 1, 0], grid.points[g:g + 1, 1]) + ((heights,) if kind == "3d" else ())
-        px, py = _view_pixels(kind, ax, *coords)[0]
+        px, py = view_pixels(kind, ax, *coords)[0]
         x, y = page.page.evaluate(f"animatePlayer.gridPoint({g}, {v})")
         assert abs(x - px) <= 0.05 and abs(y - (tall.height - py)) <= 0.05
         ring = canvas[round(y) - 10:round(y) + 11, round(x) - 10:round(x) + 11]  # the crosshair, in ink
         assert colour_pixels(ring, page_data(path)["ink"]) > 10
         for r in (0, 2):  # the race from that point, in the tall picture
             at, value = grid.run.positions[epoch, r, g:g + 1], grid.run.values[epoch, r, g:g + 1]
-            expected = _track_pixels(kind, ax, at, movie.stage.heights(at, value))[0]
+            expected = position_pixels(kind, ax, at, movie.stage.heights(at, value))[0]
             shown = page.page.evaluate(f"animatePlayer.markerAt({r}, 0, {v})")
             assert abs(shown[0] - expected[0]) <= 1 / SUBPIXELS
             assert abs(shown[1] - (tall.height - expected[1])) <= 1 / SUBPIXELS

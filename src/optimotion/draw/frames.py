@@ -33,7 +33,7 @@ from optimotion.draw.monotext import MonoText
 from optimotion.draw.picture import LEGEND_MARKER_X, LIVE_PAD, Picture, plane_colors
 from optimotion.draw.stage import Reel, Stage, lower_median, start_colors
 from optimotion.draw.style import Style
-from optimotion.draw.views import view_coords
+from optimotion.draw.views import position_pixels, view_coords
 from optimotion.simulation.runner import NEVER
 
 TRAIL_WIDTH = 1.6        # lines of the last racer; each one before it is STACK_WIDTH wider
@@ -296,21 +296,14 @@ class FrameDrawer:
         tips = self._tips(self.frame_epochs[frame_index])
         pixels = self.style.dpi / 72
         spread = []
+        at = np.array([tip for _, _, tip, _ in tips]).reshape(-1, self.stage.dim)
+        heights, seen = np.array([z for *_, z in tips], dtype=float), np.array([seen for _, seen, *_ in tips])
         for kind, ax in views:
-            coords = [view_coords(kind, tip, z, seen) for _, seen, tip, z in tips]
-            points = np.array([self._display(kind, ax, c) for c in coords]).reshape(-1, 2)
+            points = position_pixels(kind, ax, at, heights, seen)
             placed = fan.spread(points, [self.sizes[r] * pixels for r, *_ in tips], row=kind in ("curve", "steps"))
             spread.append({r: (tuple(points[i]), tuple(placed[i])) for i, (r, *_) in enumerate(tips)
                            if not np.allclose(points[i], placed[i])})
         return spread
-
-    @staticmethod
-    def _display(kind, ax, coords) -> np.ndarray:
-        """A point of a view in the figure's pixels."""
-        if kind == "3d":
-            xs, ys, _ = proj3d.proj_transform(*(np.atleast_1d(c) for c in coords), ax.get_proj())
-            coords = (xs[0], ys[0])
-        return ax.transData.transform([float(c) for c in coords])
 
     def _add_many_starts(self, frame_index: int, epoch: int) -> None:
         """A racer's artists over many starts, one of each kind for all its starts of a

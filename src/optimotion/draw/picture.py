@@ -13,13 +13,12 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
-from mpl_toolkits.mplot3d import proj3d
 
 from optimotion.draw import fonts, layout
 from optimotion.draw.monotext import MonoText
 from optimotion.draw.stage import Stage
 from optimotion.draw.style import GOLD, SADDLE_MARK, SURFACE_MAP, Style, faded, key_colors, racer_styles
-from optimotion.draw.views import view_coords
+from optimotion.draw.views import position_pixels, view_coords
 
 LIVE_PAD = 1            # points around a live number or note (the page pads its copy alike)
 LEGEND_MARKER_X = 0.11  # where a legend row's marker sits, in the legend's width
@@ -124,7 +123,6 @@ class Picture:
         for artist in getattr(self, "_basin_counts", []):
             artist.remove()
         self._basin_counts = []
-        heights = np.concatenate([self.stage.minima_heights, np.asarray(self.stage.local_minima_heights, dtype=float)])
         off = 0.9 * self.style.text_size()
         corners = [(off, off, "left", "bottom"), (-off, off, "right", "bottom"), (off, -off, "left", "top"),
                    (-off, -off, "right", "top")]
@@ -136,12 +134,12 @@ class Picture:
                 if kind == "steps" or (kind == "3d" and self.style.orbit):
                     continue
                 placed = [text.get_window_extent(renderer) for text in _axis_texts(ax)]  # kept clear of too
-                trail = self._pixels(kind, ax, trail_points, trail_heights)
-                for point, height, color, count in zip(self.stage.all_minima, heights, self.stage.basin_colors,
-                                                       counts):
+                trail = position_pixels(kind, ax, trail_points, trail_heights)
+                for point, height, color, count in zip(self.stage.all_minima, self.stage.all_minima_heights,
+                                                       self.stage.basin_colors, counts):
                     if not count:
                         continue
-                    x, y = self._pixels(kind, ax, point[None], np.array([height]))[0]
+                    x, y = position_pixels(kind, ax, point[None], np.array([height]))[0]
                     label = ax.annotate(
                         f"{count} start{'s' if count > 1 else ''}", (x, y), xycoords="figure pixels",
                         xytext=(off, off),
@@ -160,15 +158,6 @@ class Picture:
                     placed.append(label.get_window_extent(renderer))
                     self._basin_counts.append(label)
         self._background = None
-
-    @staticmethod
-    def _pixels(kind: str, ax, points: np.ndarray, heights: np.ndarray) -> np.ndarray:
-        """Points of a position view (`points` (n, dim) at `heights`) in figure pixels, (n, 2)."""
-        coords = view_coords(kind, points, heights, 0)
-        if kind == "3d":
-            coords = proj3d.proj_transform(*coords, ax.get_proj())[:2]
-        with np.errstate(invalid="ignore"):
-            return ax.transData.transform(np.column_stack([np.asarray(c, dtype=float) for c in coords[:2]]))
 
     def _under_title(self) -> float:
         """Where the title and the line under it end, less a gap: in figure heights."""
@@ -278,10 +267,9 @@ class Picture:
         """A legend handle's dash pattern: the line's, shortened so that its pattern shows
         twice along the handle (at 480x270 one dash-dot was longer than the handle, which
         looked solid)."""
-        names = {"--": "dashed", "-.": "dashdot", ":": "dotted"}
-        if linestyle not in names:
+        pattern = dash_pattern(linestyle)
+        if pattern is None:
             return linestyle
-        pattern = matplotlib.rcParams[f"lines.{names[linestyle]}_pattern"]
         handle = (HANDLE[1] - HANDLE[0]) * self.ax_legend.get_position().width * self.style.width
         cycle = sum(pattern) * HANDLE_WIDTH * self.style.dpi / 72  # pixels (dashes scale with the width)
         return (0, tuple(p * min(1.0, handle / (2 * cycle)) for p in pattern))
@@ -371,6 +359,15 @@ class Picture:
         return layout.LABEL_X - layout.GAP if own_line else end(artist)
 
 
+DASH_NAMES = {"--": "dashed", "-.": "dashdot", ":": "dotted"}
+
+
+def dash_pattern(linestyle: str) -> list[float] | None:
+    """matplotlib's dash pattern of `linestyle` (in points at a width of 1), or None for a
+    solid line."""
+    return matplotlib.rcParams[f"lines.{DASH_NAMES[linestyle]}_pattern"] if linestyle in DASH_NAMES else None
+
+
 def _axis_texts(ax) -> list:
     """A view's axis labels and the tick labels it draws, where it drew them (the ticks as
     drawn: `get_ticklabels` would place a 3-D view's anew, in 2-D)."""
@@ -449,15 +446,14 @@ def _draw_3d(ax, stage: Stage, style: Style) -> None:
     def offset(points: float, fixed: float) -> float:
         return (points + fixed) * keep - fixed
 
-    pad = 1
-    ax.set_xlabel(stage.axis_names[0], fontsize=fs, labelpad=offset(2 * pad, MPL3D_LABEL_OFFSET))
-    ax.set_ylabel(stage.axis_names[1], fontsize=fs, labelpad=offset(2 * pad, MPL3D_LABEL_OFFSET))
+    ax.set_xlabel(stage.axis_names[0], fontsize=fs, labelpad=offset(2, MPL3D_LABEL_OFFSET))
+    ax.set_ylabel(stage.axis_names[1], fontsize=fs, labelpad=offset(2, MPL3D_LABEL_OFFSET))
     z_label = f"log₁₀ {stage.value_name}" if stage.log_z else stage.value_name
     # Along the axis, as matplotlib turns a label of 5 characters: "MSE" across it met the ticks.
     # Turned a quarter, reading upwards: matplotlib's own turn follows the axis, and where the
     # camera puts the axis on the left it read downwards, its letters upside down.
     ax.zaxis.set_rotate_label(False if len(z_label) > 1 else None)
-    ax.set_zlabel(z_label, fontsize=fs, labelpad=offset(pad, MPL3D_LABEL_OFFSET),
+    ax.set_zlabel(z_label, fontsize=fs, labelpad=offset(1, MPL3D_LABEL_OFFSET),
                   **({"rotation": 90} if len(z_label) > 1 else {}))
     ax.tick_params(labelsize=style.text_size(0.8), pad=offset(0, MPL3D_TICK_OFFSET))
     # As many ticks as the view has room for (labels are about five characters wide), none
@@ -532,8 +528,7 @@ def _mark_starts_and_minima(ax, stage: Stage, kind: str, style: Style) -> None:
     local = dict(marker="*", markersize=12 * scale, color="white", markeredgecolor="black", markeredgewidth=scale)
     locals_ = np.asarray(stage.local_minima, dtype=float).reshape(-1, stage.dim)
     if stage.basin_colors and kind != "steps":  # each minimum ringed in the colour of the starts that reach it
-        heights = np.concatenate([stage.minima_heights, np.asarray(stage.local_minima_heights, dtype=float)])
-        for point, height, color in zip(stage.all_minima, heights, stage.basin_colors):
+        for point, height, color in zip(stage.all_minima, stage.all_minima_heights, stage.basin_colors):
             ax.plot(*view_coords(kind, point[None], np.array([height]), 0), linestyle="", marker="o", zorder=5.5,
                     markersize=17 * scale, markerfacecolor="none", markeredgecolor=color, markeredgewidth=2 * scale)
     basin = dict(zip(map(tuple, stage.all_minima), stage.basin_colors))

@@ -65,6 +65,11 @@ class Stage:
         return np.concatenate([self.minima, np.asarray(self.local_minima, dtype=float).reshape(-1, self.dim)])
 
     @property
+    def all_minima_heights(self) -> np.ndarray:
+        """The heights of `all_minima`, as plotted."""
+        return np.concatenate([self.minima_heights, np.asarray(self.local_minima_heights, dtype=float)])
+
+    @property
     def n_starts(self) -> int:
         return len(self.starts)
 

@@ -32,7 +32,6 @@ from typing import NamedTuple
 import numpy as np
 from matplotlib import rcParams
 from matplotlib.markers import MarkerStyle
-from mpl_toolkits.mplot3d import proj3d
 from PIL import Image
 
 from optimotion.draw import layout, monotext
@@ -58,8 +57,8 @@ from optimotion.draw.frames import (
     compact,
 )
 from optimotion.draw.glyphs import glyph_tracks
-from optimotion.draw.picture import BADGE_SIZE, LEGEND_MARKER_X, LIVE_PAD, stage_key_colors
-from optimotion.draw.views import view_coords
+from optimotion.draw.picture import BADGE_SIZE, LEGEND_MARKER_X, LIVE_PAD, dash_pattern, stage_key_colors
+from optimotion.draw.views import position_pixels, view_pixels
 from optimotion.draw.stage import SLOW_HOLD_MS, Reel, Stage, one_line, reel_for, slow_start
 from optimotion.draw.style import Style, hex_color, rgb
 from optimotion.output import encoders
@@ -324,13 +323,12 @@ def _marker_outline(marker: str) -> list[list[list[float]]]:
 
 
 def _dashes(linestyle: str, width_points: float, dpi: float) -> tuple[list[float], str]:
-    """matplotlib's dash pattern for `linestyle` at this width, in pixels, and the cap."""
-    names = {"--": "dashed", "-.": "dashdot", ":": "dotted"}
-    if linestyle not in names:
-        return [], rcParams["lines.solid_capstyle"]
-    pattern = rcParams[f"lines.{names[linestyle]}_pattern"]
+    """matplotlib's dash pattern for `linestyle` at this width, in pixels, and the cap as a
+    canvas names it."""
+    pattern = dash_pattern(linestyle) or []
+    cap = rcParams["lines.dash_capstyle" if pattern else "lines.solid_capstyle"]
     scale = width_points if rcParams["lines.scale_dashes"] else 1.0
-    return [_points_to_pixels(p * scale, dpi) for p in pattern], rcParams["lines.dash_capstyle"]
+    return [_points_to_pixels(p * scale, dpi) for p in pattern], {"projecting": "square"}.get(cap, cap)
 
 
 def _spread_place(place, height: int) -> list[float] | None:
@@ -352,9 +350,9 @@ def _racer_looks(drawer: FrameDrawer) -> list[dict]:
         looks.append({
             "color": st["color"], "outline": _marker_outline(st["marker"]),
             "lineWidth": _points_to_pixels(width, dpi), "newestWidth": _points_to_pixels(width * NEWEST_WIDER, dpi),
-            "dashes": dashes, "cap": {"projecting": "square"}.get(cap, cap),
+            "dashes": dashes, "cap": cap,
             "planeWidth": _points_to_pixels(width * PLANE_LINE, dpi), "planeDashes": plane_dashes,
-            "planeCap": {"projecting": "square"}.get(plane_cap, plane_cap),
+            "planeCap": plane_cap,
             "planeColor": drawer.plane_colors[r] if drawer.plane_colors else st["color"],
             "markerSize": _points_to_pixels(drawer.sizes[r], dpi),
             "edgeWidth": _points_to_pixels(rcParams["lines.markeredgewidth"], dpi),
@@ -454,7 +452,7 @@ def _glyph_data(drawer: FrameDrawer, phases, run) -> dict:
         items = []
         for shape in drawer.glyph_shapes(epoch, phase):
             for v, (kind, ax) in enumerate(picture.position_axes):
-                pixels = _view_pixels(kind, ax, *drawer.glyph_points(kind, shape, epoch))
+                pixels = view_pixels(kind, ax, *drawer.glyph_points(kind, shape, epoch))
                 items.append([shape.r, shape.s, GLYPH_CODES[shape.name], v, int(shape.cut), int(shape.dot),
                               *(round(float(c), 1) for x, y in pixels for c in (x, height - y))])
         frames.append(items)
@@ -521,7 +519,7 @@ def _start_track(drawer: FrameDrawer, r: int, s: int, hover: list[str] | None = 
     in_domain = np.all((positions >= low) & (positions <= high), axis=-1)
     track = {
         "last": last,
-        "views": [_coded(_track_pixels(kind, ax, positions, plotted, at), height) for kind, ax in picture.position_axes],
+        "views": [_coded(position_pixels(kind, ax, positions, plotted, at), height) for kind, ax in picture.position_axes],
         "z": _coded(z_pixels, height)[1],
         "inView": "".join("1" if v else "0" for v in reel.in_view[at, r, s]),
         "inDomain": "".join("1" if v else "0" for v in in_domain),
@@ -579,7 +577,7 @@ def _grid_data(drawer: FrameDrawer, grid: StartGrid) -> dict:
         starts.append(racers)
     pixels = []
     for kind, ax in drawer.picture.position_axes:
-        display = _track_pixels(kind, ax, grid.points, stage.start_heights, 0)
+        display = position_pixels(kind, ax, grid.points, stage.start_heights, 0)
         pixels.append([[round(float(x), 1), round(float(height - y), 1)] for x, y in display])
     return {
         "shape": list(grid.shape), "frames": frames, "pixels": pixels,
@@ -605,21 +603,6 @@ def _hover_texts(values: np.ndarray, live: list[str] | None, lo: float, hi: floa
         text = compact(value) if lo <= value <= hi else ""
         texts.append("" if live is not None and live[epoch].lstrip("^") == text else text)
     return texts
-
-
-def _track_pixels(kind: str, ax, positions: np.ndarray, heights: np.ndarray, epochs=0) -> np.ndarray:
-    """Display pixels of each position (at its height and epoch), by the view's own
-    transforms (as the frames draw)."""
-    return _view_pixels(kind, ax, *view_coords(kind, positions, heights, epochs))
-
-
-def _view_pixels(kind: str, ax, *coords) -> np.ndarray:
-    """Display pixels of points in a view's own coordinates ((x, y, z) in 3-D)."""
-    if kind == "3d":
-        with np.errstate(all="ignore"):
-            xs, ys, _ = proj3d.proj_transform(*coords, ax.get_proj())
-        return ax.transData.transform(np.column_stack([xs, ys]))
-    return ax.transData.transform(np.column_stack(coords))
 
 
 def _coded(display: np.ndarray, height: int) -> list[list[int]]:
