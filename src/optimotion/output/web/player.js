@@ -344,8 +344,10 @@
     ctx.clearRect(0, 0, W, H);
     const shown = L.racers.map((look, r) => [look, r]).filter(([, r]) => !state.hidden[r]);
     // As the GIF: every racer's lines, then the markers over them.
-    shown.forEach(([look, r]) => run.racers[r].starts.forEach((start) => drawRacer(look, start, epoch, previous)));
-    shown.forEach(([look, r]) => run.racers[r].starts.forEach((start) => drawMarkers(run, look, start, epoch, r)));
+    shown.forEach(([look, r]) => run.racers[r].starts.forEach((start) =>
+      drawRacer(startLook(look, start), start, epoch, previous)));
+    shown.forEach(([look, r]) => run.racers[r].starts.forEach((start) =>
+      drawMarkers(run, startLook(look, start), start, epoch, r)));
     L.racers.forEach((look, r) => drawLive(run, r, epoch));
     if (atFrame(run)) drawGlyphs(run, state.frame);
     if (state.start !== null) drawSnapped();
@@ -358,8 +360,11 @@
     playButton.setAttribute("aria-label", state.playing ? "Pause" : "Play");
   }
 
-  function drawRacer(racerLook, start, epoch, previous) {  // its z line and exit, and its trails
-    const look = start.color ? {...racerLook, color: start.color} : racerLook;  // a start: its basin's colour
+  function startLook(look, start) {  // a racer's look from one start: in its basin's colour, where starts have one
+    return start.color ? {...look, color: start.color} : look;
+  }
+
+  function drawRacer(look, start, epoch, previous) {  // its z line and exit, and its trails
     const last = Math.min(epoch, start.last);
     const z = L.z;
     ctx.save();
@@ -394,8 +399,7 @@
     });
   }
 
-  function drawMarkers(run, racerLook, start, epoch, r) {
-    const look = start.color ? {...racerLook, color: start.color} : racerLook;
+  function drawMarkers(run, look, start, epoch, r) {
     const seen = start.seen[Math.min(epoch, start.last)];
     if (seen < 0) return;
     const hollow = seen !== epoch;
